@@ -1,0 +1,49 @@
+// Builds the release wasm package into pkg/ (`wasm-pack build --target web --release`) when it is
+// missing or older than any Rust source, Cargo.toml or this script. `--force` always rebuilds.
+//
+//   node scripts/build.mjs [--force]
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "../..");
+const output = join(root, "pkg", "ringlease_bg.wasm");
+
+function newestMtime(path) {
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+const inputs = ["src", "Cargo.toml", "scripts/build.mjs"].map((p) => join(root, p));
+const stale =
+  process.argv.includes("--force") ||
+  !existsSync(output) ||
+  !existsSync(join(root, "pkg", "ringlease.js")) ||
+  Math.max(...inputs.map(newestMtime)) > statSync(output).mtimeMs;
+
+if (!stale) {
+  console.error("[build] pkg/ is up to date");
+} else {
+  // wasm-opt must be binaryen >= 132 from node_modules (Debian's 108 corrupts release builds),
+  // and wasm-pack / wasm-bindgen come from `cargo install` (scripts/setup.sh).
+  const PATH = [join(root, "node_modules", ".bin"), join(homedir(), ".cargo", "bin"), process.env.PATH].join(
+    delimiter,
+  );
+  console.error("[build] wasm-pack build --target web --release");
+  const started = Date.now();
+  const result = spawnSync(
+    "wasm-pack",
+    ["build", "--target", "web", "--release", "--out-dir", "pkg", "--no-pack"],
+    { cwd: root, stdio: "inherit", env: { ...process.env, PATH } },
+  );
+  if (result.status !== 0) {
+    console.error(`[build] wasm-pack failed (${result.error ?? `exit ${result.status}`})`);
+    process.exit(result.status || 1);
+  }
+  console.error(`[build] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

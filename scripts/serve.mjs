@@ -1,0 +1,88 @@
+// Serves the page (www/) and the wasm package (pkg/) over HTTP on localhost.
+//
+//   node scripts/serve.mjs [--port 8080]     (or PORT=8080)
+//
+// Only files under www/ and pkg/ are served; `/` redirects to the page. The page test imports
+// `startServer` so that it exercises exactly what `npm start` serves.
+import { createReadStream, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "../..");
+const served = ["www", "pkg"];
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+function resolveFile(urlPath) {
+  let path;
+  try {
+    path = normalize(decodeURIComponent(urlPath));
+  } catch {
+    return undefined;
+  }
+  const [top] = path.split("/").filter(Boolean);
+  if (!served.includes(top)) return undefined;
+  let file = join(root, path);
+  if (!file.startsWith(join(root, top) + sep) && file !== join(root, top)) return undefined;
+  try {
+    if (statSync(file).isDirectory()) file = join(file, "index.html");
+    return statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the server; resolves to `{ server, url }` once it listens. Port 0 picks a free port. */
+export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    if (pathname === "/" || pathname === "/index.html") {
+      res.writeHead(302, { location: "/www/" }).end();
+      return;
+    }
+    const file = resolveFile(pathname);
+    if (!file || (req.method !== "GET" && req.method !== "HEAD")) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": types[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
+    if (req.method === "HEAD") res.end();
+    else createReadStream(file).pipe(res);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const { port: actual } = server.address();
+      resolvePromise({ server, url: `http://localhost:${actual}/` });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const flag = process.argv.indexOf("--port");
+  const port = Number(flag > 0 ? process.argv[flag + 1] : (process.env.PORT ?? 8080));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`serve: port must be an integer in 0..65535, got ${process.argv[flag + 1] ?? process.env.PORT}`);
+    process.exit(2);
+  }
+  startServer({ port, host: "127.0.0.1" }).then(
+    ({ url }) => console.log(`ringlease page: ${url}  (Ctrl+C to stop)`),
+    (error) => {
+      console.error(`serve: cannot listen on port ${port}: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs everything `npm start` and `npm test` need on a fresh machine, from package
+# registries only (no prebuilt binaries, no browser downloads). Idempotent: each step is skipped
+# when already satisfied, so a warm run takes seconds.
+#
+#   scripts/setup.sh            # everything (toolchain, browsers, drivers, npm packages)
+#   scripts/setup.sh --no-browsers   # only what building and serving the page needs
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+browsers=1
+[ "${1:-}" = "--no-browsers" ] && browsers=0
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm-bindgen version pinned with `=` in Cargo.toml; the CLI must match it exactly.
+bindgen_version=$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)
+if [ -z "$bindgen_version" ]; then
+  log "Cargo.toml must pin wasm-bindgen with = (e.g. wasm-bindgen = \"=0.2.130\")"
+  exit 1
+fi
+wasm_pack_version=0.15.1
+geckodriver_version=0.36.0
+
+# 1. Rust target for the browser build.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Browsers and drivers from Debian (only the test layers need them).
+if [ "$browsers" = 1 ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+# 3. Rust tools built from source (cargo install never downloads prebuilt binaries).
+installed_version() { # crate -> version installed by cargo, or empty
+  cargo install --list | sed -n "s/^$1 v\([0-9.]*\):\$/\1/p"
+}
+cargo_tool() { # crate version
+  if [ "$(installed_version "$1")" != "$2" ]; then
+    log "cargo install $1@$2 (from source; a few minutes on a cold machine)"
+    cargo install --locked --quiet "$1" --version "=$2"
+  fi
+}
+cargo_tool wasm-bindgen-cli "$bindgen_version"
+cargo_tool wasm-pack "$wasm_pack_version"
+[ "$browsers" = 1 ] && cargo_tool geckodriver "$geckodriver_version"
+
+# 4. npm packages (binaryen's wasm-opt, playwright-core, the benchmark peers).
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.setup-lock; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.setup-lock
+fi
+log "ready"

@@ -1,0 +1,161 @@
+//! Decoding and validating JavaScript arguments without trusting wasm-bindgen's coercions.
+//!
+//! Release glue turns `-1` into `4294967295` and `NaN` into `0` for integer parameters, and a
+//! `&str` parameter handed a number traps, so every argument arrives as a `JsValue` (or `f64`)
+//! and is checked here.
+
+use js_sys::{Array, JsString, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::errors::{range_error, type_error};
+use crate::core::error::js_number;
+
+/// A short description of a value for error messages: `"abc"`, `42`, `NaN`, `null`, `an object`.
+pub(crate) fn describe(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        let mut shown: String = text.chars().take(40).collect();
+        if shown.len() < text.len() {
+            shown.push('…');
+        }
+        format!("{shown:?}")
+    } else if let Some(number) = value.as_f64() {
+        js_number(number)
+    } else if value.is_null() {
+        "null".to_owned()
+    } else if value.is_undefined() {
+        "undefined".to_owned()
+    } else if let Some(flag) = value.as_bool() {
+        flag.to_string()
+    } else if value.is_bigint() {
+        "a bigint".to_owned()
+    } else if value.is_symbol() {
+        "a symbol".to_owned()
+    } else if value.is_function() {
+        "a function".to_owned()
+    } else if Array::is_array(value) {
+        "an array".to_owned()
+    } else {
+        "an object".to_owned()
+    }
+}
+
+/// A string argument. Lone surrogates are refused: wasm-bindgen would turn them into U+FFFD and
+/// two different JavaScript strings would hash the same.
+pub(crate) fn string(value: &JsValue, context: &str, name: &str) -> Result<String, JsValue> {
+    let Some(text) = value.as_string() else {
+        return Err(type_error(
+            context,
+            &format!("{name} must be a string, got {}", describe(value)),
+        ));
+    };
+    // A lone surrogate always decodes to U+FFFD, so only such strings need the slow check.
+    if text.contains('\u{FFFD}')
+        && !value
+            .dyn_ref::<JsString>()
+            .is_some_and(JsString::is_valid_utf16)
+    {
+        return Err(range_error(
+            context,
+            &format!(
+                "{name} must be well-formed UTF-16 (it contains a lone surrogate), got {}",
+                describe(value)
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// A number argument (any finite or non-finite `number`; ranges are checked by the caller).
+pub(crate) fn number(value: &JsValue, context: &str, name: &str) -> Result<f64, JsValue> {
+    value.as_f64().ok_or_else(|| {
+        type_error(
+            context,
+            &format!("{name} must be a number, got {}", describe(value)),
+        )
+    })
+}
+
+/// An integer in `min..=max`, given as a JavaScript number.
+pub(crate) fn integer_in(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+    min: u32,
+    max: u32,
+) -> Result<u32, JsValue> {
+    let number = number(value, context, name)?;
+    if number.fract() == 0.0 && number >= f64::from(min) && number <= f64::from(max) {
+        Ok(number as u32)
+    } else {
+        Err(range_error(
+            context,
+            &format!(
+                "{name} must be an integer in {min}..={max}, got {}",
+                js_number(number)
+            ),
+        ))
+    }
+}
+
+/// A non-negative integer count; values above `u32::MAX` are clamped (they only mean "all").
+pub(crate) fn count(value: f64, context: &str, name: &str) -> Result<usize, JsValue> {
+    if value.fract() == 0.0 && value >= 0.0 {
+        Ok(value.min(f64::from(u32::MAX)) as usize)
+    } else {
+        Err(range_error(
+            context,
+            &format!(
+                "{name} must be a non-negative integer, got {}",
+                js_number(value)
+            ),
+        ))
+    }
+}
+
+/// An options object: `undefined` (no options) or a plain object whose keys are all `allowed`.
+/// A misspelt key is an error, never silently ignored.
+pub(crate) fn options(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+    allowed: &[&str],
+) -> Result<Option<Object>, JsValue> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let object = plain_object(value, context, name)?;
+    for key in Object::keys(&object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(type_error(
+                context,
+                &format!(
+                    "unknown option {key:?} in {name} (allowed: {})",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Some(object))
+}
+
+/// A non-null, non-array object.
+pub(crate) fn plain_object(value: &JsValue, context: &str, name: &str) -> Result<Object, JsValue> {
+    if !value.is_object() || Array::is_array(value) || value.is_function() {
+        return Err(type_error(
+            context,
+            &format!("{name} must be an object, got {}", describe(value)),
+        ));
+    }
+    Ok(value.clone().unchecked_into())
+}
+
+/// A field of an options object; `None` when absent or `undefined`.
+pub(crate) fn field(object: &Object, key: &str) -> Result<Option<JsValue>, JsValue> {
+    let value = Reflect::get(object, &JsValue::from_str(key))?;
+    Ok(if value.is_undefined() {
+        None
+    } else {
+        Some(value)
+    })
+}
