@@ -24,7 +24,7 @@ pub enum RingError {
     /// The change would make the ring hold more than [`crate::core::ring::MAX_POINTS`] points.
     TooManyPoints {
         /// How many points the ring would hold.
-        requested: u64,
+        requested: f64,
     },
 }
 
@@ -37,8 +37,8 @@ impl fmt::Display for RingError {
                 f,
                 "node id must be at most {MAX_ID_BYTES} UTF-8 bytes, got {bytes}"
             ),
-            RingError::DuplicateNode(id) => write!(f, "node {id:?} already exists"),
-            RingError::UnknownNode(id) => write!(f, "unknown node {id:?}"),
+            RingError::DuplicateNode(id) => write!(f, "node {} already exists", quoted(id)),
+            RingError::UnknownNode(id) => write!(f, "unknown node {}", quoted(id)),
             RingError::InvalidVnodes(v) => {
                 write!(f, "vnodes must be an integer in 1..={MAX_VNODES}, got {v}")
             }
@@ -51,13 +51,22 @@ impl fmt::Display for RingError {
             }
             RingError::TooManyPoints { requested } => write!(
                 f,
-                "the ring would hold {requested} points, more than the limit of {MAX_POINTS}"
+                "the ring would hold {} points, more than the limit of {MAX_POINTS}",
+                js_number(*requested)
             ),
         }
     }
 }
 
 impl std::error::Error for RingError {}
+
+/// An id for a message: quoted, and cut to its first 64 characters.
+fn quoted(id: &str) -> String {
+    match id.char_indices().nth(64) {
+        Some((end, _)) => format!("{:?}…", &id[..end]),
+        None => format!("{id:?}"),
+    }
+}
 
 /// Formats a number the way JavaScript prints it for the common cases (NaN, Infinity, integers).
 pub(crate) fn js_number(value: f64) -> String {
@@ -69,6 +78,8 @@ pub(crate) fn js_number(value: f64) -> String {
         "0".to_owned()
     } else if value.fract() == 0.0 && value.abs() < 1e21 {
         format!("{value:.0}")
+    } else if value.abs() >= 1e21 {
+        format!("{value:e}")
     } else {
         format!("{value}")
     }

@@ -112,7 +112,7 @@ impl HashRing {
         let points = (f64::from(self.vnodes) * weight).round().max(1.0);
         if points > MAX_POINTS as f64 {
             return Err(RingError::TooManyPoints {
-                requested: (self.positions.len() as f64 + points).min(u64::MAX as f64) as u64,
+                requested: self.positions.len() as f64 + points,
             });
         }
         Ok(points as u32)
@@ -136,13 +136,15 @@ impl HashRing {
             }
             let points = self.points_for_weight(weight)?;
             total += u64::from(points);
-            if total > MAX_POINTS as u64 {
-                return Err(RingError::TooManyPoints { requested: total });
-            }
             added.push(Node {
                 id: id.to_owned(),
                 weight,
                 points,
+            });
+        }
+        if total > MAX_POINTS as u64 {
+            return Err(RingError::TooManyPoints {
+                requested: total as f64,
             });
         }
         added.sort_unstable_by(|a, b| a.id.cmp(&b.id));
@@ -199,6 +201,7 @@ impl HashRing {
     /// Removes a node and its points. Fails with [`RingError::UnknownNode`] (ring unchanged) if
     /// it is not on the ring.
     pub fn remove_node(&mut self, id: &str) -> Result<(), RingError> {
+        validate_id(id)?;
         let index = self
             .index_of(id)
             .map_err(|_| RingError::UnknownNode(id.to_owned()))? as u32;
@@ -270,6 +273,23 @@ impl HashRing {
             }
         }
         found
+    }
+
+    /// The exact fraction of the keyspace (all 2^32 positions) each node owns, by index in
+    /// [`HashRing::nodes`]. Point `j` owns the positions after point `j-1` up to and including
+    /// its own. Sums to 1 on a non-empty ring; empty on an empty one.
+    pub fn ownership(&self) -> Vec<f64> {
+        let mut owned = vec![0u64; self.nodes.len()];
+        let mut previous = match self.positions.last() {
+            Some(&last) => i64::from(last) - (1i64 << 32),
+            None => return Vec::new(),
+        };
+        for (&position, &owner) in self.positions.iter().zip(&self.owners) {
+            owned[owner as usize] += (i64::from(position) - previous) as u64;
+            previous = i64::from(position);
+        }
+        let keyspace = (1u64 << 32) as f64;
+        owned.into_iter().map(|n| n as f64 / keyspace).collect()
     }
 
     fn index_of(&self, id: &str) -> Result<usize, usize> {
@@ -455,9 +475,21 @@ mod tests {
         assert_eq!(
             ring.add_node("one-more", 0.0001),
             Err(RingError::TooManyPoints {
-                requested: MAX_POINTS as u64 + 1
+                requested: MAX_POINTS as f64 + 1.0
             })
         );
+    }
+
+    #[test]
+    fn ownership_is_exact_arc_length() {
+        assert!(ring(1, &[]).ownership().is_empty());
+        assert_eq!(ring(1, &["solo"]).ownership(), vec![1.0]);
+        let ring = ring(1, &["a", "b"]);
+        let (p, o) = (ring.positions(), ring.owners());
+        let first_arc = f64::from(p[1] - p[0]) / 2f64.powi(32);
+        let shares = ring.ownership();
+        assert_eq!(shares[o[1] as usize], first_arc);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 
     #[test]

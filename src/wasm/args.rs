@@ -3,6 +3,10 @@
 //! Release glue turns `-1` into `4294967295` and `NaN` into `0` for integer parameters, and a
 //! `&str` parameter handed a number traps, so every argument arrives as a `JsValue` (or `f64`)
 //! and is checked here.
+//!
+//! Only imports that catch JavaScript exceptions (`Reflect::*`) may touch a caller's object: a
+//! throwing Proxy trap or getter would otherwise unwind through Rust while the ring is borrowed
+//! and leave it locked ("recursive use of an object") for good.
 
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,11 +36,25 @@ pub(crate) fn describe(value: &JsValue) -> String {
         "a symbol".to_owned()
     } else if value.is_function() {
         "a function".to_owned()
-    } else if Array::is_array(value) {
+    } else if has_prototype(value, &array_prototype()) {
         "an array".to_owned()
     } else {
         "an object".to_owned()
     }
+}
+
+/// Whether `value`'s prototype is `prototype` (false if asking throws, e.g. a revoked Proxy).
+fn has_prototype(value: &JsValue, prototype: &Object) -> bool {
+    value.is_object()
+        && Reflect::get_prototype_of(value).is_ok_and(|own| Object::is(&own, prototype))
+}
+
+fn object_prototype() -> Object {
+    Object::get_prototype_of(&Object::new())
+}
+
+fn array_prototype() -> Object {
+    Object::get_prototype_of(&Array::new())
 }
 
 /// A string argument. Lone surrogates are refused: wasm-bindgen would turn them into U+FFFD and
@@ -56,10 +74,7 @@ pub(crate) fn string(value: &JsValue, context: &str, name: &str) -> Result<Strin
     {
         return Err(range_error(
             context,
-            &format!(
-                "{name} must be well-formed UTF-16 (it contains a lone surrogate), got {}",
-                describe(value)
-            ),
+            &format!("{name} must be well-formed UTF-16, but it contains a lone surrogate"),
         ));
     }
     Ok(text)
@@ -112,8 +127,9 @@ pub(crate) fn count(value: f64, context: &str, name: &str) -> Result<usize, JsVa
     }
 }
 
-/// An options object: `undefined` (no options) or a plain object whose keys are all `allowed`.
-/// A misspelt key is an error, never silently ignored.
+/// An options object: `undefined` (no options) or a plain object (`{…}`, prototype
+/// `Object.prototype` or `null`) whose own keys are all `allowed`. A misspelt key is an error,
+/// never silently ignored; a `Map`, array or class instance is a `TypeError`.
 pub(crate) fn options(
     value: &JsValue,
     context: &str,
@@ -124,8 +140,8 @@ pub(crate) fn options(
         return Ok(None);
     }
     let object = plain_object(value, context, name)?;
-    for key in Object::keys(&object).iter() {
-        let key = key.as_string().unwrap_or_default();
+    for key in Reflect::own_keys(&object)?.iter() {
+        let key = key.as_string().unwrap_or_else(|| "a symbol".to_owned());
         if !allowed.contains(&key.as_str()) {
             return Err(type_error(
                 context,
@@ -139,15 +155,48 @@ pub(crate) fn options(
     Ok(Some(object))
 }
 
-/// A non-null, non-array object.
+/// A plain object: `{…}` or `Object.create(null)`.
 pub(crate) fn plain_object(value: &JsValue, context: &str, name: &str) -> Result<Object, JsValue> {
-    if !value.is_object() || Array::is_array(value) || value.is_function() {
+    let plain = value.is_object()
+        && match Reflect::get_prototype_of(value) {
+            Ok(prototype) => prototype.is_null() || Object::is(&prototype, &object_prototype()),
+            Err(_) => false,
+        };
+    if !plain {
         return Err(type_error(
             context,
-            &format!("{name} must be an object, got {}", describe(value)),
+            &format!("{name} must be a plain object, got {}", describe(value)),
         ));
     }
     Ok(value.clone().unchecked_into())
+}
+
+/// The elements of a real array (prototype `Array.prototype`) of at most `max` elements, read
+/// through catching calls.
+pub(crate) fn array(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+    max: usize,
+) -> Result<Vec<JsValue>, JsValue> {
+    if !has_prototype(value, &array_prototype()) {
+        return Err(type_error(
+            context,
+            &format!("{name} must be an array, got {}", describe(value)),
+        ));
+    }
+    let length = Reflect::get(value, &JsValue::from_str("length"))?
+        .as_f64()
+        .unwrap_or(0.0);
+    if length > max as f64 {
+        return Err(range_error(
+            context,
+            &format!("{name} must have at most {max} elements, got {length}"),
+        ));
+    }
+    (0..length as u32)
+        .map(|index| Reflect::get_u32(value, index))
+        .collect()
 }
 
 /// A field of an options object; `None` when absent or `undefined`.

@@ -8,12 +8,12 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-// wasm-bindgen exports must be `pub` even though this module is private.
-#![allow(unreachable_pub)]
 
 mod args;
 mod errors;
 mod ring;
+
+pub use ring::JsHashRing;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

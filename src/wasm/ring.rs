@@ -1,12 +1,12 @@
 //! `HashRing` for JavaScript: a thin newtype over [`crate::core::ring::HashRing`].
 
-use js_sys::{Array, Object, Reflect, Uint32Array};
+use js_sys::{Object, Reflect, Uint32Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::args;
 use super::errors::{error, ring_error, type_error};
-use crate::core::ring::{HashRing, DEFAULT_VNODES, MAX_VNODES};
+use crate::core::ring::{HashRing, DEFAULT_VNODES, MAX_POINTS, MAX_VNODES};
 
 /// A consistent-hashing ring: which node owns a key, and which nodes back it up.
 ///
@@ -100,26 +100,25 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "NodeSpec[]")] nodes: JsValue,
     ) -> Result<(), JsValue> {
         const CONTEXT: &str = "HashRing.addNodes";
-        let Some(list) = nodes.dyn_ref::<Array>() else {
-            return Err(type_error(
-                CONTEXT,
-                &format!("nodes must be an array, got {}", args::describe(&nodes)),
-            ));
-        };
-        let mut specs: Vec<(String, f64)> = Vec::with_capacity(list.length() as usize);
-        for (index, entry) in list.iter().enumerate() {
+        let entries = args::array(&nodes, CONTEXT, "nodes", MAX_POINTS)?;
+        let mut specs: Vec<(String, f64)> = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.iter().enumerate() {
             let name = format!("nodes[{index}]");
             if entry.is_string() {
-                specs.push((args::string(&entry, CONTEXT, &name)?, 1.0));
+                specs.push((args::string(entry, CONTEXT, &name)?, 1.0));
                 continue;
             }
+            if !entry.is_object() {
+                return Err(type_error(
+                    CONTEXT,
+                    &format!(
+                        "{name} must be a string or {{ id, weight? }}, got {}",
+                        args::describe(entry)
+                    ),
+                ));
+            }
             let object =
-                args::options(&entry, CONTEXT, &name, &["id", "weight"])?.ok_or_else(|| {
-                    type_error(
-                        CONTEXT,
-                        &format!("{name} must be a string or {{ id, weight? }}, got undefined"),
-                    )
-                })?;
+                args::options(entry, CONTEXT, &name, &["id", "weight"])?.unwrap_or_default();
             let id = args::field(&object, "id")?.unwrap_or(JsValue::UNDEFINED);
             let id = args::string(&id, CONTEXT, &format!("{name}.id"))?;
             let weight = match args::field(&object, "weight")? {

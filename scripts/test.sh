@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `npm test`: every test layer, cheapest first, stopping at the first failure.
+#   1. setup (idempotent)            5. wasm-pack test --node (shared wasm suite)
+#   2. rustfmt, clippy (native+wasm) 6. wasm-pack test --headless --chrome --firefox
+#   3. core purity check             7. release build of pkg/
+#   4. cargo test (native)           8. node --test: JS surface on the release build + page test
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export GECKODRIVER=${GECKODRIVER:-$HOME/.cargo/bin/geckodriver}
+export CARGO_TERM_COLOR=never
+
+started=$SECONDS
+step() {
+  local name=$1
+  shift
+  local t=$SECONDS
+  printf '\n== %s\n' "$name"
+  "$@"
+  printf '== %s: ok (%d s)\n' "$name" $((SECONDS - t))
+}
+
+core_is_pure() {
+  if grep -rn -E 'wasm_bindgen|js_sys|JsValue|JsError|serde_wasm_bindgen' src/core; then
+    echo "src/core must stay pure Rust (the lines above name the JS boundary)" >&2
+    return 1
+  fi
+}
+
+step "setup" bash scripts/setup.sh
+step "rustfmt" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
+step "clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "core purity" core_is_pure
+step "cargo test (native)" cargo test --quiet
+step "wasm-bindgen-test in Node" wasm-pack --quiet test --node -- --test node
+step "wasm-bindgen-test in headless Chromium and Firefox" \
+  wasm-pack --quiet test --headless --chrome --firefox -- --test browser
+step "release build (pkg/)" node scripts/build.mjs
+printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
+printf '\n== node --test: JS surface on the release build, README quick start, page in Chromium\n'
+node --test --test-reporter=spec tests/js/ tests/page/

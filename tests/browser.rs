@@ -1,0 +1,8 @@
+//! The wasm suite in headless browsers:
+//! `wasm-pack test --headless --chrome --firefox -- --test browser`.
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "wasm/suite.rs"]
+pub mod suite;

@@ -1,0 +1,151 @@
+// Shared helpers for the node --test suites that run against the RELEASE build in pkg/.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+import { initSync, HashRing } from "../../pkg/ringlease.js";
+import * as reference from "../../scripts/gen-golden.mjs";
+
+/** The wasm instance's exports (for `memory`). */
+export const wasm = initSync({ module: readFileSync(new URL("../../pkg/ringlease_bg.wasm", import.meta.url)) });
+
+export { HashRing, reference };
+
+export const golden = JSON.parse(readFileSync(new URL("../golden/ring-sha1.json", import.meta.url), "utf8"));
+
+/** mulberry32: a small seeded PRNG (no Math.random in tests). Returns floats in [0, 1). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  next.int = (n) => Math.floor(next() * n);
+  next.shuffle = (array) => {
+    const out = [...array];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = next.int(i + 1);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  };
+  return next;
+}
+
+/** JS-side text of a value for assertion messages (Symbols, BigInts, long strings). */
+export function show(value) {
+  if (typeof value === "symbol") return value.toString();
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "string") return value.length > 40 ? `"${value.slice(0, 20)}…" (length ${value.length})` : JSON.stringify(value);
+  if (Object.is(value, -0)) return "-0";
+  if (typeof value === "number") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Runs fn, which must throw exactly `cls` (TypeError, RangeError or Error), never a
+ * WebAssembly.RuntimeError (a trap/panic). `method` is the required message prefix
+ * ("HashRing.addNode" or "new HashRing"); `param` a RegExp the message must match (it names the
+ * parameter); `also` more RegExps the message must match. Returns the error.
+ */
+export function expectThrow(fn, cls, { method, param, also = [], what = "" } = {}) {
+  let threw = false;
+  let err;
+  try {
+    fn();
+  } catch (e) {
+    threw = true;
+    err = e;
+  }
+  assert.ok(threw, `${what}: expected ${cls.name}, but nothing was thrown`);
+  assert.ok(
+    !(err instanceof WebAssembly.RuntimeError),
+    `${what}: got a WebAssembly.RuntimeError (a trap or panic): ${err?.message}`,
+  );
+  assert.ok(err instanceof Error, `${what}: the thrown value is not an Error: ${show(err)}`);
+  assert.equal(
+    err.constructor,
+    cls,
+    `${what}: expected ${cls.name}, got ${err.constructor?.name}: ${clip(err.message)}`,
+  );
+  if (method) {
+    assert.ok(
+      err.message.startsWith(`${method}: `),
+      `${what}: message should start with "${method}: ", got ${clip(err.message)}`,
+    );
+  }
+  if (param) assert.ok(param.test(err.message), `${what}: message should name the parameter (${param}), got ${clip(err.message)}`);
+  for (const re of also) assert.ok(re.test(err.message), `${what}: message should match ${re}, got ${clip(err.message)}`);
+  return err;
+}
+
+function clip(message) {
+  const text = JSON.stringify(String(message));
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
+}
+
+/** Everything observable about a ring, for "unchanged" checks. */
+export function snapshot(ring) {
+  const pts = ring.points();
+  return {
+    nodeCount: ring.nodeCount,
+    pointCount: ring.pointCount,
+    vnodes: ring.vnodes,
+    nodes: ring.nodes(),
+    positions: Array.from(pts.positions),
+    owners: Array.from(pts.owners),
+  };
+}
+
+export const FIXTURE_NODES = [
+  { id: "node-0", weight: 1 },
+  { id: "node-1", weight: 2 },
+  { id: "node-2", weight: 0.5 },
+  { id: "node-3", weight: 1 },
+  { id: "node-4", weight: 1 },
+];
+export const FIXTURE_VNODES = 40;
+const fixtureRef = reference.buildRing(FIXTURE_VNODES, FIXTURE_NODES);
+const fixtureKeys = Array.from({ length: 40 }, (_, i) => `healthy-${i}`);
+
+/** A small ring with known content (checked by ringIsHealthy). */
+export function fixtureRing() {
+  const ring = new HashRing({ vnodes: FIXTURE_VNODES });
+  for (const n of FIXTURE_NODES) ring.addNode(n.id, { weight: n.weight });
+  return ring;
+}
+
+/**
+ * G2: after an error the SAME object still works: reads agree with the reference, and a
+ * mutation (add + remove a probe node) goes through and restores the ring.
+ */
+export function assertFixtureHealthy(ring, what = "") {
+  assert.equal(ring.nodeCount, FIXTURE_NODES.length, `${what}: nodeCount`);
+  assert.equal(ring.pointCount, fixtureRef.points.length, `${what}: pointCount`);
+  for (const key of fixtureKeys) {
+    assert.equal(ring.nodeFor(key), reference.ownerOf(fixtureRef, key), `${what}: nodeFor(${key})`);
+  }
+  assert.deepEqual(ring.nodesFor("healthy-0", 2), reference.replicasOf(fixtureRef, "healthy-0", 2), `${what}: nodesFor`);
+  ring.addNode("__probe__");
+  assert.equal(ring.hasNode("__probe__"), true, `${what}: addNode after the error`);
+  ring.removeNode("__probe__");
+  assert.equal(ring.hasNode("__probe__"), false, `${what}: removeNode after the error`);
+  assert.equal(ring.pointCount, fixtureRef.points.length, `${what}: pointCount after probe`);
+}
+
+/** Builds a ring from a golden case (nodes added one by one in the given order). */
+export function ringFromNodes(vnodes, nodes) {
+  const ring = new HashRing({ vnodes });
+  for (const n of nodes) ring.addNode(n.id, { weight: n.weight });
+  return ring;
+}
+
+export function utf8Sort(ids) {
+  return [...ids].sort(reference.compareIds);
+}
