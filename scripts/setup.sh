@@ -22,7 +22,7 @@ if [ -z "$bindgen_version" ]; then
   exit 1
 fi
 wasm_pack_version=0.15.1
-geckodriver_version=0.36.0
+geckodriver_version=0.37.1
 
 # 1. Rust target for the browser build.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -35,9 +35,9 @@ step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 step "core purity" core_is_pure
 step "cargo test (native)" cargo test --quiet
-step "wasm-bindgen-test in Node" wasm-pack --quiet test --node -- --test node
+step "wasm-bindgen-test in Node" wasm-pack test --node -- --test node
 step "wasm-bindgen-test in headless Chromium and Firefox" \
-  wasm-pack --quiet test --headless --chrome --firefox -- --test browser
+  wasm-pack test --headless --chrome --firefox -- --test browser
 step "release build (pkg/)" node scripts/build.mjs
 printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
 printf '\n== node --test: JS surface on the release build, README quick start, page in Chromium\n'

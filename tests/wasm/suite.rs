@@ -167,7 +167,10 @@ fn bad_numbers_and_options_throw() {
         JsHashRing::new(object(&[("vnode", JsValue::from(3))])),
         "unknown option \"vnode\"",
     );
-    assert_type_error(JsHashRing::new(JsValue::NULL), "options must be an object");
+    assert_type_error(
+        JsHashRing::new(JsValue::NULL),
+        "options must be a plain object",
+    );
     let mut ring = small_ring();
     for bad in [0.0, -1.0, f64::NAN, f64::NEG_INFINITY] {
         let options = object(&[("weight", JsValue::from_f64(bad))]);
