@@ -31,7 +31,8 @@ if (!stale) {
 } else {
   // wasm-opt must be binaryen >= 132 from node_modules (Debian's 108 corrupts release builds),
   // and wasm-pack / wasm-bindgen come from `cargo install` (scripts/setup.sh).
-  const PATH = [join(root, "node_modules", ".bin"), join(homedir(), ".cargo", "bin"), process.env.PATH].join(
+  const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin");
+  const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(
     delimiter,
   );
   console.error("[build] wasm-pack build --target web --release");

@@ -13,7 +13,7 @@ browsers=1
 [ "${1:-}" = "--no-browsers" ] && browsers=0
 
 log() { printf '[setup] %s\n' "$*" >&2; }
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 
 # The wasm-bindgen version pinned with `=` in Cargo.toml; the CLI must match it exactly.
 bindgen_version=$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)

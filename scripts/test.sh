@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # `npm test`: every test layer, cheapest first, stopping at the first failure.
 #   1. setup (idempotent)            5. wasm-pack test --node (shared wasm suite)
-#   2. rustfmt, clippy (native+wasm) 6. wasm-pack test --headless --chrome --firefox
+#   2. rustfmt, clippy (native+wasm) 6. wasm-pack test --headless --chrome, then --firefox
 #   3. core purity check             7. release build of pkg/
 #   4. cargo test (native)           8. node --test: JS surface on the release build + page test
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
-export GECKODRIVER=${GECKODRIVER:-$HOME/.cargo/bin/geckodriver}
+export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
+chromedriver=${CHROMEDRIVER:-/usr/bin/chromedriver}
+geckodriver=${GECKODRIVER:-${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver}
 export CARGO_TERM_COLOR=never
 
 started=$SECONDS
@@ -36,8 +36,11 @@ step "clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknow
 step "core purity" core_is_pure
 step "cargo test (native)" cargo test --quiet
 step "wasm-bindgen-test in Node" wasm-pack test --node -- --test node
-step "wasm-bindgen-test in headless Chromium and Firefox" \
-  wasm-pack test --headless --chrome --firefox -- --test browser
+# One browser per run: with both drivers in its environment the test runner picks Firefox twice.
+step "wasm-bindgen-test in headless Chromium" \
+  env -u GECKODRIVER CHROMEDRIVER="$chromedriver" wasm-pack test --headless --chrome -- --test browser
+step "wasm-bindgen-test in headless Firefox" \
+  env -u CHROMEDRIVER GECKODRIVER="$geckodriver" wasm-pack test --headless --firefox -- --test browser
 step "release build (pkg/)" node scripts/build.mjs
 printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
 printf '\n== node --test: JS surface on the release build, README quick start, page in Chromium\n'
