@@ -1,4 +1,4 @@
-// Bad inputs from JavaScript (reliability.md 3.6, docs/api-sketch.md "Errors"), against the
+// Bad inputs from JavaScript (reliability.md 3.6, README "Determinism, time and errors"), against the
 // release build: each must throw the right class with a message that starts with the method and
 // names the parameter, never a WebAssembly.RuntimeError (G1), and the SAME ring must keep
 // working and be unchanged afterwards (G2).

@@ -1,5 +1,5 @@
 // HashRing against the release wasm build: the golden table (R1), order independence (R2), and
-// the whole JS surface of docs/api-sketch.md. Bad inputs: ring-errors.test.mjs; random
+// the whole JS surface in the README. Bad inputs: ring-errors.test.mjs; random
 // membership changes: ring-props.test.mjs.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
