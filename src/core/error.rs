@@ -21,6 +21,10 @@ pub enum RingError {
     InvalidVnodes(u64),
     /// A weight that is not a finite number greater than zero.
     InvalidWeight(f64),
+    /// A bounded-loads epsilon that is not a finite number greater than zero.
+    InvalidEpsilon(f64),
+    /// An operation that needs a live node found none (all down, or the ring is empty).
+    NoLiveNode,
     /// The change would make the ring hold more than [`crate::core::ring::MAX_POINTS`] points.
     TooManyPoints {
         /// How many points the ring would hold.
@@ -49,6 +53,14 @@ impl fmt::Display for RingError {
                     js_number(*w)
                 )
             }
+            RingError::InvalidEpsilon(e) => {
+                write!(
+                    f,
+                    "epsilon must be a finite number > 0, got {}",
+                    js_number(*e)
+                )
+            }
+            RingError::NoLiveNode => write!(f, "the ring has no live node"),
             RingError::TooManyPoints { requested } => write!(
                 f,
                 "the ring would hold {} points, more than the limit of {MAX_POINTS}",

@@ -1,8 +1,14 @@
 //! Pure-Rust core: no wasm-bindgen, js-sys or JavaScript values in here.
 
+pub mod balance;
+pub mod change;
 pub mod error;
 pub mod hash;
+pub mod ketama;
 pub mod ring;
+pub mod scheme;
 
+pub use change::{MovedArc, RingChange};
 pub use error::RingError;
 pub use ring::HashRing;
+pub use scheme::Scheme;

@@ -1,21 +1,30 @@
-//! The consistent-hashing ring (`"sha1"` scheme).
+//! The consistent-hashing ring: membership, health and lookups.
 //!
-//! Contract (also in the README; changing it is a breaking change):
+//! Contract of the default `"sha1"` scheme (also in the README; changing it is a breaking
+//! change):
 //! - a node with weight `w` gets `max(1, round(vnodes × w))` points, labelled `"{id}#{i}"`;
 //! - a point's position is [`hash::point_position`], a key's is [`hash::position`] of its bytes;
 //! - points are ordered by (position, node id bytes, i), so the ring does not depend on the order
 //!   in which nodes were added;
-//! - the owner of a key is the first point with position ≥ position(key), wrapping to the first.
+//! - the owner of a key is the first point with position ≥ position(key), wrapping to the first;
+//! - a node marked down keeps its points but is skipped: its keys go to the next live node
+//!   clockwise, and marking it up restores the mapping exactly.
+//!
+//! The `"ketama"` scheme ([`Scheme::Ketama`], [`super::ketama`]) places points like the npm
+//! package `hashring` 3.2.0 instead; there ties keep insertion order.
 //!
 //! Storage is two flat arrays sorted together (8 bytes per point): `positions` and `owners`,
 //! where an owner is the index of its node in [`HashRing::nodes`] (sorted by id). Because node
 //! indexes follow id order, sorting by (position, owner) is sorting by (position, id); points of
 //! one node at one position are indistinguishable, so `i` never needs storing.
 
+use super::change::RingChange;
 use super::error::RingError;
 use super::hash;
+use super::ketama;
+use super::scheme::Scheme;
 
-/// Vnodes per unit of weight when none is given.
+/// Vnodes per unit of weight when none is given (sha1 scheme).
 pub const DEFAULT_VNODES: u32 = 160;
 /// The largest vnode count a ring accepts.
 pub const MAX_VNODES: u32 = 4096;
@@ -31,8 +40,12 @@ pub struct Node {
     pub id: String,
     /// Its weight (finite, > 0).
     pub weight: f64,
-    /// How many points it has: `max(1, round(vnodes × weight))`.
+    /// How many points it has (sha1: `max(1, round(vnodes × weight))`).
     pub points: u32,
+    /// Whether lookups may return it; a down node keeps its points.
+    pub up: bool,
+    /// Insertion sequence number: orders ketama ties and persistence.
+    pub seq: u64,
 }
 
 /// A consistent-hashing ring. See the module docs for the placement contract.
@@ -46,26 +59,59 @@ pub struct Node {
 /// assert_eq!(replicas.len(), 2);
 /// assert_eq!(Some(replicas[0]), ring.node_for(b"session:9"));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct HashRing {
+    scheme: Scheme,
     vnodes: u32,
     nodes: Vec<Node>,
     positions: Vec<u32>,
     owners: Vec<u32>,
+    down: usize,
+    next_seq: u64,
+}
+
+/// Two rings are equal when they place every key the same way and agree on every node's
+/// weight and health (insertion sequence numbers are not compared).
+impl PartialEq for HashRing {
+    fn eq(&self, other: &Self) -> bool {
+        self.scheme == other.scheme
+            && self.vnodes == other.vnodes
+            && self.positions == other.positions
+            && self.owners == other.owners
+            && self.nodes.len() == other.nodes.len()
+            && self.nodes.iter().zip(&other.nodes).all(|(a, b)| {
+                a.id == b.id && a.weight == b.weight && a.points == b.points && a.up == b.up
+            })
+    }
 }
 
 impl HashRing {
-    /// An empty ring whose nodes get `vnodes` points per unit of weight (1..=[`MAX_VNODES`]).
+    /// An empty sha1 ring whose nodes get `vnodes` points per unit of weight
+    /// (1..=[`MAX_VNODES`]).
     pub fn new(vnodes: u32) -> Result<Self, RingError> {
+        Self::with_scheme(Scheme::Sha1, vnodes)
+    }
+
+    /// An empty ring of the given scheme. For ketama, `vnodes` is hashring's "vnode count"
+    /// (default 40): each server gets 4 points per vnode of its weighted share.
+    pub fn with_scheme(scheme: Scheme, vnodes: u32) -> Result<Self, RingError> {
         if !(1..=MAX_VNODES).contains(&vnodes) {
             return Err(RingError::InvalidVnodes(u64::from(vnodes)));
         }
         Ok(HashRing {
+            scheme,
             vnodes,
             nodes: Vec::new(),
             positions: Vec::new(),
             owners: Vec::new(),
+            down: 0,
+            next_seq: 0,
         })
+    }
+
+    /// The placement scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
     }
 
     /// Vnodes per unit of weight.
@@ -79,9 +125,14 @@ impl HashRing {
         &self.nodes
     }
 
-    /// How many nodes the ring holds.
+    /// How many nodes the ring holds (up or down).
     pub fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// How many nodes are up.
+    pub fn live_count(&self) -> usize {
+        self.nodes.len() - self.down
     }
 
     /// How many points the ring holds.
@@ -101,10 +152,29 @@ impl HashRing {
 
     /// Whether a node with this id is on the ring.
     pub fn has_node(&self, id: &str) -> bool {
-        self.index_of(id).is_ok()
+        self.index_of(id).is_some()
     }
 
-    /// How many points a node of `weight` gets on this ring.
+    /// The index of node `id` in [`HashRing::nodes`].
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.nodes
+            .binary_search_by(|node| node.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// The nodes in the order they were added (the order persistence and ketama ties use).
+    pub fn nodes_in_insertion_order(&self) -> Vec<&Node> {
+        let mut nodes: Vec<&Node> = self.nodes.iter().collect();
+        nodes.sort_unstable_by_key(|node| node.seq);
+        nodes
+    }
+
+    /// Whether node `id` is up; [`RingError::UnknownNode`] if it is not on the ring.
+    pub fn is_up(&self, id: &str) -> Result<bool, RingError> {
+        Ok(self.nodes[self.known(id)?].up)
+    }
+
+    /// How many points a node of `weight` gets on a sha1 ring.
     pub fn points_for_weight(&self, weight: f64) -> Result<u32, RingError> {
         if !weight.is_finite() || weight <= 0.0 {
             return Err(RingError::InvalidWeight(weight));
@@ -118,110 +188,101 @@ impl HashRing {
         Ok(points as u32)
     }
 
-    /// Adds one node. Fails (leaving the ring unchanged) on an invalid id or weight, a duplicate,
-    /// or when the ring would exceed [`MAX_POINTS`].
-    pub fn add_node(&mut self, id: &str, weight: f64) -> Result<(), RingError> {
+    /// Adds one node and reports what moved. Fails (leaving the ring unchanged) on an invalid id
+    /// or weight, a duplicate, or when the ring would exceed [`MAX_POINTS`].
+    pub fn add_node(&mut self, id: &str, weight: f64) -> Result<RingChange, RingError> {
         self.add_nodes(&[(id, weight)])
     }
 
-    /// Adds several nodes at once: all of them or, on any error, none. One merge of the new
-    /// points into the ring, so building a large ring this way costs one sort.
-    pub fn add_nodes(&mut self, specs: &[(&str, f64)]) -> Result<(), RingError> {
-        let mut added: Vec<Node> = Vec::with_capacity(specs.len());
-        let mut total = self.positions.len() as u64;
-        for &(id, weight) in specs {
-            validate_id(id)?;
-            if self.has_node(id) {
-                return Err(RingError::DuplicateNode(id.to_owned()));
-            }
-            let points = self.points_for_weight(weight)?;
-            total += u64::from(points);
-            added.push(Node {
-                id: id.to_owned(),
-                weight,
-                points,
-            });
-        }
-        if total > MAX_POINTS as u64 {
-            return Err(RingError::TooManyPoints {
-                requested: total as f64,
-            });
-        }
-        added.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        if let Some(pair) = added.windows(2).find(|pair| pair[0].id == pair[1].id) {
-            return Err(RingError::DuplicateNode(pair[0].id.clone()));
-        }
-        if added.is_empty() {
-            return Ok(());
-        }
+    /// Adds several nodes at once, in the given order: all of them or, on any error, none.
+    /// One merge of the new points into the ring, so building a large ring this way costs one
+    /// sort.
+    pub fn add_nodes(&mut self, specs: &[(&str, f64)]) -> Result<RingChange, RingError> {
+        let before = self.clone();
+        self.change(before, |ring| ring.insert_nodes(specs))
+    }
 
-        // Merge the node lists (both sorted by id) and record each old index's new index.
-        let old_nodes = std::mem::take(&mut self.nodes);
-        let mut remap = Vec::with_capacity(old_nodes.len());
-        let mut new_points: Vec<u64> = Vec::with_capacity((total as usize) - self.positions.len());
-        let mut old_iter = old_nodes.into_iter().peekable();
-        let mut added_iter = added.into_iter().peekable();
-        loop {
-            let take_old = match (old_iter.peek(), added_iter.peek()) {
-                (Some(old), Some(new)) => old.id < new.id,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            let owner = self.nodes.len() as u32;
-            if let Some(node) = if take_old {
-                old_iter.next()
-            } else {
-                added_iter.next()
-            } {
-                if take_old {
-                    remap.push(owner);
-                } else {
-                    new_points.extend(
-                        (0..node.points).map(|i| pack(hash::point_position(&node.id, i), owner)),
-                    );
+    /// Removes a node and its points and reports what moved. Fails with
+    /// [`RingError::UnknownNode`] (ring unchanged) if it is not on the ring.
+    pub fn remove_node(&mut self, id: &str) -> Result<RingChange, RingError> {
+        let index = self.known(id)?;
+        let before = self.clone();
+        self.change(before, |ring| {
+            let node = ring.nodes.remove(index);
+            if !node.up {
+                ring.down -= 1;
+            }
+            ring.drop_points(index as u32, true);
+            if ring.scheme == Scheme::Ketama {
+                ring.rebuild_ketama()?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Changes a node's weight (its point count) and reports what moved. Its health and
+    /// insertion order are kept.
+    pub fn set_weight(&mut self, id: &str, weight: f64) -> Result<RingChange, RingError> {
+        let index = self.known(id)?;
+        let before = self.clone();
+        self.change(before, |ring| match ring.scheme {
+            Scheme::Sha1 => {
+                let points = ring.points_for_weight(weight)?;
+                let old_points = ring.nodes[index].points;
+                ring.check_total(
+                    ring.positions.len() as u64 - u64::from(old_points) + u64::from(points),
+                )?;
+                ring.nodes[index].weight = weight;
+                ring.nodes[index].points = points;
+                ring.drop_points(index as u32, false);
+                let id = &ring.nodes[index].id;
+                let mut new_points: Vec<u64> = (0..points)
+                    .map(|i| pack(hash::point_position(id, i), index as u32))
+                    .collect();
+                new_points.sort_unstable();
+                ring.merge_points(|owner| owner, new_points);
+                Ok(())
+            }
+            Scheme::Ketama => {
+                if !weight.is_finite() || weight <= 0.0 {
+                    return Err(RingError::InvalidWeight(weight));
                 }
-                self.nodes.push(node);
+                ring.nodes[index].weight = weight;
+                ring.rebuild_ketama()
             }
-        }
-        new_points.sort_unstable();
-
-        // Old points keep their relative order (the remap is monotonic): one linear merge.
-        let old_points = self
-            .positions
-            .iter()
-            .zip(&self.owners)
-            .map(|(&position, &owner)| pack(position, remap[owner as usize]));
-        let (positions, owners) = unpack(merge_sorted(old_points, new_points.into_iter()), total);
-        self.positions = positions;
-        self.owners = owners;
-        Ok(())
+        })
     }
 
-    /// Removes a node and its points. Fails with [`RingError::UnknownNode`] (ring unchanged) if
-    /// it is not on the ring.
-    pub fn remove_node(&mut self, id: &str) -> Result<(), RingError> {
-        validate_id(id)?;
-        let index = self
-            .index_of(id)
-            .map_err(|_| RingError::UnknownNode(id.to_owned()))? as u32;
-        self.nodes.remove(index as usize);
-        let mut write = 0;
-        for read in 0..self.positions.len() {
-            let owner = self.owners[read];
-            if owner != index {
-                self.positions[write] = self.positions[read];
-                self.owners[write] = if owner > index { owner - 1 } else { owner };
-                write += 1;
-            }
-        }
-        self.positions.truncate(write);
-        self.owners.truncate(write);
-        Ok(())
+    /// Marks a node down: lookups skip it (its keys go to the next live node clockwise) but it
+    /// keeps its points. Reports what moved; marking a down node down again moves nothing.
+    pub fn mark_down(&mut self, id: &str) -> Result<RingChange, RingError> {
+        self.set_up(id, false)
     }
 
-    /// The index (into [`HashRing::positions`]) of the point that owns ring position `position`:
-    /// the first point at or after it, wrapping. `None` on an empty ring.
+    /// Marks a node up again, restoring exactly the mapping it had before it went down.
+    pub fn mark_up(&mut self, id: &str) -> Result<RingChange, RingError> {
+        self.set_up(id, true)
+    }
+
+    fn set_up(&mut self, id: &str, up: bool) -> Result<RingChange, RingError> {
+        let index = self.known(id)?;
+        let before = self.clone();
+        self.change(before, |ring| {
+            let node = &mut ring.nodes[index];
+            if node.up != up {
+                node.up = up;
+                if up {
+                    ring.down -= 1;
+                } else {
+                    ring.down += 1;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The index (into [`HashRing::positions`]) of the first point at or after `position`,
+    /// wrapping, whatever its node's health. `None` on an empty ring.
     pub fn point_at_or_after(&self, position: u32) -> Option<usize> {
         if self.positions.is_empty() {
             return None;
@@ -234,34 +295,71 @@ impl HashRing {
         })
     }
 
-    /// The index (into [`HashRing::nodes`]) of the node that owns `key`; `None` on an empty ring.
-    pub fn owner_index(&self, key: &[u8]) -> Option<usize> {
-        self.point_at_or_after(hash::position(key))
+    /// The first point at or after point `start` (wrapping) whose node is up.
+    pub fn live_point_from(&self, start: usize) -> Option<usize> {
+        if self.down == 0 {
+            return (start < self.positions.len()).then_some(start);
+        }
+        if self.down == self.nodes.len() {
+            return None;
+        }
+        let len = self.positions.len();
+        (0..len)
+            .map(|step| (start + step) % len)
+            .find(|&point| self.nodes[self.owners[point] as usize].up)
+    }
+
+    /// The index (into [`HashRing::nodes`]) of the live node that owns ring position
+    /// `position`; `None` when no node is up.
+    pub fn owner_of_position(&self, position: u32) -> Option<usize> {
+        self.point_at_or_after(position)
+            .and_then(|start| self.live_point_from(start))
             .map(|point| self.owners[point] as usize)
     }
 
-    /// The id of the node that owns `key`; `None` on an empty ring.
+    /// The ring position of `key` under this ring's scheme.
+    pub fn position_of(&self, key: &[u8]) -> u32 {
+        self.scheme.key_position(key)
+    }
+
+    /// The index (into [`HashRing::nodes`]) of the live node that owns `key`; `None` when no
+    /// node is up.
+    pub fn owner_index(&self, key: &[u8]) -> Option<usize> {
+        self.owner_of_position(self.position_of(key))
+    }
+
+    /// The id of the live node that owns `key`; `None` when no node is up.
     pub fn node_for(&self, key: &[u8]) -> Option<&str> {
         self.owner_index(key)
             .map(|owner| self.nodes[owner].id.as_str())
     }
 
-    /// Up to `n` distinct node ids for `key`: the owner first, then the next distinct nodes
-    /// clockwise. Its length is `min(n, node_count)`.
+    /// Up to `n` distinct live node ids for `key`: the owner first, then the next distinct live
+    /// nodes clockwise. Its length is `min(n, live_count)`.
     pub fn nodes_for(&self, key: &[u8], n: usize) -> Vec<&str> {
-        let wanted = n.min(self.nodes.len());
-        let mut found: Vec<&str> = Vec::with_capacity(wanted);
-        let Some(start) = self.point_at_or_after(hash::position(key)) else {
-            return found;
+        self.replica_indexes(self.position_of(key), n)
+            .into_iter()
+            .map(|owner| self.nodes[owner as usize].id.as_str())
+            .collect()
+    }
+
+    /// The replica list of ring position `position`, as node indexes.
+    pub fn replica_indexes(&self, position: u32, n: usize) -> Vec<u32> {
+        let wanted = n.min(self.live_count());
+        let mut chosen: Vec<u32> = Vec::with_capacity(wanted);
+        let Some(start) = self.point_at_or_after(position) else {
+            return chosen;
         };
         let mut seen = vec![false; if wanted > 8 { self.nodes.len() } else { 0 }];
-        let mut chosen: Vec<u32> = Vec::with_capacity(wanted);
         let len = self.positions.len();
         for step in 0..len {
             if chosen.len() == wanted {
                 break;
             }
             let owner = self.owners[(start + step) % len];
+            if !self.nodes[owner as usize].up {
+                continue;
+            }
             let fresh = if seen.is_empty() {
                 !chosen.contains(&owner)
             } else {
@@ -269,31 +367,214 @@ impl HashRing {
             };
             if fresh {
                 chosen.push(owner);
-                found.push(&self.nodes[owner as usize].id);
             }
         }
-        found
+        chosen
     }
 
-    /// The exact fraction of the keyspace (all 2^32 positions) each node owns, by index in
-    /// [`HashRing::nodes`]. Point `j` owns the positions after point `j-1` up to and including
-    /// its own. Sums to 1 on a non-empty ring; empty on an empty one.
-    pub fn ownership(&self) -> Vec<f64> {
-        let mut owned = vec![0u64; self.nodes.len()];
-        let mut previous = match self.positions.last() {
-            Some(&last) => i64::from(last) - (1i64 << 32),
-            None => return Vec::new(),
-        };
-        for (&position, &owner) in self.positions.iter().zip(&self.owners) {
-            owned[owner as usize] += (i64::from(position) - previous) as u64;
-            previous = i64::from(position);
+    /// For every point, the node that owns the keys just before it once health is taken into
+    /// account: the owner of the first live point at or after it (`None` if no node is up).
+    pub fn effective_owners(&self) -> Vec<Option<u32>> {
+        let len = self.positions.len();
+        let mut effective = vec![None; len];
+        if self.live_count() == 0 {
+            return effective;
         }
-        let keyspace = (1u64 << 32) as f64;
-        owned.into_iter().map(|n| n as f64 / keyspace).collect()
+        // Walk backwards twice around the ring so every point sees the next live one.
+        let mut next_live = None;
+        for step in (0..2 * len).rev() {
+            let point = step % len;
+            let owner = self.owners[point];
+            if self.nodes[owner as usize].up {
+                next_live = Some(owner);
+            }
+            effective[point] = next_live;
+        }
+        effective
     }
 
-    fn index_of(&self, id: &str) -> Result<usize, usize> {
-        self.nodes.binary_search_by(|node| node.id.as_str().cmp(id))
+    /// Builds a ring like `self` (scheme and vnodes) holding `nodes` (id, weight, up), added in
+    /// that order: the inverse of persisting a ring as its node list.
+    pub fn rebuilt(&self, nodes: &[(&str, f64, bool)]) -> Result<HashRing, RingError> {
+        let mut ring = HashRing::with_scheme(self.scheme, self.vnodes)?;
+        let specs: Vec<(&str, f64)> = nodes.iter().map(|&(id, w, _)| (id, w)).collect();
+        ring.insert_nodes(&specs)?;
+        for &(id, _, up) in nodes {
+            if let Some(index) = ring.index_of(id).filter(|_| !up) {
+                ring.nodes[index].up = false;
+                ring.down += 1;
+            }
+        }
+        Ok(ring)
+    }
+
+    fn known(&self, id: &str) -> Result<usize, RingError> {
+        validate_id(id)?;
+        self.index_of(id)
+            .ok_or_else(|| RingError::UnknownNode(id.to_owned()))
+    }
+
+    /// Runs `mutate`; on success reports the change from `before`, on error restores `before`.
+    fn change(
+        &mut self,
+        before: HashRing,
+        mutate: impl FnOnce(&mut HashRing) -> Result<(), RingError>,
+    ) -> Result<RingChange, RingError> {
+        match mutate(self) {
+            Ok(()) => Ok(RingChange::between(&before, self)),
+            Err(err) => {
+                *self = before;
+                Err(err)
+            }
+        }
+    }
+
+    fn check_total(&self, total: u64) -> Result<(), RingError> {
+        if total > MAX_POINTS as u64 {
+            Err(RingError::TooManyPoints {
+                requested: total as f64,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn insert_nodes(&mut self, specs: &[(&str, f64)]) -> Result<(), RingError> {
+        let mut added: Vec<Node> = Vec::with_capacity(specs.len());
+        let mut total = self.positions.len() as u64;
+        for &(id, weight) in specs {
+            validate_id(id)?;
+            if self.has_node(id) {
+                return Err(RingError::DuplicateNode(id.to_owned()));
+            }
+            let points = self.points_for_weight(weight)?;
+            if self.scheme == Scheme::Sha1 {
+                total += u64::from(points);
+            }
+            added.push(Node {
+                id: id.to_owned(),
+                weight,
+                points,
+                up: true,
+                seq: self.next_seq + added.len() as u64,
+            });
+        }
+        self.check_total(total)?;
+        added.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        if let Some(pair) = added.windows(2).find(|pair| pair[0].id == pair[1].id) {
+            return Err(RingError::DuplicateNode(pair[0].id.clone()));
+        }
+        if added.is_empty() {
+            return Ok(());
+        }
+        self.next_seq += added.len() as u64;
+
+        // Merge the node lists (both sorted by id) and record each old index's new index.
+        let old_nodes = std::mem::take(&mut self.nodes);
+        let mut remap = Vec::with_capacity(old_nodes.len());
+        let mut new_points: Vec<u64> = Vec::new();
+        let mut old_iter = old_nodes.into_iter().peekable();
+        let mut added_iter = added.into_iter().peekable();
+        while let Some(take_old) = match (old_iter.peek(), added_iter.peek()) {
+            (Some(old), Some(new)) => Some(old.id < new.id),
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => Some(false),
+            (None, None) => None,
+        } {
+            let owner = self.nodes.len() as u32;
+            let next = if take_old {
+                remap.push(owner);
+                old_iter.next()
+            } else {
+                added_iter.next()
+            };
+            if let Some(node) = next {
+                if !take_old && self.scheme == Scheme::Sha1 {
+                    new_points.extend(
+                        (0..node.points).map(|i| pack(hash::point_position(&node.id, i), owner)),
+                    );
+                }
+                self.nodes.push(node);
+            }
+        }
+        match self.scheme {
+            Scheme::Sha1 => {
+                new_points.sort_unstable();
+                self.merge_points(|owner| remap[owner as usize], new_points);
+                Ok(())
+            }
+            Scheme::Ketama => self.rebuild_ketama(),
+        }
+    }
+
+    /// Merges sorted packed `new_points` into the ring, renumbering old owners with `remap`
+    /// (which must preserve their order).
+    fn merge_points(&mut self, remap: impl Fn(u32) -> u32, new_points: Vec<u64>) {
+        let total = (self.positions.len() + new_points.len()) as u64;
+        let old_points = self
+            .positions
+            .iter()
+            .zip(&self.owners)
+            .map(|(&position, &owner)| pack(position, remap(owner)));
+        let (positions, owners) = unpack(merge_sorted(old_points, new_points.into_iter()), total);
+        self.positions = positions;
+        self.owners = owners;
+    }
+
+    /// Drops the points of node `index`; with `renumber` (the node itself was removed) the
+    /// owners after it move down by one.
+    fn drop_points(&mut self, index: u32, renumber: bool) {
+        let mut write = 0;
+        for read in 0..self.positions.len() {
+            let owner = self.owners[read];
+            if owner != index {
+                self.positions[write] = self.positions[read];
+                self.owners[write] = if renumber && owner > index {
+                    owner - 1
+                } else {
+                    owner
+                };
+                write += 1;
+            }
+        }
+        self.positions.truncate(write);
+        self.owners.truncate(write);
+    }
+
+    /// Recomputes every point of a ketama ring: a server's share depends on all the weights.
+    fn rebuild_ketama(&mut self) -> Result<(), RingError> {
+        let servers = self.nodes.len();
+        let mut by_seq: Vec<usize> = (0..servers).collect();
+        by_seq.sort_unstable_by_key(|&index| self.nodes[index].seq);
+        // hashring sums the weights in constructor order; float addition is not associative.
+        let total_weight = ketama::total_weight(by_seq.iter().map(|&i| self.nodes[i].weight));
+        let mut vnodes = Vec::with_capacity(servers);
+        let mut total = 0u64;
+        for &index in &by_seq {
+            let count =
+                ketama::vnodes_for(self.nodes[index].weight, total_weight, servers, self.vnodes);
+            total += u64::from(count) * u64::from(ketama::POINTS_PER_VNODE);
+            vnodes.push(count);
+        }
+        self.check_total(total)?;
+        // Sort by (position, insertion rank): equal positions keep insertion order, as in
+        // hashring's stable sort.
+        let mut packed = Vec::with_capacity(total as usize);
+        let mut buffer = Vec::new();
+        for (rank, (&index, &count)) in by_seq.iter().zip(&vnodes).enumerate() {
+            buffer.clear();
+            ketama::server_points(&self.nodes[index].id, count, &mut buffer);
+            packed.extend(buffer.iter().map(|&position| pack(position, rank as u32)));
+            self.nodes[index].points = count * ketama::POINTS_PER_VNODE;
+        }
+        packed.sort_unstable();
+        let (positions, ranks) = unpack(packed.into_iter(), total);
+        self.positions = positions;
+        self.owners = ranks
+            .into_iter()
+            .map(|rank| by_seq[rank as usize] as u32)
+            .collect();
+        Ok(())
     }
 }
 
@@ -308,12 +589,12 @@ pub fn validate_id(id: &str) -> Result<(), RingError> {
     }
 }
 
-/// A point as one sortable integer: position in the high half, owner index in the low half.
+/// A point as one sortable integer: position in the high half, owner in the low half.
 fn pack(position: u32, owner: u32) -> u64 {
     (u64::from(position) << 32) | u64::from(owner)
 }
 
-/// Splits packed points back into the parallel `positions` and `owners` arrays.
+/// Splits packed points back into parallel `positions` and `owners` arrays.
 fn unpack(packed: impl Iterator<Item = u64>, count: u64) -> (Vec<u32>, Vec<u32>) {
     let mut positions = Vec::with_capacity(count as usize);
     let mut owners = Vec::with_capacity(count as usize);

@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::{range_error, type_error};
 use crate::core::error::js_number;
+use crate::core::Scheme;
 
 /// A short description of a value for error messages: `"abc"`, `42`, `NaN`, `null`, `an object`.
 pub(crate) fn describe(value: &JsValue) -> String {
@@ -207,4 +208,76 @@ pub(crate) fn field(object: &Object, key: &str) -> Result<Option<JsValue>, JsVal
     } else {
         Some(value)
     })
+}
+
+/// An array of strings (each checked like [`string`]).
+pub(crate) fn strings(value: &JsValue, context: &str, name: &str) -> Result<Vec<String>, JsValue> {
+    strings_of(&array(value, context, name, usize::MAX)?, context, name)
+}
+
+/// The elements of an already-decoded array, each a string.
+pub(crate) fn strings_of(
+    entries: &[JsValue],
+    context: &str,
+    name: &str,
+) -> Result<Vec<String>, JsValue> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| string(entry, context, &format!("{name}[{index}]")))
+        .collect()
+}
+
+/// A scheme name: `"sha1"` or `"ketama"`.
+pub(crate) fn scheme(value: &JsValue, context: &str, name: &str) -> Result<Scheme, JsValue> {
+    let text = value.as_string().ok_or_else(|| {
+        type_error(
+            context,
+            &format!("{name} must be a string, got {}", describe(value)),
+        )
+    })?;
+    Scheme::from_name(&text).ok_or_else(|| {
+        range_error(
+            context,
+            &format!(
+                "{name} must be \"sha1\" or \"ketama\", got {}",
+                describe(value)
+            ),
+        )
+    })
+}
+
+/// A list of nodes to add: each entry an id or `{ id, weight? }` (weight defaults to 1).
+pub(crate) fn node_specs(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+) -> Result<Vec<(String, f64)>, JsValue> {
+    let entries = array(value, context, name, crate::core::ring::MAX_POINTS)?;
+    let mut specs = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let name = format!("{name}[{index}]");
+        if entry.is_string() {
+            specs.push((string(entry, context, &name)?, 1.0));
+            continue;
+        }
+        if !entry.is_object() {
+            return Err(type_error(
+                context,
+                &format!(
+                    "{name} must be a string or {{ id, weight? }}, got {}",
+                    describe(entry)
+                ),
+            ));
+        }
+        let object = options(entry, context, &name, &["id", "weight"])?.unwrap_or_default();
+        let id = field(&object, "id")?.unwrap_or(JsValue::UNDEFINED);
+        let id = string(&id, context, &format!("{name}.id"))?;
+        let weight = match field(&object, "weight")? {
+            Some(value) => number(&value, context, &format!("{name}.weight"))?,
+            None => 1.0,
+        };
+        specs.push((id, weight));
+    }
+    Ok(specs)
 }

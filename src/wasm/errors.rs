@@ -25,11 +25,14 @@ pub(crate) fn error(context: &str, message: &str) -> JsValue {
 pub(crate) fn ring_error(context: &str, err: &RingError) -> JsValue {
     let message = err.to_string();
     match err {
-        RingError::DuplicateNode(_) | RingError::UnknownNode(_) => error(context, &message),
+        RingError::DuplicateNode(_) | RingError::UnknownNode(_) | RingError::NoLiveNode => {
+            error(context, &message)
+        }
         RingError::EmptyId
         | RingError::IdTooLong { .. }
         | RingError::InvalidVnodes(_)
         | RingError::InvalidWeight(_)
+        | RingError::InvalidEpsilon(_)
         | RingError::TooManyPoints { .. } => range_error(context, &message),
     }
 }

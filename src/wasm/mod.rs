@@ -10,7 +10,9 @@
 )]
 
 mod args;
+mod encode;
 mod errors;
+mod persist;
 mod ring;
 
 pub use ring::JsHashRing;
@@ -19,9 +21,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
+/** A placement scheme: ringlease's own `"sha1"`, or `"ketama"` (npm `hashring` 3.2.0). */
+export type RingScheme = "sha1" | "ketama";
+
 /** Options of `new HashRing(options)`. */
 export interface RingOptions {
-  /** Points per unit of weight: an integer in 1..=4096. Default 160. */
+  /** Placement scheme. Default `"sha1"`. */
+  scheme?: RingScheme;
+  /** Nodes to start with, added in order (one sort: the fastest way to build a big ring). */
+  nodes?: NodeSpec[];
+  /** Points per unit of weight: an integer in 1..=4096. Default 160 (sha1) or 40 (ketama, × 4 points). */
   vnodes?: number;
 }
 
@@ -40,6 +49,27 @@ export interface RingNode {
   weight: number;
   /** How many points the node has on the ring. */
   points: number;
+  /** False while the node is marked down (lookups skip it; it keeps its points). */
+  up: boolean;
+}
+
+/**
+ * What a change moved: the keyspace arcs whose owner changed. An arc covers the key positions
+ * `start..=end` (inclusive, no wrap-around); `from`/`to` are node ids, `null` for "no live node".
+ */
+export interface RingChange {
+  /** Fraction of the keyspace (all 2^32 positions) that changed owner. */
+  movedFraction: number;
+  arcs: { start: number; end: number; from: string | null; to: string | null }[];
+}
+
+/** A saved ring: `ring.toJSON()`, accepted by `HashRing.fromJSON`. Nodes in insertion order. */
+export interface RingJSON {
+  format: "ringlease.HashRing";
+  version: 1;
+  scheme: RingScheme;
+  vnodes: number;
+  nodes: { id: string; weight: number; up?: boolean }[];
 }
 
 /**

@@ -1,19 +1,24 @@
-//! `HashRing` for JavaScript: a thin newtype over [`crate::core::ring::HashRing`].
+//! `HashRing` for JavaScript: a thin wrapper over [`crate::core::ring::HashRing`].
 
-use js_sys::{Object, Reflect, Uint32Array};
-use serde::Serialize;
+use js_sys::{Array, Map, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use super::errors::{error, ring_error, type_error};
-use crate::core::ring::{HashRing, DEFAULT_VNODES, MAX_POINTS, MAX_VNODES};
+use super::encode;
+use super::errors::ring_error;
+use super::persist;
+use crate::core::balance::NO_NODE;
+use crate::core::ring::{HashRing, MAX_VNODES};
+use crate::core::{RingChange, RingError, Scheme};
 
-/// A consistent-hashing ring: which node owns a key, and which nodes back it up.
+/// A consistent-hashing ring: which node owns a key, which nodes back it up, and what moves when
+/// membership or health changes.
 ///
-/// Placement is deterministic and identical natively, in Node and in every browser: a node with
-/// weight `w` gets `max(1, round(vnodes × w))` points labelled `"{id}#{i}"`; a point's (and a
-/// key's) position is the big-endian u32 of the first 4 bytes of SHA-1 of its UTF-8 bytes; a key
-/// belongs to the first point at or after its position, wrapping around.
+/// Placement is deterministic and identical natively, in Node and in every browser. Default
+/// scheme `"sha1"`: a node with weight `w` gets `max(1, round(vnodes × w))` points labelled
+/// `"{id}#{i}"`; a point's (and a key's) position is the big-endian u32 of the first 4 bytes of
+/// SHA-1 of its UTF-8 bytes; a key belongs to the first point at or after its position, wrapping.
+/// Scheme `"ketama"` places exactly like the npm package `hashring` 3.2.0.
 ///
 /// ```js
 /// import init, { HashRing } from "ringlease";
@@ -26,55 +31,137 @@ use crate::core::ring::{HashRing, DEFAULT_VNODES, MAX_POINTS, MAX_VNODES};
 /// ring.free();                    // or `using ring = …`
 /// ```
 #[wasm_bindgen(js_name = HashRing)]
-pub struct JsHashRing(HashRing);
+pub struct JsHashRing {
+    ring: HashRing,
+    /// The node ids as JS strings, parallel to `ring.nodes()`: lookups hand these back instead
+    /// of decoding a fresh string on every call.
+    ids: Vec<JsValue>,
+}
 
-#[derive(Serialize)]
-struct NodeView<'a> {
-    id: &'a str,
-    weight: f64,
-    points: u32,
+impl JsHashRing {
+    pub(crate) fn from_core(ring: HashRing) -> JsHashRing {
+        let ids = ring
+            .nodes()
+            .iter()
+            .map(|n| JsValue::from_str(&n.id))
+            .collect();
+        JsHashRing { ring, ids }
+    }
+
+    fn id(&self, index: usize) -> JsValue {
+        self.ids.get(index).cloned().unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Applies a change to the core ring, keeps `ids` in step with its node list, and encodes
+    /// the reported `RingChange`.
+    fn apply(
+        &mut self,
+        context: &str,
+        ids: IdSync<'_>,
+        change: impl FnOnce(&mut HashRing) -> Result<RingChange, RingError>,
+    ) -> Result<JsValue, JsValue> {
+        let removed = match ids {
+            IdSync::Removed(id) => self.ring.index_of(id),
+            _ => None,
+        };
+        let change = change(&mut self.ring).map_err(|e| ring_error(context, &e))?;
+        match ids {
+            IdSync::Added(id) => {
+                if let Some(index) = self.ring.index_of(id) {
+                    self.ids
+                        .insert(index.min(self.ids.len()), JsValue::from_str(id));
+                }
+            }
+            IdSync::Removed(_) => {
+                if let Some(index) = removed.filter(|&i| i < self.ids.len()) {
+                    self.ids.remove(index);
+                }
+            }
+            IdSync::Rebuild => {
+                self.ids = self
+                    .ring
+                    .nodes()
+                    .iter()
+                    .map(|n| JsValue::from_str(&n.id))
+                    .collect();
+            }
+            IdSync::Unchanged => {}
+        }
+        encode::change(&change, context)
+    }
+}
+
+/// How a change affects the node list, so the cached JS ids can follow cheaply.
+enum IdSync<'a> {
+    Added(&'a str),
+    Removed(&'a str),
+    Rebuild,
+    Unchanged,
 }
 
 #[wasm_bindgen(js_class = HashRing)]
 impl JsHashRing {
-    /// Creates an empty ring.
+    /// Creates a ring, empty or with `options.nodes` (the fastest way to build a big ring).
     ///
-    /// `options.vnodes`: points per unit of weight, an integer in 1..=4096 (default 160).
+    /// - `options.nodes`: ids or `{ id, weight? }`, added in order.
+    /// - `options.scheme`: `"sha1"` (default) or `"ketama"` (placement of the npm package
+    ///   `hashring` 3.2.0, so JS shares placement with ketama memcached clients).
+    /// - `options.vnodes`: points per unit of weight, an integer in 1..=4096 (default 160 for
+    ///   sha1; for ketama, hashring's "vnode count", default 40, × 4 points).
+    ///
     /// Unknown option keys throw a `TypeError`; an out-of-range vnode count a `RangeError`.
     ///
     /// ```js
-    /// const ring = new HashRing();                 // 160 vnodes
-    /// const coarse = new HashRing({ vnodes: 40 });
+    /// const ring = new HashRing();                       // sha1, 160 vnodes
+    /// const shards = new HashRing({ nodes: ["a", "b", { id: "c", weight: 2 }] });
+    /// const memcached = new HashRing({ scheme: "ketama", nodes: ["10.0.0.1:11211"] });
     /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "RingOptions")] options: JsValue,
     ) -> Result<JsHashRing, JsValue> {
         const CONTEXT: &str = "new HashRing";
-        let mut vnodes = DEFAULT_VNODES;
-        if let Some(options) = args::options(&options, CONTEXT, "options", &["vnodes"])? {
+        let mut scheme = Scheme::Sha1;
+        let mut vnodes = None;
+        let mut nodes = Vec::new();
+        let allowed = ["scheme", "vnodes", "nodes"];
+        if let Some(options) = args::options(&options, CONTEXT, "options", &allowed)? {
+            if let Some(value) = args::field(&options, "scheme")? {
+                scheme = args::scheme(&value, CONTEXT, "options.scheme")?;
+            }
             if let Some(value) = args::field(&options, "vnodes")? {
-                vnodes = args::integer_in(&value, CONTEXT, "options.vnodes", 1, MAX_VNODES)?;
+                let vnodes_in = args::integer_in(&value, CONTEXT, "options.vnodes", 1, MAX_VNODES)?;
+                vnodes = Some(vnodes_in);
+            }
+            if let Some(value) = args::field(&options, "nodes")? {
+                nodes = args::node_specs(&value, CONTEXT, "options.nodes")?;
             }
         }
-        HashRing::new(vnodes)
-            .map(JsHashRing)
+        let vnodes = vnodes.unwrap_or_else(|| scheme.default_vnodes());
+        let specs: Vec<(&str, f64, bool)> = nodes
+            .iter()
+            .map(|(id, w)| (id.as_str(), *w, true))
+            .collect();
+        HashRing::with_scheme(scheme, vnodes)
+            .and_then(|empty| empty.rebuilt(&specs))
+            .map(JsHashRing::from_core)
             .map_err(|e| ring_error(CONTEXT, &e))
     }
 
-    /// Adds a node. Throws (leaving the ring unchanged) on a non-string, empty, over-256-byte or
-    /// duplicate id, a weight that is not a finite number > 0, or a ring over 2^20 points.
+    /// Adds a node and returns what moved (`{ movedFraction, arcs }`). Throws (leaving the ring
+    /// unchanged) on a non-string, empty, over-256-byte or duplicate id, a weight that is not a
+    /// finite number > 0, or a ring over 2^20 points.
     ///
     /// ```js
     /// ring.addNode("10.0.0.1:11211");
-    /// ring.addNode("big-box", { weight: 2.5 });   // 2.5× the points
+    /// const { movedFraction } = ring.addNode("big-box", { weight: 2.5 });   // 2.5× the points
     /// ```
-    #[wasm_bindgen(js_name = addNode)]
+    #[wasm_bindgen(js_name = addNode, unchecked_return_type = "RingChange")]
     pub fn add_node(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "HashRing.addNode";
         let id = args::string(&id, CONTEXT, "id")?;
         let mut weight = 1.0;
@@ -83,73 +170,106 @@ impl JsHashRing {
                 weight = args::number(&value, CONTEXT, "options.weight")?;
             }
         }
-        self.0
-            .add_node(&id, weight)
-            .map_err(|e| ring_error(CONTEXT, &e))
+        self.apply(CONTEXT, IdSync::Added(&id), |ring| {
+            ring.add_node(&id, weight)
+        })
     }
 
-    /// Adds many nodes at once, all or none: much faster than `addNode` in a loop for big rings.
-    /// Each entry is an id or `{ id, weight? }`.
+    /// Adds many nodes at once, in order, all or none, and returns what moved. Much faster than
+    /// `addNode` in a loop for big rings. Each entry is an id or `{ id, weight? }`.
     ///
     /// ```js
     /// ring.addNodes(["a", "b", { id: "c", weight: 2 }]);
     /// ```
-    #[wasm_bindgen(js_name = addNodes)]
+    #[wasm_bindgen(js_name = addNodes, unchecked_return_type = "RingChange")]
     pub fn add_nodes(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "NodeSpec[]")] nodes: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "HashRing.addNodes";
-        let entries = args::array(&nodes, CONTEXT, "nodes", MAX_POINTS)?;
-        let mut specs: Vec<(String, f64)> = Vec::with_capacity(entries.len());
-        for (index, entry) in entries.iter().enumerate() {
-            let name = format!("nodes[{index}]");
-            if entry.is_string() {
-                specs.push((args::string(entry, CONTEXT, &name)?, 1.0));
-                continue;
-            }
-            if !entry.is_object() {
-                return Err(type_error(
-                    CONTEXT,
-                    &format!(
-                        "{name} must be a string or {{ id, weight? }}, got {}",
-                        args::describe(entry)
-                    ),
-                ));
-            }
-            let object =
-                args::options(entry, CONTEXT, &name, &["id", "weight"])?.unwrap_or_default();
-            let id = args::field(&object, "id")?.unwrap_or(JsValue::UNDEFINED);
-            let id = args::string(&id, CONTEXT, &format!("{name}.id"))?;
-            let weight = match args::field(&object, "weight")? {
-                Some(value) => args::number(&value, CONTEXT, &format!("{name}.weight"))?,
-                None => 1.0,
-            };
-            specs.push((id, weight));
-        }
+        let specs = args::node_specs(&nodes, CONTEXT, "nodes")?;
         let borrowed: Vec<(&str, f64)> = specs.iter().map(|(id, w)| (id.as_str(), *w)).collect();
-        self.0
-            .add_nodes(&borrowed)
-            .map_err(|e| ring_error(CONTEXT, &e))
+        self.apply(CONTEXT, IdSync::Rebuild, |ring| ring.add_nodes(&borrowed))
     }
 
-    /// Removes a node and its points; its keys move to the next nodes clockwise. Throws an
-    /// `Error` (ring unchanged) if the node is not on the ring.
+    /// Removes a node and its points and returns what moved: its keys go to the next nodes
+    /// clockwise. Throws an `Error` (ring unchanged) if the node is not on the ring.
     ///
     /// ```js
-    /// ring.removeNode("cache-b");
+    /// ring.removeNode("cache-b").movedFraction;   // ≈ cache-b's share
     /// ```
-    #[wasm_bindgen(js_name = removeNode)]
+    #[wasm_bindgen(js_name = removeNode, unchecked_return_type = "RingChange")]
     pub fn remove_node(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "HashRing.removeNode";
         let id = args::string(&id, CONTEXT, "id")?;
-        self.0.remove_node(&id).map_err(|e| ring_error(CONTEXT, &e))
+        self.apply(CONTEXT, IdSync::Removed(&id), |ring| ring.remove_node(&id))
     }
 
-    /// Whether a node with this id is on the ring.
+    /// Changes a node's weight (its point count) and returns what moved.
+    ///
+    /// ```js
+    /// ring.setWeight("cache-a", 3);
+    /// ```
+    #[wasm_bindgen(js_name = setWeight, unchecked_return_type = "RingChange")]
+    pub fn set_weight(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] weight: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const CONTEXT: &str = "HashRing.setWeight";
+        let id = args::string(&id, CONTEXT, "id")?;
+        let weight = args::number(&weight, CONTEXT, "weight")?;
+        self.apply(CONTEXT, IdSync::Unchanged, |ring| {
+            ring.set_weight(&id, weight)
+        })
+    }
+
+    /// Marks a node down: lookups skip it and its keys fail over to the next live node
+    /// clockwise; the ring itself (its points) is unchanged. Returns what moved.
+    ///
+    /// ```js
+    /// ring.markDown("cache-a");   // cache-a's keys now go to their next node
+    /// ```
+    #[wasm_bindgen(js_name = markDown, unchecked_return_type = "RingChange")]
+    pub fn mark_down(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const CONTEXT: &str = "HashRing.markDown";
+        let id = args::string(&id, CONTEXT, "id")?;
+        self.apply(CONTEXT, IdSync::Unchanged, |ring| ring.mark_down(&id))
+    }
+
+    /// Marks a node up again: the mapping is exactly what it was before it went down.
+    ///
+    /// ```js
+    /// ring.markUp("cache-a");
+    /// ```
+    #[wasm_bindgen(js_name = markUp, unchecked_return_type = "RingChange")]
+    pub fn mark_up(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const CONTEXT: &str = "HashRing.markUp";
+        let id = args::string(&id, CONTEXT, "id")?;
+        self.apply(CONTEXT, IdSync::Unchanged, |ring| ring.mark_up(&id))
+    }
+
+    /// Whether a node is up. Throws an `Error` for a node that is not on the ring.
+    #[wasm_bindgen(js_name = isUp)]
+    pub fn is_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<bool, JsValue> {
+        const CONTEXT: &str = "HashRing.isUp";
+        let id = args::string(&id, CONTEXT, "id")?;
+        self.ring.is_up(&id).map_err(|e| ring_error(CONTEXT, &e))
+    }
+
+    /// Whether a node with this id is on the ring (up or down).
     ///
     /// ```js
     /// ring.hasNode("cache-a"); // true
@@ -160,91 +280,113 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<bool, JsValue> {
         let id = args::string(&id, "HashRing.hasNode", "id")?;
-        Ok(self.0.has_node(&id))
+        Ok(self.ring.has_node(&id))
     }
 
-    /// How many nodes are on the ring.
+    /// The placement scheme: `"sha1"` or `"ketama"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "RingScheme")]
+    pub fn scheme(&self) -> String {
+        self.ring.scheme().name().to_owned()
+    }
+
+    /// How many nodes are on the ring, up or down.
     #[wasm_bindgen(getter = nodeCount)]
     pub fn node_count(&self) -> usize {
-        self.0.node_count()
+        self.ring.node_count()
+    }
+
+    /// How many nodes are up.
+    #[wasm_bindgen(getter = liveCount)]
+    pub fn live_count(&self) -> usize {
+        self.ring.live_count()
     }
 
     /// How many points are on the ring (the sum of every node's points).
     #[wasm_bindgen(getter = pointCount)]
     pub fn point_count(&self) -> usize {
-        self.0.point_count()
+        self.ring.point_count()
     }
 
     /// Points per unit of weight, as given to the constructor.
     #[wasm_bindgen(getter)]
     pub fn vnodes(&self) -> u32 {
-        self.0.vnodes()
+        self.ring.vnodes()
     }
 
     /// The nodes, sorted by id (UTF-8 byte order); a node's index here is its owner index in
-    /// `points().owners`.
+    /// `points().owners` and in `nodeForMany`.
     ///
     /// ```js
-    /// ring.nodes(); // [{ id: "cache-a", weight: 1, points: 160 }, …]
+    /// ring.nodes(); // [{ id: "cache-a", weight: 1, points: 160, up: true }, …]
     /// ```
     #[wasm_bindgen(unchecked_return_type = "RingNode[]")]
     pub fn nodes(&self) -> Result<JsValue, JsValue> {
-        let views: Vec<NodeView<'_>> = self
-            .0
-            .nodes()
-            .iter()
-            .map(|node| NodeView {
-                id: &node.id,
-                weight: node.weight,
-                points: node.points,
-            })
-            .collect();
-        views
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| error("HashRing.nodes", &e.to_string()))
+        encode::nodes(self.ring.nodes(), "HashRing.nodes")
     }
 
-    /// The node that owns `key`, or `undefined` on an empty ring.
+    /// The live node that owns `key`, or `undefined` when no node is up.
     ///
     /// ```js
     /// const shard = ring.nodeFor("order:1234");
     /// ```
-    #[wasm_bindgen(js_name = nodeFor)]
+    #[wasm_bindgen(js_name = nodeFor, unchecked_return_type = "string | undefined")]
     pub fn node_for(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
-    ) -> Result<Option<String>, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let key = args::string(&key, "HashRing.nodeFor", "key")?;
-        Ok(self.0.node_for(key.as_bytes()).map(str::to_owned))
+        Ok(self
+            .ring
+            .owner_index(key.as_bytes())
+            .map_or(JsValue::UNDEFINED, |index| self.id(index)))
     }
 
-    /// Up to `n` distinct nodes for `key`, the owner first, then the next distinct nodes
-    /// clockwise: a replica or preference list of length `min(n, nodeCount)`.
+    /// The owner of every key, as indexes into `nodes()` in one `Uint32Array` (one boundary
+    /// crossing for the whole batch); `4294967295` where no node is up.
+    ///
+    /// ```js
+    /// const ids = ring.nodes().map((n) => n.id);
+    /// const owners = ring.nodeForMany(keys);   // ids[owners[i]] owns keys[i]
+    /// ```
+    #[wasm_bindgen(js_name = nodeForMany)]
+    pub fn node_for_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
+    ) -> Result<Uint32Array, JsValue> {
+        let keys = args::strings(&keys, "HashRing.nodeForMany", "keys")?;
+        let owners = self.ring.owners_of(keys.iter().map(String::as_bytes));
+        Ok(Uint32Array::from(owners.as_slice()))
+    }
+
+    /// Up to `n` distinct live nodes for `key`, the owner first, then the next distinct live
+    /// nodes clockwise: a replica or preference list of length `min(n, liveCount)`.
     ///
     /// ```js
     /// const [primary, backup] = ring.nodesFor("cart:7", 2);
     /// ```
-    #[wasm_bindgen(js_name = nodesFor)]
+    #[wasm_bindgen(js_name = nodesFor, unchecked_return_type = "string[]")]
     pub fn nodes_for(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
-    ) -> Result<Vec<String>, JsValue> {
+    ) -> Result<Array, JsValue> {
         const CONTEXT: &str = "HashRing.nodesFor";
         let key = args::string(&key, CONTEXT, "key")?;
         let n = args::count(args::number(&n, CONTEXT, "n")?, CONTEXT, "n")?;
+        let position = self.ring.position_of(key.as_bytes());
         Ok(self
-            .0
-            .nodes_for(key.as_bytes(), n)
+            .ring
+            .replica_indexes(position, n)
             .into_iter()
-            .map(str::to_owned)
+            .map(|index| self.id(index as usize))
             .collect())
     }
 
-    /// The ring position of `key`: the big-endian u32 of the first 4 bytes of SHA-1(UTF-8 key).
+    /// The ring position of `key` (sha1: the big-endian u32 of the first 4 bytes of
+    /// SHA-1(UTF-8 key); ketama: hashring's little-endian MD5 word).
     ///
     /// ```js
-    /// ring.positionOf("abc"); // 2845392438 (0xa9993e36)
+    /// ring.positionOf("abc"); // 2845392438 (0xa9993e36) on a sha1 ring
     /// ```
     #[wasm_bindgen(js_name = positionOf)]
     pub fn position_of(
@@ -252,11 +394,12 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<u32, JsValue> {
         let key = args::string(&key, "HashRing.positionOf", "key")?;
-        Ok(crate::core::hash::position(key.as_bytes()))
+        Ok(self.ring.position_of(key.as_bytes()))
     }
 
     /// Every point for drawing, as typed arrays (no per-point objects): `positions` ascending and
-    /// `owners[i]`, the index in `nodes()` of the node that owns point `i`.
+    /// `owners[i]`, the index in `nodes()` of the node that owns point `i` (down nodes keep
+    /// their points; check `nodes()[i].up`).
     ///
     /// ```js
     /// const { positions, owners } = ring.points();
@@ -264,17 +407,124 @@ impl JsHashRing {
     /// ```
     #[wasm_bindgen(unchecked_return_type = "RingPoints")]
     pub fn points(&self) -> Result<JsValue, JsValue> {
-        let result = Object::new();
-        Reflect::set(
-            &result,
-            &"positions".into(),
-            &Uint32Array::from(self.0.positions()),
-        )?;
-        Reflect::set(
-            &result,
-            &"owners".into(),
-            &Uint32Array::from(self.0.owners()),
-        )?;
-        Ok(result.into())
+        encode::points(self.ring.positions(), self.ring.owners())
+    }
+
+    /// The exact fraction of the keyspace each node owns, health included (a down node owns 0;
+    /// its arcs count for the next live node). The values sum to 1 while a node is up.
+    ///
+    /// ```js
+    /// for (const [id, share] of ring.ownership()) console.log(id, (share * 100).toFixed(2) + "%");
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Map<string, number>")]
+    pub fn ownership(&self) -> Map {
+        let map = Map::new();
+        for (index, share) in self.ring.ownership().into_iter().enumerate() {
+            map.set(&self.id(index), &JsValue::from_f64(share));
+        }
+        map
+    }
+
+    /// How many of `keys` each node owns (every node listed, zeros included).
+    ///
+    /// ```js
+    /// ring.distribution(["a", "b", "c"]); // Map { "cache-a" => 2, "cache-b" => 1 }
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Map<string, number>")]
+    pub fn distribution(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
+    ) -> Result<Map, JsValue> {
+        let keys = args::strings(&keys, "HashRing.distribution", "keys")?;
+        let map = Map::new();
+        let counts = self.ring.distribution(keys.iter().map(String::as_bytes));
+        for (index, count) in counts.into_iter().enumerate() {
+            map.set(&self.id(index), &JsValue::from_f64(count as f64));
+        }
+        Ok(map)
+    }
+
+    /// The keys whose owner differs between this ring and `other` (in `keys` order).
+    ///
+    /// ```js
+    /// const next = HashRing.fromJSON(ring.toJSON());
+    /// next.addNode("cache-z");
+    /// ring.movedKeys(keys, next);   // the keys cache-z took
+    /// ```
+    #[wasm_bindgen(js_name = movedKeys, unchecked_return_type = "string[]")]
+    pub fn moved_keys(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
+        other: &JsHashRing,
+    ) -> Result<Array, JsValue> {
+        let context = "HashRing.movedKeys";
+        let entries = args::array(&keys, context, "keys", usize::MAX)?;
+        let strings = args::strings_of(&entries, context, "keys")?;
+        let moved = self
+            .ring
+            .moved_keys(&other.ring, strings.iter().map(String::as_bytes));
+        Ok(moved
+            .into_iter()
+            .filter_map(|index| entries.get(index).cloned())
+            .collect())
+    }
+
+    /// Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam): assigns `keys`
+    /// in order so that no node receives more than `ceil((1 + epsilon) · keys.length / n)`
+    /// (`n` live nodes); each key goes to the first node clockwise that is below that cap.
+    /// Returns the node of each key. `epsilon` must be a finite number > 0.
+    ///
+    /// ```js
+    /// const nodes = ring.assignBounded(sessionIds, 0.25);   // max load ≤ 1.25 × average
+    /// ```
+    #[wasm_bindgen(js_name = assignBounded, unchecked_return_type = "string[]")]
+    pub fn assign_bounded(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] epsilon: JsValue,
+    ) -> Result<Array, JsValue> {
+        const CONTEXT: &str = "HashRing.assignBounded";
+        let keys = args::strings(&keys, CONTEXT, "keys")?;
+        let epsilon = args::number(&epsilon, CONTEXT, "epsilon")?;
+        let borrowed: Vec<&[u8]> = keys.iter().map(String::as_bytes).collect();
+        let owners = self
+            .ring
+            .assign_bounded(&borrowed, epsilon)
+            .map_err(|e| ring_error(CONTEXT, &e))?;
+        Ok(owners
+            .into_iter()
+            .map(|owner| {
+                if owner == NO_NODE {
+                    JsValue::UNDEFINED
+                } else {
+                    self.id(owner as usize)
+                }
+            })
+            .collect())
+    }
+
+    /// The whole ring as a plain, JSON-ready object (scheme, vnodes, and the nodes with their
+    /// weights and health, in insertion order); `JSON.stringify(ring)` uses it.
+    ///
+    /// ```js
+    /// localStorage.ring = JSON.stringify(ring);
+    /// const again = HashRing.fromJSON(localStorage.ring);
+    /// ```
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RingJSON")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        persist::to_json(&self.ring)
+    }
+
+    /// Rebuilds a ring saved with `toJSON()`, from the object or its JSON text. Malformed input
+    /// throws a `TypeError`/`RangeError`/`SyntaxError` naming the field.
+    ///
+    /// ```js
+    /// const ring = HashRing.fromJSON('{"format":"ringlease.HashRing","version":1,"scheme":"sha1","vnodes":160,"nodes":[{"id":"a","weight":1,"up":true}]}');
+    /// ```
+    #[wasm_bindgen(js_name = fromJSON)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "RingJSON | string")] json: JsValue,
+    ) -> Result<JsHashRing, JsValue> {
+        persist::from_json(&json).map(JsHashRing::from_core)
     }
 }
