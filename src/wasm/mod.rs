@@ -12,6 +12,7 @@
 mod args;
 mod encode;
 mod errors;
+mod keys;
 mod persist;
 mod ring;
 

@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::args;
 use super::encode;
 use super::errors::ring_error;
+use super::keys;
 use super::persist;
 use crate::core::balance::NO_NODE;
 use crate::core::ring::{HashRing, MAX_VNODES};
@@ -334,11 +335,10 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let key = args::string(&key, "HashRing.nodeFor", "key")?;
-        Ok(self
-            .ring
-            .owner_index(key.as_bytes())
-            .map_or(JsValue::UNDEFINED, |index| self.id(index)))
+        let owner = keys::with_key(&key, "HashRing.nodeFor", "key", |key| {
+            self.ring.owner_index(key)
+        })?;
+        Ok(owner.map_or(JsValue::UNDEFINED, |index| self.id(index)))
     }
 
     /// The owner of every key, as indexes into `nodes()` in one `Uint32Array` (one boundary
@@ -353,8 +353,9 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
     ) -> Result<Uint32Array, JsValue> {
-        let keys = args::strings(&keys, "HashRing.nodeForMany", "keys")?;
-        let owners = self.ring.owners_of(keys.iter().map(String::as_bytes));
+        let owners = keys::with_keys(&keys, "HashRing.nodeForMany", "keys", |keys| {
+            self.ring.owners_of(keys.iter().copied())
+        })?;
         Ok(Uint32Array::from(owners.as_slice()))
     }
 
@@ -371,9 +372,8 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
     ) -> Result<Array, JsValue> {
         const CONTEXT: &str = "HashRing.nodesFor";
-        let key = args::string(&key, CONTEXT, "key")?;
+        let position = keys::with_key(&key, CONTEXT, "key", |key| self.ring.position_of(key))?;
         let n = args::count(args::number(&n, CONTEXT, "n")?, CONTEXT, "n")?;
-        let position = self.ring.position_of(key.as_bytes());
         Ok(self
             .ring
             .replica_indexes(position, n)
@@ -393,8 +393,9 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<u32, JsValue> {
-        let key = args::string(&key, "HashRing.positionOf", "key")?;
-        Ok(self.ring.position_of(key.as_bytes()))
+        keys::with_key(&key, "HashRing.positionOf", "key", |key| {
+            self.ring.position_of(key)
+        })
     }
 
     /// Every point for drawing, as typed arrays (no per-point objects): `positions` ascending and
@@ -435,9 +436,10 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
     ) -> Result<Map, JsValue> {
-        let keys = args::strings(&keys, "HashRing.distribution", "keys")?;
+        let counts = keys::with_keys(&keys, "HashRing.distribution", "keys", |keys| {
+            self.ring.distribution(keys.iter().copied())
+        })?;
         let map = Map::new();
-        let counts = self.ring.distribution(keys.iter().map(String::as_bytes));
         for (index, count) in counts.into_iter().enumerate() {
             map.set(&self.id(index), &JsValue::from_f64(count as f64));
         }
@@ -484,13 +486,11 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "number")] epsilon: JsValue,
     ) -> Result<Array, JsValue> {
         const CONTEXT: &str = "HashRing.assignBounded";
-        let keys = args::strings(&keys, CONTEXT, "keys")?;
         let epsilon = args::number(&epsilon, CONTEXT, "epsilon")?;
-        let borrowed: Vec<&[u8]> = keys.iter().map(String::as_bytes).collect();
-        let owners = self
-            .ring
-            .assign_bounded(&borrowed, epsilon)
-            .map_err(|e| ring_error(CONTEXT, &e))?;
+        let owners = keys::with_keys(&keys, CONTEXT, "keys", |keys| {
+            self.ring.assign_bounded(keys, epsilon)
+        })?
+        .map_err(|e| ring_error(CONTEXT, &e))?;
         Ok(owners
             .into_iter()
             .map(|owner| {

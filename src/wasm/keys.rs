@@ -1,0 +1,187 @@
+//! Fast string arguments: keys are copied straight into a reused scratch buffer in wasm memory
+//! by a small JavaScript snippet, instead of wasm-bindgen's allocate-copy-free round trip per
+//! string. Anything unusual (a non-string, a lone surrogate, a Proxy, a very long key) falls
+//! back to the checked path in [`super::args`], which also produces the error message, so the
+//! fast path never changes what is accepted or thrown.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use super::args;
+
+/// Keys longer than this (in UTF-8 bytes, worst case) use the checked path instead of growing
+/// the scratch buffer for good.
+const MAX_SCRATCH: usize = 1 << 20;
+
+#[wasm_bindgen(inline_js = r#"
+let memory, bytes;
+const encoder = new TextEncoder();
+function view() {
+  if (bytes === undefined || bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
+  return bytes;
+}
+// Writes the UTF-8 of `key` at `at` (at most `cap` bytes). Returns the byte count, or -1 to ask
+// for the checked path, or -(needed + 2) when `cap` is too small.
+function put(mem, key, at, cap) {
+  if (typeof key !== "string") return -1;
+  const n = key.length;
+  if (n > cap) return -(3 * n + 2);
+  let i = 0;
+  for (; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c > 0x7f) break;
+    mem[at + i] = c;
+  }
+  if (i === n) return n;
+  if (typeof key.isWellFormed !== "function" || !key.isWellFormed()) return -1;
+  if (3 * n > cap) return -(3 * n + 2);
+  return i + encoder.encodeInto(key.slice(i), mem.subarray(at + i, at + cap)).written;
+}
+export function ringleaseSetMemory(m) { memory = m; bytes = undefined; }
+export function ringleaseWriteKey(key, ptr, cap) {
+  try { return put(view(), key, ptr, cap); } catch { return -1; }
+}
+// Writes keys[start..] of a plain array as [u32 LE byte length][bytes] while they fit. Returns
+// 2 × (keys written) + (1 if that reached the end), -1 for the checked path, or -(needed + 2)
+// when keys[start] alone does not fit.
+export function ringleaseWriteKeys(keys, start, ptr, cap) {
+  try {
+    if (!Array.isArray(keys) || Object.getPrototypeOf(keys) !== Array.prototype) return -1;
+    const mem = view();
+    let at = 0, k = start;
+    for (; k < keys.length; k++) {
+      const n = at + 4 > cap ? -(3 * keys[k].length + 2) : put(mem, keys[k], ptr + at + 4, cap - at - 4);
+      if (n === -1) return -1;
+      if (n < 0) {
+        if (k === start) return -(-n - 2 + 4 + 2);
+        break;
+      }
+      mem[ptr + at] = n & 255; mem[ptr + at + 1] = (n >>> 8) & 255;
+      mem[ptr + at + 2] = (n >>> 16) & 255; mem[ptr + at + 3] = n >>> 24;
+      at += 4 + n;
+    }
+    return 2 * (k - start) + (k === keys.length ? 1 : 0);
+  } catch { return -1; }
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = ringleaseSetMemory)]
+    fn set_memory(memory: &JsValue);
+    #[wasm_bindgen(js_name = ringleaseWriteKey)]
+    fn write_key(key: &JsValue, ptr: u32, cap: u32) -> i32;
+    #[wasm_bindgen(js_name = ringleaseWriteKeys)]
+    fn write_keys(keys: &JsValue, start: u32, ptr: u32, cap: u32) -> i32;
+}
+
+struct Scratch {
+    bytes: Vec<u8>,
+    memory_set: bool,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch { bytes: Vec::new(), memory_set: false })
+    };
+}
+
+/// Runs `write` against the scratch buffer, growing it when asked (up to [`MAX_SCRATCH`]), and
+/// hands its non-negative result and the buffer to `read`. `None` means "use the checked path"
+/// (or the buffer is busy).
+fn fill<R>(write: impl Fn(u32, u32) -> i32, read: impl FnOnce(u32, &[u8]) -> R) -> Option<R> {
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.try_borrow_mut().ok()?;
+        if !scratch.memory_set {
+            set_memory(&wasm_bindgen::memory());
+            scratch.memory_set = true;
+        }
+        if scratch.bytes.is_empty() {
+            scratch.bytes.resize(1 << 16, 0);
+        }
+        loop {
+            let buffer = &mut scratch.bytes;
+            let result = write(buffer.as_mut_ptr() as usize as u32, buffer.len() as u32);
+            if result >= 0 {
+                return Some(read(result as u32, buffer));
+            }
+            let needed = (-(i64::from(result)) - 2) as usize;
+            if result == -1 || needed > MAX_SCRATCH || needed <= buffer.len() {
+                return None;
+            }
+            buffer.resize(needed, 0);
+        }
+    })
+}
+
+/// Calls `f` with the UTF-8 bytes of the string `key`, or throws the checked path's error
+/// (`TypeError` for a non-string, `RangeError` for a lone surrogate).
+pub(crate) fn with_key<R>(
+    key: &JsValue,
+    context: &str,
+    name: &str,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, JsValue> {
+    let mut f = Some(f);
+    let fast = fill(
+        |ptr, cap| write_key(key, ptr, cap),
+        |len, buffer| Some(f.take()?(buffer.get(..len as usize)?)),
+    )
+    .flatten();
+    match (fast, f) {
+        (Some(result), _) => Ok(result),
+        (None, Some(f)) => Ok(f(args::string(key, context, name)?.as_bytes())),
+        // `f` ran but its result was lost: impossible, as `read` returns it whenever it runs.
+        (None, None) => Err(super::errors::error(context, "internal error decoding key")),
+    }
+}
+
+/// Calls `f` with the UTF-8 bytes of every key of the array `keys`, or throws the checked
+/// path's error naming the first bad element. Keys are copied chunk by chunk into one
+/// contiguous buffer (their UTF-8 size plus 4 bytes each), never one allocation per key.
+pub(crate) fn with_keys<R>(
+    keys: &JsValue,
+    context: &str,
+    name: &str,
+    f: impl FnOnce(&[&[u8]]) -> R,
+) -> Result<R, JsValue> {
+    let mut all: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut fast = true;
+    while fast {
+        let start = ends.len() as u32;
+        let done = fill(
+            |ptr, cap| write_keys(keys, start, ptr, cap),
+            |result, buffer| {
+                let mut rest = buffer;
+                for _ in 0..result / 2 {
+                    let (Some(header), Some(tail)) = (rest.get(..4), rest.get(4..)) else {
+                        return None;
+                    };
+                    let len = u32::from_le_bytes(<[u8; 4]>::try_from(header).ok()?) as usize;
+                    all.extend_from_slice(tail.get(..len)?);
+                    ends.push(all.len());
+                    rest = tail.get(len..)?;
+                }
+                Some(result % 2 == 1)
+            },
+        )
+        .flatten();
+        match done {
+            Some(true) => break,
+            Some(false) => {}
+            None => fast = false,
+        }
+    }
+    if fast {
+        let mut slices = Vec::with_capacity(ends.len());
+        let mut begin = 0;
+        for &end in &ends {
+            slices.push(all.get(begin..end).unwrap_or_default());
+            begin = end;
+        }
+        return Ok(f(&slices));
+    }
+    let strings = args::strings(keys, context, name)?;
+    let slices: Vec<&[u8]> = strings.iter().map(String::as_bytes).collect();
+    Ok(f(&slices))
+}
