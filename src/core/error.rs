@@ -72,12 +72,26 @@ impl fmt::Display for RingError {
 
 impl std::error::Error for RingError {}
 
-/// An id for a message: quoted, and cut to its first 64 characters.
+/// An id for a message: quoted like a JSON string (non-ASCII shown as is), and cut to its first
+/// 64 characters.
 fn quoted(id: &str) -> String {
-    match id.char_indices().nth(64) {
-        Some((end, _)) => format!("{:?}…", &id[..end]),
-        None => format!("{id:?}"),
+    let (shown, cut) = match id.char_indices().nth(64) {
+        Some((end, _)) => (&id[..end], "…"),
+        None => (id, ""),
+    };
+    let mut out = String::with_capacity(shown.len() + 3);
+    out.push('"');
+    for c in shown.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
     }
+    out.push('"');
+    out.push_str(cut);
+    out
 }
 
 /// Formats a number the way JavaScript prints it for the common cases (NaN, Infinity, integers).

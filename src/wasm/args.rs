@@ -8,10 +8,12 @@
 //! throwing Proxy trap or getter would otherwise unwind through Rust while the ring is borrowed
 //! and leave it locked ("recursive use of an object") for good.
 
+use std::collections::BTreeSet;
+
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::errors::{range_error, type_error};
+use super::errors::{error, range_error, type_error};
 use crate::core::error::js_number;
 use crate::core::Scheme;
 
@@ -255,10 +257,13 @@ pub(crate) fn node_specs(
 ) -> Result<Vec<(String, f64)>, JsValue> {
     let entries = array(value, context, name, crate::core::ring::MAX_POINTS)?;
     let mut specs = Vec::with_capacity(entries.len());
+    let mut seen = BTreeSet::new();
     for (index, entry) in entries.iter().enumerate() {
         let name = format!("{name}[{index}]");
         if entry.is_string() {
-            specs.push((string(entry, context, &name)?, 1.0));
+            let id = string(entry, context, &name)?;
+            check_node(&id, 1.0, &mut seen, context, &name)?;
+            specs.push((id, 1.0));
             continue;
         }
         if !entry.is_object() {
@@ -277,7 +282,40 @@ pub(crate) fn node_specs(
             Some(value) => number(&value, context, &format!("{name}.weight"))?,
             None => 1.0,
         };
+        check_node(&id, weight, &mut seen, context, &name)?;
         specs.push((id, weight));
     }
     Ok(specs)
+}
+
+/// Checks one entry of a node list (`name` is e.g. `nodes[3]`): a valid id, a finite weight
+/// > 0, and an id not seen earlier in the list — so errors name the entry, not just the value.
+pub(crate) fn check_node(
+    id: &str,
+    weight: f64,
+    seen: &mut BTreeSet<String>,
+    context: &str,
+    name: &str,
+) -> Result<(), JsValue> {
+    crate::core::ring::validate_id(id)
+        .map_err(|e| range_error(context, &format!("{name}.id: {e}")))?;
+    if !weight.is_finite() || weight <= 0.0 {
+        return Err(range_error(
+            context,
+            &format!(
+                "{name}.weight must be a finite number > 0, got {}",
+                js_number(weight)
+            ),
+        ));
+    }
+    if !seen.insert(id.to_owned()) {
+        return Err(error(
+            context,
+            &format!(
+                "{name}.id: {}",
+                crate::core::RingError::DuplicateNode(id.to_owned())
+            ),
+        ));
+    }
+    Ok(())
 }

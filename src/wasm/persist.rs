@@ -7,12 +7,15 @@
 //! Nodes are listed in insertion order (it decides ketama ties), so a round trip rebuilds an
 //! identical ring.
 
+use std::collections::BTreeSet;
+
 use js_sys::{Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args;
 use super::errors::{error, range_error, ring_error, type_error};
+use crate::core::error::js_number;
 use crate::core::ring::{HashRing, MAX_POINTS, MAX_VNODES};
 
 /// The `format` field of every saved ring.
@@ -70,42 +73,109 @@ pub(crate) fn from_json(json: &JsValue) -> Result<HashRing, JsValue> {
         })?,
         None => json.clone(),
     };
+    decode(&value, CONTEXT, "json")
+}
+
+/// Another ring passed as an argument: a `HashRing` (read through its `toJSON()`, so a wrong
+/// type or a freed ring gives this method's own error) or a saved `RingJSON` object.
+pub(crate) fn ring_argument(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+) -> Result<HashRing, JsValue> {
+    let method = if value.is_object() {
+        Reflect::get(value, &JsValue::from_str("toJSON")).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    let saved = match method.dyn_ref::<js_sys::Function>() {
+        Some(to_json) => Reflect::apply(to_json, value, &js_sys::Array::new()).map_err(|e| {
+            let detail = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default();
+            error(
+                context,
+                &format!("{name} must be a live HashRing (was it freed?): {detail}"),
+            )
+        })?,
+        None if value.is_object() => value.clone(),
+        None => {
+            return Err(type_error(
+                context,
+                &format!(
+                    "{name} must be a HashRing or its toJSON(), got {}",
+                    args::describe(value)
+                ),
+            ))
+        }
+    };
+    decode(&saved, context, name)
+}
+
+/// Decodes and validates a saved ring, naming fields as `{name}.nodes[i].weight` etc.
+fn decode(value: &JsValue, context: &str, name: &str) -> Result<HashRing, JsValue> {
     let allowed = ["format", "version", "scheme", "vnodes", "nodes"];
-    let object = args::options(&value, CONTEXT, "json", &allowed)?
-        .ok_or_else(|| type_error(CONTEXT, "json must be a string or an object, got undefined"))?;
+    let object = args::options(value, context, name, &allowed)?.ok_or_else(|| {
+        type_error(
+            context,
+            &format!("{name} must be a string or an object, got undefined"),
+        )
+    })?;
     let required = |key: &str| -> Result<JsValue, JsValue> {
         args::field(&object, key)?
-            .ok_or_else(|| type_error(CONTEXT, &format!("json.{key} is missing")))
+            .ok_or_else(|| type_error(context, &format!("{name}.{key} is missing")))
     };
-    if required("format")?.as_string().as_deref() != Some(FORMAT) {
+    let format = required("format")?;
+    if format.as_string().as_deref() != Some(FORMAT) {
         return Err(type_error(
-            CONTEXT,
-            &format!("json.format must be {FORMAT:?}"),
+            context,
+            &format!(
+                "{name}.format must be {FORMAT:?}, got {}",
+                args::describe(&format)
+            ),
         ));
     }
-    if args::number(&required("version")?, CONTEXT, "json.version")? != VERSION {
-        return Err(range_error(CONTEXT, "json.version must be 1"));
+    let version = args::number(&required("version")?, context, &format!("{name}.version"))?;
+    if version != VERSION {
+        return Err(range_error(
+            context,
+            &format!("{name}.version must be 1, got {}", js_number(version)),
+        ));
     }
-    let scheme = args::scheme(&required("scheme")?, CONTEXT, "json.scheme")?;
-    let vnodes = args::integer_in(&required("vnodes")?, CONTEXT, "json.vnodes", 1, MAX_VNODES)?;
-    let entries = args::array(&required("nodes")?, CONTEXT, "json.nodes", MAX_POINTS)?;
+    let scheme = args::scheme(&required("scheme")?, context, &format!("{name}.scheme"))?;
+    let vnodes = args::integer_in(
+        &required("vnodes")?,
+        context,
+        &format!("{name}.vnodes"),
+        1,
+        MAX_VNODES,
+    )?;
+    let entries = args::array(
+        &required("nodes")?,
+        context,
+        &format!("{name}.nodes"),
+        MAX_POINTS,
+    )?;
     let mut nodes: Vec<(String, f64, bool)> = Vec::with_capacity(entries.len());
+    let mut seen = BTreeSet::new();
     for (index, entry) in entries.iter().enumerate() {
-        let name = format!("json.nodes[{index}]");
-        let node = args::options(entry, CONTEXT, &name, &["id", "weight", "up"])?
-            .ok_or_else(|| type_error(CONTEXT, &format!("{name} must be an object")))?;
+        let name = format!("{name}.nodes[{index}]");
+        let node = args::options(entry, context, &name, &["id", "weight", "up"])?
+            .ok_or_else(|| type_error(context, &format!("{name} must be an object")))?;
         let field = |key: &str| -> Result<JsValue, JsValue> {
             Reflect::get(&node, &JsValue::from_str(key))
         };
-        let id = args::string(&field("id")?, CONTEXT, &format!("{name}.id"))?;
-        let weight = args::number(&field("weight")?, CONTEXT, &format!("{name}.weight"))?;
+        let id = args::string(&field("id")?, context, &format!("{name}.id"))?;
+        let weight = args::number(&field("weight")?, context, &format!("{name}.weight"))?;
+        args::check_node(&id, weight, &mut seen, context, &name)?;
         let up = field("up")?;
         let up = if up.is_undefined() {
             true
         } else {
             up.as_bool().ok_or_else(|| {
                 type_error(
-                    CONTEXT,
+                    context,
                     &format!("{name}.up must be a boolean, got {}", args::describe(&up)),
                 )
             })?
@@ -118,5 +188,5 @@ pub(crate) fn from_json(json: &JsValue) -> Result<HashRing, JsValue> {
         .collect();
     HashRing::with_scheme(scheme, vnodes)
         .and_then(|empty| empty.rebuilt(&borrowed))
-        .map_err(|e| ring_error(CONTEXT, &e))
+        .map_err(|e| ring_error(context, &e))
 }

@@ -446,7 +446,8 @@ impl JsHashRing {
         Ok(map)
     }
 
-    /// The keys whose owner differs between this ring and `other` (in `keys` order).
+    /// The keys whose owner differs between this ring and `other` (in `keys` order). `other` is
+    /// another `HashRing` (or a saved `toJSON()` object); it is read through its `toJSON()`.
     ///
     /// ```js
     /// const next = HashRing.fromJSON(ring.toJSON());
@@ -457,14 +458,14 @@ impl JsHashRing {
     pub fn moved_keys(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
-        other: &JsHashRing,
+        #[wasm_bindgen(unchecked_param_type = "HashRing | RingJSON")] other: JsValue,
     ) -> Result<Array, JsValue> {
-        let context = "HashRing.movedKeys";
-        let entries = args::array(&keys, context, "keys", usize::MAX)?;
-        let strings = args::strings_of(&entries, context, "keys")?;
-        let moved = self
-            .ring
-            .moved_keys(&other.ring, strings.iter().map(String::as_bytes));
+        const CONTEXT: &str = "HashRing.movedKeys";
+        let entries = args::array(&keys, CONTEXT, "keys", usize::MAX)?;
+        let other = persist::ring_argument(&other, CONTEXT, "other")?;
+        let moved = keys::with_keys(&keys, CONTEXT, "keys", |keys| {
+            self.ring.moved_keys(&other, keys.iter().copied())
+        })?;
         Ok(moved
             .into_iter()
             .filter_map(|index| entries.get(index).cloned())

@@ -94,7 +94,9 @@ function clip(message) {
 export function snapshot(ring) {
   const pts = ring.points();
   return {
+    scheme: ring.scheme,
     nodeCount: ring.nodeCount,
+    liveCount: ring.liveCount,
     pointCount: ring.pointCount,
     vnodes: ring.vnodes,
     nodes: ring.nodes(),
@@ -148,4 +150,93 @@ export function ringFromNodes(vnodes, nodes) {
 
 export function utf8Sort(ids) {
   return [...ids].sort(reference.compareIds);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A JS model of a ring's lookups, built only from what the ring shows (points() and nodes()), for
+// brute-force checks of RingChange arcs, ownership(), failover and bounded loads.
+
+/** Number of key positions on the ring (u32). */
+export const SPACE = 2 ** 32;
+/** nodeForMany's "no live node". */
+export const NO_NODE = 4294967295;
+
+/** { positions, owners, ids, up }: positions ascending, owners index ids/up (from nodes()). */
+export function ringModel(ring) {
+  const { positions, owners } = ring.points();
+  const nodes = ring.nodes();
+  return { positions, owners, ids: nodes.map((n) => n.id), up: nodes.map((n) => n.up) };
+}
+
+/** Index of the first point with position >= pos, wrapping to 0 (the owner point, health aside). */
+export function pointIndexAt(model, pos) {
+  const { positions } = model;
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (positions[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === positions.length ? 0 : lo;
+}
+
+/**
+ * The live owner of a key position: from the owner point, clockwise to the first point whose node
+ * is up. null when no node is up (or the ring is empty).
+ */
+export function ownerAt(model, pos) {
+  const n = model.positions.length;
+  if (n === 0) return null;
+  const start = pointIndexAt(model, pos);
+  for (let k = 0; k < n; k++) {
+    const o = model.owners[(start + k) % n];
+    if (model.up[o]) return model.ids[o];
+  }
+  return null;
+}
+
+/** The live replica list of a key position (distinct up nodes clockwise from the owner point). */
+export function replicasAt(model, pos, want) {
+  const n = model.positions.length;
+  const out = [];
+  if (n === 0) return out;
+  const start = pointIndexAt(model, pos);
+  for (let k = 0; k < n && out.length < want; k++) {
+    const o = model.owners[(start + k) % n];
+    if (model.up[o] && !out.includes(model.ids[o])) out.push(model.ids[o]);
+  }
+  return out;
+}
+
+/**
+ * How many of the 2^32 key positions each node owns (exact integers), health included: point i
+ * owns (positions[i-1], positions[i]] (point 0 also owns everything after the last point), and a
+ * down node's positions count for the next live point clockwise. Every node listed.
+ */
+export function positionsOwned(model) {
+  const counts = new Map(model.ids.map((id) => [id, 0]));
+  const n = model.positions.length;
+  if (n === 0) return counts;
+  // liveFrom[i]: the live owner found walking clockwise from point i.
+  const liveFrom = new Array(n).fill(null);
+  let next = null;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = n - 1; i >= 0; i--) {
+      const o = model.owners[i];
+      if (model.up[o]) next = model.ids[o];
+      liveFrom[i] = next;
+    }
+  }
+  if (liveFrom[0] === null) return counts; // no node up
+  for (let i = 0; i < n; i++) {
+    const len = i === 0 ? model.positions[0] + SPACE - model.positions[n - 1] : model.positions[i] - model.positions[i - 1];
+    counts.set(liveFrom[i], counts.get(liveFrom[i]) + len);
+  }
+  return counts;
+}
+
+/** A Map as a plain sorted array of [key, value] (for deepEqual with a clear diff). */
+export function entries(map) {
+  return [...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }

@@ -73,6 +73,9 @@ describe("golden table tests/golden/ring-sha1.json (R1)", () => {
         ring2.addNodes(rand.shuffle(c.nodes).map((n) => ({ id: n.id, weight: n.weight })));
         checkCase(ring2, c, "addNodes shuffled objects");
         ring2.free();
+        const ring3 = new HashRing({ vnodes: c.vnodes, nodes: c.nodes.map((n) => ({ id: n.id, weight: n.weight })) });
+        checkCase(ring3, c, "constructor nodes");
+        ring3.free();
       });
 
       test("points() and nodes() equal the reference ring", () => {
@@ -81,7 +84,7 @@ describe("golden table tests/golden/ring-sha1.json (R1)", () => {
         const nodes = ring.nodes();
         assert.deepEqual(
           nodes,
-          ref.nodes.map((n) => ({ id: n.id, weight: n.weight, points: n.points })),
+          ref.nodes.map((n) => ({ id: n.id, weight: n.weight, points: n.points, up: true })),
         );
         const pts = ring.points();
         assert.deepEqual(Array.from(pts.positions), ref.points.map((p) => p.position));
@@ -117,6 +120,8 @@ describe("constructor and getters", () => {
   test("defaults: vnodes 160, empty", () => {
     for (const ring of [new HashRing(), new HashRing(undefined), new HashRing({})]) {
       assert.equal(ring.vnodes, 160);
+      assert.equal(ring.scheme, "sha1");
+      assert.equal(ring.liveCount, 0);
       assert.equal(ring.nodeCount, 0);
       assert.equal(ring.pointCount, 0);
       assert.deepEqual(ring.nodes(), []);
@@ -159,7 +164,7 @@ describe("constructor and getters", () => {
 });
 
 describe("membership", () => {
-  test("nodes() is sorted by UTF-8 id with { id, weight, points }", () => {
+  test("nodes() is sorted by UTF-8 id with { id, weight, points, up }", () => {
     const ring = new HashRing({ vnodes: 8 });
     const added = [
       ["zeta", 1],
@@ -174,7 +179,7 @@ describe("membership", () => {
     for (const [id, weight] of added) ring.addNode(id, { weight });
     const want = utf8Sort(added.map(([id]) => id)).map((id) => {
       const weight = added.find(([x]) => x === id)[1];
-      return { id, weight, points: Math.max(1, Math.round(8 * weight)) };
+      return { id, weight, points: Math.max(1, Math.round(8 * weight)), up: true };
     });
     assert.deepEqual(ring.nodes(), want);
     ring.free();
@@ -202,7 +207,7 @@ describe("membership", () => {
   test("{ weight: undefined } means the default weight", () => {
     const ring = new HashRing({ vnodes: 3 });
     ring.addNode("a", { weight: undefined });
-    assert.deepEqual(ring.nodes(), [{ id: "a", weight: 1, points: 3 }]);
+    assert.deepEqual(ring.nodes(), [{ id: "a", weight: 1, points: 3, up: true }]);
     ring.free();
   });
 
@@ -220,7 +225,7 @@ describe("membership", () => {
     assert.equal(ring.pointCount, 8);
     assert.deepEqual(ring.nodes().map((n) => n.id), ["b", "é"]);
     ring.addNode("a", { weight: 2 }); // re-adding after removal is fine
-    assert.deepEqual(ring.nodes()[0], { id: "a", weight: 2, points: 8 });
+    assert.deepEqual(ring.nodes()[0], { id: "a", weight: 2, points: 8, up: true });
     ring.free();
   });
 
@@ -285,7 +290,7 @@ describe("weights", () => {
       const ring = new HashRing({ vnodes });
       ring.addNode("n", { weight });
       assert.equal(ring.pointCount, points, `vnodes ${vnodes}, weight ${weight}`);
-      assert.deepEqual(ring.nodes(), [{ id: "n", weight, points }]);
+      assert.deepEqual(ring.nodes(), [{ id: "n", weight, points, up: true }]);
       ring.free();
     }
   });
@@ -435,8 +440,20 @@ describe("movement", () => {
     const keys = Array.from({ length: 5000 }, (_, i) => `m-${i}`);
     const before = keys.map((k) => ring.nodeFor(k));
     const snap = snapshot(ring);
-    ring.addNode("extra", { weight: 2 });
+    const added = ring.addNode("extra", { weight: 2 });
     const during = keys.map((k) => ring.nodeFor(k));
+    // The RingChange says the same: every arc goes to the new node, and a key moved iff its
+    // position is inside an arc.
+    assert.ok(added.arcs.length > 0 && added.arcs.every((a) => a.to === "extra" && a.from !== null), "arcs go to the new node");
+    const inArc = (k) => {
+      const p = ring.positionOf(k);
+      return added.arcs.some((a) => a.start <= p && p <= a.end);
+    };
+    assert.deepEqual(
+      keys.map((k) => inArc(k)),
+      keys.map((k, i) => during[i] !== before[i]),
+      "moved keys are exactly the keys inside the arcs",
+    );
     let moved = 0;
     for (let i = 0; i < keys.length; i++) {
       if (during[i] !== before[i]) {
@@ -445,7 +462,12 @@ describe("movement", () => {
       }
     }
     assert.ok(moved > 0.6 * (5000 * 2) / 12 && moved < 1.5 * (5000 * 2) / 12, `moved ${moved}`);
-    ring.removeNode("extra");
+    const removed = ring.removeNode("extra");
+    assert.deepEqual(
+      removed,
+      { movedFraction: added.movedFraction, arcs: added.arcs.map((a) => ({ start: a.start, end: a.end, from: a.to, to: a.from })) },
+      "removeNode reverses addNode's change",
+    );
     assert.deepEqual(keys.map((k) => ring.nodeFor(k)), before);
     assert.deepEqual(snapshot(ring), snap);
     ring.free();
