@@ -1,7 +1,9 @@
-// Draws the ring on a <canvas>: ownership arcs, the nodes' points, and the sample keys.
+// Draws the ring on a <canvas>: ownership arcs, the nodes' points, the arcs the last change
+// moved, and the sample keys.
 //
 // Everything is batched into one Path2D per node colour, so 1000 nodes × 160 points is
-// ~1000 stroke calls, not 160 000. Geometry is kept so hover/hit-testing can be added later.
+// ~1000 stroke calls, not 160 000. The geometry (including every key dot's centre) is kept for
+// the overlay and for hit-testing.
 import { KEYSPACE } from "./ring-stats.js";
 
 const TAU = Math.PI * 2;
@@ -9,6 +11,13 @@ const PHI = 0.6180339887498949;
 const INK = "#1e293b";
 const MUTED = "#64748b";
 const TRACK = "#cbd5e1";
+/** Points of a node marked down: neutral grey, dashed (no node colour is grey). */
+export const DOWN = { r: 150, g: 150, b: 150, css: "rgb(150, 150, 150)" };
+/** The strip outside the band marking the arcs whose owner changed in the last change. */
+export const MOVED = { r: 245, g: 158, b: 11, css: "rgb(245, 158, 11)" };
+const STRIP = 5;
+/** At most this many down points get a × (a ring with most nodes down needs no more). */
+const MAX_DOWN_MARKS = 20000;
 
 /** Ring position (u32) -> canvas angle: 0 at twelve o'clock, increasing clockwise. */
 export function angleOf(position) {
@@ -33,10 +42,13 @@ export class RingCanvas {
 
   /**
    * scene: {
-   *   positions: Uint32Array, owners: Uint32Array,     // ring.points()
+   *   positions: Uint32Array, owners: Uint32Array,     // ring.points(), down nodes included
+   *   up: boolean[],                                    // per node index
+   *   live: { positions, owners },                      // the points of live nodes (for the band)
    *   colors: [{ css }],                                // one per node index
+   *   movedArcs: [{ start, end }],                      // the last change's arcs (inclusive)
    *   keyPositions: Uint32Array, keyOwnerIndex: Int32Array,
-   *   caption: string[],                                // lines for the centre
+   *   caption: (string | { text, tone: "down" })[],   // lines for the centre
    * }
    */
   render(scene) {
@@ -55,10 +67,12 @@ export class RingCanvas {
     const cx = size / 2;
     const cy = size / 2;
     const band = Math.min(16, Math.max(8, size * 0.028));
-    const radius = size / 2 - band - 46;
-    this.geometry = { size, cx, cy, radius, band };
+    const radius = size / 2 - band - 46 - STRIP - 4;
+    const bandRadius = radius + 9 + band / 2;
+    const stripRadius = radius + 9 + band + 2 + STRIP / 2;
+    this.geometry = { size, cx, cy, radius, band, bandRadius, stripRadius, dot: 0, keyXY: new Float32Array(0) };
 
-    const { positions, owners, colors } = scene;
+    const { positions, owners, colors, up, live } = scene;
 
     // The circle itself.
     ctx.lineWidth = 1;
@@ -67,10 +81,46 @@ export class RingCanvas {
     ctx.arc(cx, cy, radius, 0, TAU);
     ctx.stroke();
 
-    this.#drawArcs(positions, owners, colors, cx, cy, radius + 9 + band / 2, band, dpr);
-    this.#drawTicks(positions, owners, colors, cx, cy, radius, dpr);
+    // The band shows who answers lookups now: a down node's arcs belong to the next live point.
+    this.#drawArcs(live.positions, live.owners, colors, cx, cy, bandRadius, band, dpr);
+    this.#drawMovedStrip(scene.movedArcs ?? [], cx, cy, stripRadius, dpr);
+    const tickColors = colors.map((color, i) => (up[i] ? color.css : null));
+    this.#drawTicks(positions, owners, tickColors, cx, cy, radius, dpr);
     this.#drawKeys(scene, cx, cy, radius);
-    this.#drawLabels(scene.caption, cx, cy, radius + 9 + band);
+    this.#drawLabels(scene.caption, cx, cy, radius + 9 + band + STRIP + 4);
+  }
+
+  /**
+   * The arcs the last change gave to another owner, as a strip just outside the band. Binned to
+   * the strip's pixels (a bin is marked if any arc touches it), so a rebuild that moves 100 000
+   * tiny arcs costs one short path, and even a one-position arc stays visible.
+   */
+  #drawMovedStrip(arcs, cx, cy, r, dpr) {
+    if (!arcs.length) return;
+    const bins = Math.max(360, Math.round(TAU * r * dpr));
+    const scale = bins / KEYSPACE;
+    const marked = new Uint8Array(bins);
+    for (const { start, end } of arcs) {
+      const last = Math.min(bins - 1, Math.floor(end * scale));
+      for (let b = Math.min(bins - 1, Math.floor(start * scale)); b <= last; b++) marked[b] = 1;
+    }
+    const path = new Path2D();
+    const seam = 0.5 / r;
+    for (let b = 0; b < bins; b++) {
+      if (!marked[b]) continue;
+      let e = b;
+      while (e + 1 < bins && marked[e + 1]) e += 1;
+      const a0 = (b / bins) * TAU - Math.PI / 2;
+      const a1 = ((e + 1) / bins) * TAU - Math.PI / 2 + seam;
+      path.moveTo(cx + r * Math.cos(a0), cy + r * Math.sin(a0));
+      path.arc(cx, cy, r, a0, a1);
+      b = e;
+    }
+    const ctx = this.#ctx;
+    ctx.lineWidth = STRIP;
+    ctx.lineCap = "butt";
+    ctx.strokeStyle = MOVED.css;
+    ctx.stroke(path);
   }
 
   /**
@@ -144,6 +194,8 @@ export class RingCanvas {
   /**
    * One radial tick per point, across the circle. When there are more points than pixels around
    * the circle, one tick per pixel instead, coloured by the node with the most points there.
+   * `colors[owner]` is a CSS colour, or null for a node that is down: its ticks are drawn
+   * grey and dashed.
    */
   #drawTicks(positions, owners, colors, cx, cy, r, dpr) {
     const bins = Math.max(360, Math.round(TAU * r * dpr));
@@ -166,27 +218,71 @@ export class RingCanvas {
     }
     ctx.lineWidth = dense ? (TAU * r) / bins + 0.3 : 1.5;
     ctx.lineCap = "butt";
+    const down = new Path2D();
     for (const [owner, path] of paths) {
-      ctx.strokeStyle = colors[owner].css;
+      if (colors[owner] === null) {
+        down.addPath(path);
+        continue;
+      }
+      ctx.strokeStyle = colors[owner];
       ctx.stroke(path);
+    }
+    // Down nodes last, so their dashes sit on top: grey, dashed, a little wider.
+    ctx.save();
+    ctx.setLineDash([3, 2]);
+    ctx.lineWidth = Math.max(2, ctx.lineWidth);
+    ctx.strokeStyle = DOWN.css;
+    ctx.stroke(down);
+    ctx.restore();
+
+    // And a small grey × just inside the circle at every point of a down node, so a failed node
+    // shows even among thousands of ticks.
+    const crosses = new Path2D();
+    let marked = 0;
+    const cr = r - 13;
+    const arm = 2.6;
+    for (let i = 0; i < positions.length && marked < MAX_DOWN_MARKS; i++) {
+      if (colors[owners[i]] !== null) continue;
+      marked += 1;
+      const a = angleOf(positions[i]);
+      const x = cx + cr * Math.cos(a);
+      const y = cy + cr * Math.sin(a);
+      crosses.moveTo(x - arm, y - arm);
+      crosses.lineTo(x + arm, y + arm);
+      crosses.moveTo(x - arm, y + arm);
+      crosses.lineTo(x + arm, y - arm);
+    }
+    if (marked) {
+      ctx.lineWidth = 1.4;
+      ctx.strokeStyle = DOWN.css;
+      ctx.stroke(crosses);
     }
   }
 
-  /** Sample keys as dots inside the circle, at their ring angle, coloured by owner. */
+  /**
+   * Sample keys as dots inside the circle, at their ring angle, coloured by owner; a key with no
+   * live owner (every node down) is a grey ring. Keeps every dot's centre in geometry.keyXY.
+   */
   #drawKeys({ keyPositions, keyOwnerIndex, colors }, cx, cy, r) {
     const ctx = this.#ctx;
     const count = keyPositions.length;
-    const dot = count > 8000 ? 1.3 : count > 3000 ? 1.7 : 2.3;
+    const dot = keyDotRadius(count);
+    const xy = new Float32Array(count * 2);
     const paths = new Map();
+    const orphans = new Path2D();
     for (let i = 0; i < count; i++) {
-      const owner = keyOwnerIndex[i];
-      if (owner < 0) continue;
-      let path = paths.get(owner);
-      if (!path) paths.set(owner, (path = new Path2D()));
       const a = angleOf(keyPositions[i]);
       const kr = r * keyRadiusFraction(i);
       const x = cx + kr * Math.cos(a);
       const y = cy + kr * Math.sin(a);
+      xy[2 * i] = x;
+      xy[2 * i + 1] = y;
+      const owner = keyOwnerIndex[i];
+      let path = orphans;
+      if (owner >= 0) {
+        path = paths.get(owner);
+        if (!path) paths.set(owner, (path = new Path2D()));
+      }
       path.moveTo(x + dot, y);
       path.arc(x, y, dot, 0, TAU);
     }
@@ -194,6 +290,11 @@ export class RingCanvas {
       ctx.fillStyle = colors[owner].css;
       ctx.fill(path);
     }
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = DOWN.css;
+    ctx.stroke(orphans);
+    this.geometry.dot = dot;
+    this.geometry.keyXY = xy;
   }
 
   #drawLabels(caption, cx, cy, outer) {
@@ -214,7 +315,7 @@ export class RingCanvas {
     ctx.fillText("3·2³⁰", cx - outer - 4, cy);
 
     // Clockwise arrow just past twelve o'clock.
-    const ar = outer + 12;
+    const ar = outer + 10;
     const a0 = -Math.PI / 2 + 0.1;
     const a1 = -Math.PI / 2 + 0.28;
     ctx.strokeStyle = MUTED;
@@ -240,11 +341,17 @@ export class RingCanvas {
     const compact = outer < 200;
     const lines = (caption ?? []).slice(0, compact ? 1 : undefined);
     lines.forEach((line, i) => {
-      ctx.font = i === 0 ? `600 ${compact ? 14 : 18}px system-ui, sans-serif` : "13px system-ui, sans-serif";
-      ctx.fillStyle = i === 0 ? INK : MUTED;
-      ctx.fillText(line, cx, cy + (i - (lines.length - 1) / 2) * 20);
+      const { text, tone } = typeof line === "string" ? { text: line } : line;
+      ctx.font = i === 0 ? `600 ${compact ? 14 : 18}px system-ui, sans-serif` : `${tone ? "600 " : ""}13px system-ui, sans-serif`;
+      ctx.fillStyle = tone === "down" ? "#b45309" : i === 0 ? INK : MUTED;
+      ctx.fillText(text, cx, cy + (i - (lines.length - 1) / 2) * 20);
     });
   }
+}
+
+/** Radius of a sample key's dot, by sample size. */
+export function keyDotRadius(count) {
+  return count > 8000 ? 1.3 : count > 3000 ? 1.7 : 2.3;
 }
 
 /** For each of `bins` equal slices of the ring, the owner with the most points in it (or -1). */

@@ -10,7 +10,8 @@ pub const NO_NODE: u32 = u32::MAX;
 impl HashRing {
     /// The exact fraction of the keyspace (all 2^32 positions) each node owns, by index in
     /// [`HashRing::nodes`], with health taken into account (a down node owns 0 and its arcs
-    /// count for the next live node). Sums to 1 when a node is up; all zeros otherwise.
+    /// count for the next live node). Sums to 1 when a live node holds a point; all zeros
+    /// otherwise.
     pub fn ownership(&self) -> Vec<f64> {
         let mut owned = vec![0u64; self.node_count()];
         let positions = self.positions();
@@ -71,7 +72,13 @@ impl HashRing {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let live = self.live_count();
+        // Nodes that can receive keys: up, and holding at least one point (a ketama server
+        // whose share rounds down to zero vnodes holds none).
+        let live = self
+            .nodes()
+            .iter()
+            .filter(|node| node.up && node.points > 0)
+            .count();
         if live == 0 {
             return Err(RingError::NoLiveNode);
         }
@@ -99,11 +106,76 @@ impl HashRing {
     }
 }
 
-/// `ceil((1 + epsilon) · m / n)`, at least 1.
+/// `ceil((1 + epsilon) · m / n)`, at least 1, computed in f64 as JavaScript would (so
+/// `(1.1 · 100) / 10` rounds up to 12). `n = 0` is treated as 1.
 pub fn bounded_capacity(keys: usize, live_nodes: usize, epsilon: f64) -> u64 {
+    let live_nodes = live_nodes.max(1);
     let cap = ((1.0 + epsilon) * keys as f64 / live_nodes as f64).ceil();
     // Never below the average rounded up, whatever rounding did.
     (cap as u64)
         .max((keys as u64).div_ceil(live_nodes as u64))
         .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_is_the_ceiling_of_the_bounded_average() {
+        // Values exact in binary floating point.
+        assert_eq!(bounded_capacity(0, 1, 0.5), 1);
+        assert_eq!(bounded_capacity(0, 7, 1.0), 1);
+        assert_eq!(bounded_capacity(1, 10, 0.01), 1);
+        assert_eq!(bounded_capacity(2, 10, 0.5), 1);
+        assert_eq!(bounded_capacity(10, 4, 0.25), 4); // 3.125
+        assert_eq!(bounded_capacity(10, 4, 0.5), 4); // 3.75
+        assert_eq!(bounded_capacity(12, 4, 0.5), 5); // 4.5
+        assert_eq!(bounded_capacity(8, 4, 1.0), 4); // exactly 4
+        assert_eq!(bounded_capacity(20_000, 11, 0.25), 2273); // 2272.7…
+                                                              // Never below the plain average rounded up, however small epsilon is.
+        assert_eq!(bounded_capacity(10, 3, 1e-300), 4);
+        assert_eq!(bounded_capacity(9, 3, f64::MIN_POSITIVE), 3);
+        // A huge epsilon saturates instead of wrapping.
+        assert_eq!(bounded_capacity(5, 2, f64::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn capacity_bounds_for_every_size() {
+        for keys in 0..200usize {
+            for live in 1..12usize {
+                for epsilon in [0.01, 0.1, 0.25, 0.5, 1.0] {
+                    let cap = bounded_capacity(keys, live, epsilon);
+                    let real = (1.0 + epsilon) * keys as f64 / live as f64;
+                    assert!(cap >= (keys as u64).div_ceil(live as u64).max(1));
+                    assert!(cap * live as u64 >= keys as u64);
+                    assert!(cap as f64 >= real && (cap as f64) < real + 1.0 || cap == 1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ownership_distribution_and_owners_of_on_small_rings() {
+        let mut ring = HashRing::new(20).unwrap();
+        assert!(ring.ownership().is_empty());
+        assert!(ring.distribution([b"k".as_slice()]).is_empty());
+        assert_eq!(ring.owners_of([b"k".as_slice()]), vec![NO_NODE]);
+        ring.add_nodes(&[("a", 1.0), ("b", 1.0)]).unwrap();
+        let keys: Vec<String> = (0..500).map(|i| format!("k{i}")).collect();
+        let keys: Vec<&[u8]> = keys.iter().map(String::as_bytes).collect();
+        let counts = ring.distribution(keys.iter().copied());
+        assert_eq!(counts.iter().sum::<u64>(), 500);
+        ring.mark_down("a").unwrap();
+        assert_eq!(ring.ownership(), vec![0.0, 1.0]);
+        assert_eq!(ring.distribution(keys.iter().copied()), vec![0, 500]);
+        assert!(ring.owners_of(keys.iter().copied()).iter().all(|&o| o == 1));
+        ring.mark_down("b").unwrap();
+        assert_eq!(ring.ownership(), vec![0.0, 0.0]);
+        assert_eq!(ring.distribution(keys.iter().copied()), vec![0, 0]);
+        assert!(ring
+            .owners_of(keys.iter().copied())
+            .iter()
+            .all(|&o| o == NO_NODE));
+    }
 }

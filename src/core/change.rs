@@ -118,3 +118,98 @@ impl RingChange {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Scheme;
+
+    fn ring(scheme: Scheme, ids: &[&str]) -> HashRing {
+        let mut ring = HashRing::with_scheme(scheme, 8).unwrap();
+        for id in ids {
+            ring.add_node(id, 1.0).unwrap();
+        }
+        ring
+    }
+
+    fn whole(from: Option<&str>, to: Option<&str>) -> RingChange {
+        RingChange {
+            moved_fraction: 1.0,
+            arcs: vec![MovedArc {
+                start: 0,
+                end: u32::MAX,
+                from: from.map(Rc::from),
+                to: to.map(Rc::from),
+            }],
+        }
+    }
+
+    #[test]
+    fn equal_rings_move_nothing() {
+        for scheme in [Scheme::Sha1, Scheme::Ketama] {
+            for ids in [&[][..], &["a"][..], &["a", "b", "c"][..]] {
+                let a = ring(scheme, ids);
+                let change = RingChange::between(&a, &a.clone());
+                assert!(change.arcs.is_empty(), "{scheme:?} {ids:?}");
+                assert_eq!(change.moved_fraction, 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn first_node_and_last_node_move_the_whole_keyspace() {
+        for scheme in [Scheme::Sha1, Scheme::Ketama] {
+            let empty = ring(scheme, &[]);
+            let solo = ring(scheme, &["solo"]);
+            assert_eq!(
+                RingChange::between(&empty, &solo),
+                whole(None, Some("solo"))
+            );
+            assert_eq!(
+                RingChange::between(&solo, &empty),
+                whole(Some("solo"), None)
+            );
+            // The same through the mutators.
+            let mut ring = empty.clone();
+            assert_eq!(ring.add_node("solo", 1.0), Ok(whole(None, Some("solo"))));
+            assert_eq!(ring.mark_down("solo"), Ok(whole(Some("solo"), None)));
+            assert_eq!(ring.mark_up("solo"), Ok(whole(None, Some("solo"))));
+            assert_eq!(ring.remove_node("solo"), Ok(whole(Some("solo"), None)));
+        }
+    }
+
+    #[test]
+    fn a_whole_ring_going_down_and_up_reports_each_owner() {
+        let mut ring = ring(Scheme::Sha1, &["a", "b"]);
+        let shares = ring.ownership();
+        ring.mark_down("a").unwrap();
+        let change = ring.mark_down("b").unwrap();
+        // Everything b held (its own arcs and a's) now has no owner.
+        assert_eq!(change, whole(Some("b"), None));
+        let change = ring.mark_up("a").unwrap();
+        assert_eq!(change, whole(None, Some("a")));
+        let change = ring.mark_up("b").unwrap();
+        assert!((change.moved_fraction - shares[1]).abs() < 1e-12);
+        assert!(change
+            .arcs
+            .iter()
+            .all(|arc| arc.from.as_deref() == Some("a") && arc.to.as_deref() == Some("b")));
+    }
+
+    #[test]
+    fn adding_a_node_reports_sorted_arcs_to_it() {
+        let before = ring(Scheme::Sha1, &["a", "b", "c"]);
+        let mut after = before.clone();
+        let change = after.add_node("d", 1.0).unwrap();
+        assert!(!change.arcs.is_empty());
+        let mut total = 0u64;
+        for arc in &change.arcs {
+            assert!(arc.start <= arc.end);
+            assert_eq!(arc.to.as_deref(), Some("d"));
+            total += u64::from(arc.end - arc.start) + 1;
+        }
+        assert!(change.arcs.windows(2).all(|w| w[0].end < w[1].start));
+        assert_eq!(change.moved_fraction, total as f64 / (1u64 << 32) as f64);
+        assert_eq!(change.moved_fraction, after.ownership()[3]);
+    }
+}

@@ -335,7 +335,8 @@ impl HashRing {
     }
 
     /// Up to `n` distinct live node ids for `key`: the owner first, then the next distinct live
-    /// nodes clockwise. Its length is `min(n, live_count)`.
+    /// nodes clockwise. Its length is `min(n, live_count)` (fewer only on a ketama ring where a
+    /// live server's share rounded down to zero points).
     pub fn nodes_for(&self, key: &[u8], n: usize) -> Vec<&str> {
         self.replica_indexes(self.position_of(key), n)
             .into_iter()
@@ -447,10 +448,14 @@ impl HashRing {
             if self.has_node(id) {
                 return Err(RingError::DuplicateNode(id.to_owned()));
             }
-            let points = self.points_for_weight(weight)?;
-            if self.scheme == Scheme::Sha1 {
-                total += u64::from(points);
-            }
+            // Ketama points depend on every weight: they are counted (and the limit checked)
+            // when the ring is rebuilt.
+            let points = match self.scheme {
+                Scheme::Sha1 => self.points_for_weight(weight)?,
+                Scheme::Ketama if weight.is_finite() && weight > 0.0 => 0,
+                Scheme::Ketama => return Err(RingError::InvalidWeight(weight)),
+            };
+            total += u64::from(points);
             added.push(Node {
                 id: id.to_owned(),
                 weight,

@@ -472,6 +472,24 @@ impl JsHashRing {
             .collect())
     }
 
+    /// What would move going from this ring to `other` (another `HashRing`, or a saved
+    /// `toJSON()` object): the same `RingChange` a membership call reports, for any two rings —
+    /// e.g. after changing the vnode count or the scheme.
+    ///
+    /// ```js
+    /// const finer = new HashRing({ vnodes: 320, nodes: ring.nodes().map((n) => n.id) });
+    /// ring.diff(finer).movedFraction;   // how much of the keyspace a vnode change moves
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "RingChange")]
+    pub fn diff(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HashRing | RingJSON")] other: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const CONTEXT: &str = "HashRing.diff";
+        let other = persist::ring_argument(&other, CONTEXT, "other")?;
+        encode::change(&RingChange::between(&self.ring, &other), CONTEXT)
+    }
+
     /// Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam): assigns `keys`
     /// in order so that no node receives more than `ceil((1 + epsilon) · keys.length / n)`
     /// (`n` live nodes); each key goes to the first node clockwise that is below that cap.

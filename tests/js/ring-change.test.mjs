@@ -295,3 +295,27 @@ describe("movedKeys", () => {
     for (const r of [sha, ket, empty, down]) r.free();
   });
 });
+
+describe("diff(other)", () => {
+  test("equals the change each operation reports, and its reverse swaps from/to", () => {
+    const ring = new HashRing({ nodes: ["a", "b", "c", { id: "d", weight: 2 }] });
+    const before = HashRing.fromJSON(ring.toJSON());
+    const reported = ring.addNode("e");
+    assert.deepEqual(before.diff(ring), reported);
+    assert.deepEqual(before.diff(ring.toJSON()), reported);
+    const back = ring.diff(before);
+    assert.equal(back.arcs.length, reported.arcs.length);
+    back.arcs.forEach((arc, i) => {
+      assert.equal(arc.start, reported.arcs[i].start);
+      assert.equal(arc.from, reported.arcs[i].to);
+    });
+    assert.equal(ring.diff(ring).movedFraction, 0);
+    const finer = new HashRing({ vnodes: 320, nodes: ["a", "b", "c", { id: "d", weight: 2 }, "e"] });
+    const change = ring.diff(finer);
+    assert.ok(change.movedFraction > 0 && change.movedFraction < 1);
+    for (const bad of [null, 5, "x", undefined]) {
+      assert.throws(() => ring.diff(bad), (e) => e instanceof TypeError && /HashRing\.diff: other/.test(e.message));
+    }
+    for (const r of [ring, before, finer]) r.free();
+  });
+});

@@ -4,7 +4,9 @@
 //   node --test tests/page/
 //
 // Fails on any console error or warning, uncaught page error, failed request or request to another origin.
-// Writes screenshots to test-results/page-ring.png (1000 nodes) and page-ring-small.png (7 nodes).
+// Writes screenshots to test-results/: page-ring.png (1000 nodes), page-ring-small.png (7 nodes),
+// page-ring-failover.png (a node just marked down: its keys' trails to their new owners) and
+// page-ring-hover.png (a key's tooltip and replica walk while a node is down).
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -23,15 +25,22 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
+/** The page's "down" tick colour and moved-arcs strip colour (www/ring-canvas.js). */
+const DOWN_RGB = [150, 150, 150];
+const MOVED_RGB = [245, 158, 11];
 
 let server;
 let baseUrl;
 let browser;
 let page;
+/** What the mark-down test saw before the node went down, for the mark-up test. */
+let failover = null;
 const problems = []; // console errors, page errors, failed or foreign requests
 const warnings = [];
 
 const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
+const legendRow = (id) => byTestId("legend").locator(`[data-testid="legend-row"][data-node-id="${id}"]`);
+const distBar = (id) => byTestId("distribution-chart").locator(`[data-testid="dist-bar"][data-node-id="${id}"]`);
 
 async function nodeCount() {
   const text = await byTestId("node-count").textContent();
@@ -53,6 +62,21 @@ async function idealPercent() {
   return Number(match[1]);
 }
 
+/**
+ * The keyspace figure: the exact fraction shown (RingChange.movedFraction, or the page's sweep
+ * for rebuilds), which must agree with the page's independent sweep over both rings' points.
+ */
+async function movedKeyspace() {
+  const el = byTestId("moved-keyspace");
+  const fraction = Number(await el.getAttribute("data-fraction"));
+  const sweep = Number(await el.getAttribute("data-sweep"));
+  const source = await el.getAttribute("data-source");
+  const text = (await el.textContent()).trim();
+  assert.match(text, /^\d+(\.\d+)?%$/, `moved-keyspace should read like "21.35%", got ${JSON.stringify(text)}`);
+  assert.ok(Math.abs(fraction - sweep) < 1e-9, `movedFraction ${fraction} should equal the points sweep ${sweep}`);
+  return { fraction, source, text };
+}
+
 async function status() {
   const el = byTestId("status");
   return { text: await el.textContent(), kind: await el.getAttribute("data-kind") };
@@ -64,6 +88,31 @@ async function waitForNodeCount(count, timeout = 30_000) {
     count,
     { timeout },
   );
+}
+
+const ownersHash = () => byTestId("ring-canvas").getAttribute("data-owners-hash");
+
+/** Waits for the moved-keys overlay to reach `phase` ("move", "hold", "settle", "done"). */
+async function waitForPhase(phase, timeout = 10_000) {
+  await page.waitForFunction(
+    (expected) => document.querySelector('[data-testid="ring-overlay"]').dataset.phase === expected,
+    phase,
+    { timeout },
+  );
+}
+
+/** Sample keys per node, from the legend (every row shown: small rings only). */
+async function keysPerNode() {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-testid="legend-row"]')].map((row) => [row.dataset.nodeId, Number(row.dataset.keys)]),
+    ),
+  );
+}
+
+async function swatchRgb(id) {
+  const text = await legendRow(id).locator(".swatch").getAttribute("data-color");
+  return text.split(",").map(Number);
 }
 
 /**
@@ -88,14 +137,43 @@ function canvasStats() {
       const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
       colours.set(key, (colours.get(key) ?? 0) + 1);
     }
-    const swatches = [...document.querySelectorAll('[data-testid="legend"] .swatch')].map((s) => s.dataset.color);
+    const rows = [...document.querySelectorAll('[data-testid="legend"] [data-testid="legend-row"]')];
+    const swatches = rows.map((row) => row.querySelector(".swatch").dataset.color);
+    const up = rows.map((row) => row.dataset.state === "up");
     const swatchHits = swatches.map((c) => {
       const [r, g, b] = c.split(",").map(Number);
       return colours.get((r << 16) | (g << 8) | b) ?? 0;
     });
     const solidColours = [...colours.values()].filter((n) => n >= 20).length;
-    return { width, height, painted, solidColours, swatches, swatchHits };
+    return { width, height, painted, solidColours, swatches, swatchHits, up };
   });
+}
+
+/**
+ * Pixels of `canvasId` whose colour is within ±3 of each of `colours` ([r, g, b]) and mostly
+ * opaque (anti-aliased edges of a grey tick still count; other colours never come that close).
+ */
+function pixelCounts(canvasId, colours) {
+  return page.evaluate(
+    ({ canvasId, colours }) => {
+      const canvas = document.querySelector(`[data-testid="${canvasId}"]`);
+      const { width, height } = canvas;
+      const copy = Object.assign(document.createElement("canvas"), { width, height });
+      const context = copy.getContext("2d", { willReadFrequently: true });
+      context.drawImage(canvas, 0, 0);
+      const data = context.getImageData(0, 0, width, height).data;
+      const counts = colours.map(() => 0);
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] < 160) continue;
+        for (let c = 0; c < colours.length; c++) {
+          const [r, g, b] = colours[c];
+          if (Math.abs(data[i] - r) <= 3 && Math.abs(data[i + 1] - g) <= 3 && Math.abs(data[i + 2] - b) <= 3) counts[c] += 1;
+        }
+      }
+      return counts;
+    },
+    { canvasId, colours },
+  );
 }
 
 async function assertRingDrawn(nodes) {
@@ -105,10 +183,94 @@ async function assertRingDrawn(nodes) {
   assert.ok(stats.painted > area * 0.03, `canvas looks empty: ${stats.painted} of ${area} pixels painted`);
   assert.equal(stats.swatches.length, nodes, "one legend swatch per node");
   stats.swatchHits.forEach((hits, i) => {
+    if (!stats.up[i]) return; // a down node owns nothing: its colour is gone from the ring
     assert.ok(hits >= 30, `legend colour ${stats.swatches[i]} should appear on the canvas, found ${hits} pixels`);
   });
-  assert.ok(stats.solidColours >= nodes, `expected ≥ ${nodes} distinct colours, found ${stats.solidColours}`);
+  const live = stats.up.filter(Boolean).length;
+  assert.ok(stats.solidColours >= live, `expected ≥ ${live} distinct colours, found ${stats.solidColours}`);
   return stats;
+}
+
+/** One bar per node in the chart, each showing the node's exact share (as in the legend). */
+async function assertChartMatchesLegend(nodes) {
+  assert.equal(await byTestId("distribution-chart").getAttribute("data-mode"), "bars");
+  const bars = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="dist-bar"]')].map((bar) => ({
+      id: bar.dataset.nodeId,
+      share: Number(bar.dataset.share),
+      ideal: Number(bar.dataset.ideal),
+      state: bar.dataset.state,
+      height: bar.querySelector(".dist-fill").getBoundingClientRect().height,
+    })),
+  );
+  assert.equal(bars.length, nodes, "one bar per node");
+  const rows = await page.evaluate(() =>
+    Object.fromEntries([...document.querySelectorAll('[data-testid="legend-row"]')].map((r) => [r.dataset.nodeId, Number(r.dataset.share)])),
+  );
+  assert.deepEqual(bars.map((b) => b.id).sort(), Object.keys(rows).sort(), "the chart and the legend list the same nodes");
+  let sum = 0;
+  let idealSum = 0;
+  for (const bar of bars) {
+    assert.equal(bar.share, rows[bar.id], `${bar.id}: chart and legend show the same share`);
+    sum += bar.share;
+    idealSum += bar.ideal;
+  }
+  assert.ok(Math.abs(sum - 1) < 1e-9, `shares sum to 1, got ${sum}`);
+  assert.ok(Math.abs(idealSum - 1) < 1e-9, `ideal shares sum to 1, got ${idealSum}`);
+  // Bar heights are proportional to the shares (one scale for the whole chart).
+  const tallest = bars.reduce((a, b) => (b.share > a.share ? b : a));
+  for (const bar of bars) {
+    const expected = (bar.share / tallest.share) * tallest.height;
+    assert.ok(Math.abs(bar.height - expected) < 1.5, `${bar.id}: bar ${bar.height}px for share ${bar.share}, expected ${expected}px`);
+  }
+  return Object.fromEntries(bars.map((b) => [b.id, b]));
+}
+
+/** Sample key (among `candidates`) whose dot is farthest from every other dot: safe to hover. */
+function isolatedKey(candidates) {
+  return page.evaluate((candidates) => {
+    const { view } = window.ringlease;
+    const count = view.model.keys.length;
+    let best = -1;
+    let bestGap = -1;
+    for (const i of candidates) {
+      const a = view.keyDot(i);
+      let gap = Infinity;
+      for (let j = 0; j < count; j++) {
+        if (j === i) continue;
+        const b = view.keyDot(j);
+        gap = Math.min(gap, Math.hypot(a.x - b.x, a.y - b.y));
+      }
+      if (gap > bestGap) {
+        bestGap = gap;
+        best = i;
+      }
+    }
+    return best;
+  }, candidates);
+}
+
+/** Moves the mouse onto sample key `i`'s dot and waits for its tooltip. */
+async function hoverKey(i) {
+  const point = await page.evaluate((i) => {
+    const rect = document.querySelector('[data-testid="ring-canvas"]').getBoundingClientRect();
+    const dot = window.ringlease.view.keyDot(i);
+    return { x: rect.left + dot.x, y: rect.top + dot.y };
+  }, i);
+  await page.mouse.move(point.x, point.y);
+  await page.waitForFunction((key) => document.querySelector('[data-testid="key-tooltip"]').dataset.key === key, `key-${i}`);
+  const tooltip = byTestId("key-tooltip");
+  assert.equal(await tooltip.isVisible(), true, "the tooltip shows");
+  const owner = await tooltip.locator('[data-testid="tooltip-owner"]').getAttribute("data-node-id");
+  const replicas = await tooltip.locator('[data-testid="tooltip-replica"]').evaluateAll((items) => items.map((li) => li.dataset.nodeId));
+  assert.equal(replicas.length, 3, `3 replicas listed, got ${replicas}`);
+  assert.equal(new Set(replicas).size, 3, `replicas are distinct: ${replicas}`);
+  assert.equal(replicas[0], owner, "the owner is listed first");
+  const expectedOwner = await page.evaluate((i) => window.ringlease.view.model.keyOwners[i], i);
+  assert.equal(owner, expectedOwner, "the tooltip's owner is the key's owner from nodeForMany");
+  assert.equal(await tooltip.getAttribute("data-walk-agrees"), "true", "the clockwise walk over the points agrees with nodesFor");
+  assert.match(await tooltip.textContent(), new RegExp(`^key-${i}(?!\\d)`));
+  return { owner, replicas, point };
 }
 
 describe("the ring page", { timeout: 55_000 }, () => {
@@ -146,14 +308,21 @@ describe("the ring page", { timeout: 55_000 }, () => {
     if (server) await new Promise((resolve) => server.close(resolve));
   });
 
-  it("starts with 5 nodes × 160 points and 2000 sample keys, drawn on the canvas", async () => {
+  it("starts with 5 nodes × 160 points and 2000 sample keys, drawn on the canvas and in the chart", async () => {
     assert.equal(await nodeCount(), 5);
+    assert.equal(await byTestId("live-count").textContent(), "all up");
     assert.equal(await byTestId("point-count").textContent(), "800");
     assert.equal(await byTestId("vnodes").inputValue(), "160");
     assert.equal(await byTestId("sample-count").textContent(), "2,000");
     assert.equal(await byTestId("legend").locator('[data-testid="legend-row"]').count(), 5);
     assert.equal((await byTestId("moved-percent").textContent()).trim(), "—");
+    assert.equal(await byTestId("scheme-sha1").getAttribute("aria-pressed"), "true");
     const stats = await assertRingDrawn(5);
+    const bars = await assertChartMatchesLegend(5);
+    for (const bar of Object.values(bars)) assert.equal(bar.ideal, 0.2, "ideal share 1/5 at equal weights");
+    const [down, moved] = await pixelCounts("ring-canvas", [DOWN_RGB, MOVED_RGB]);
+    assert.ok(down < 5, `no node is down, so no grey ticks (found ${down} px)`);
+    assert.ok(moved < 5, `no change yet, so no moved arcs (found ${moved} px)`);
     console.log(`# canvas ${stats.width}×${stats.height}: ${stats.painted} painted px, ${stats.solidColours} solid colours`);
   });
 
@@ -161,15 +330,22 @@ describe("the ring page", { timeout: 55_000 }, () => {
     await byTestId("node-id-input").fill("");
     await byTestId("add-node").click();
     await waitForNodeCount(6);
-    assert.equal(await byTestId("legend").locator('[data-node-id="node-5"]').count(), 1, "node-5 in the legend");
+    assert.equal(await legendRow("node-5").count(), 1, "node-5 in the legend");
     const moved = await movedPercent();
     const ideal = await idealPercent();
     assert.ok(moved > 0 && moved < 100, `moved ${moved}% should be in (0, 100)`);
     assert.equal(ideal, 16.7, "ideal on add is 1/(n+1) = 1/6");
     assert.ok(Math.abs(moved - ideal) < ideal * 0.5, `moved ${moved}% should be near the ideal ${ideal}%`);
+    const keyspace = await movedKeyspace();
+    assert.equal(keyspace.source, "library");
+    const newShare = Number(await legendRow("node-5").getAttribute("data-share"));
+    assert.ok(Math.abs(keyspace.fraction - newShare) < 1e-9, `an add moves exactly the new node's share: ${keyspace.fraction} vs ${newShare}`);
     assert.match(await byTestId("moved-detail").textContent(), /went to node-5; no other key changed owner/);
     assert.equal((await status()).kind, "info");
     await assertRingDrawn(6);
+    await assertChartMatchesLegend(6);
+    const [moved_px] = await pixelCounts("ring-canvas", [MOVED_RGB]);
+    assert.ok(moved_px > 100, `the moved arcs are marked on the ring (found ${moved_px} px)`);
   });
 
   it("adds a typed id, and shows a duplicate id as an inline error", async () => {
@@ -185,12 +361,14 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.match(text, /already exists/);
     assert.equal(await nodeCount(), 7, "a rejected add leaves the ring unchanged");
     await assertRingDrawn(7);
+    await assertChartMatchesLegend(7);
     await page.screenshot({ path: `${resultsDir}/page-ring-small.png`, fullPage: true });
   });
 
   it("removes a node from the legend; only its keys move", async () => {
-    const row = byTestId("legend").locator('[data-node-id="node-0"]');
+    const row = legendRow("node-0");
     const shareText = await row.locator(".share-value").textContent();
+    const share = Number(await row.getAttribute("data-share"));
     await byTestId("remove-node-node-0").click();
     await waitForNodeCount(6);
     assert.equal(await row.count(), 0, "node-0 left the legend");
@@ -199,6 +377,8 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.ok(moved > 0 && moved < 100, `moved ${moved}% should be in (0, 100)`);
     assert.ok(Math.abs(ideal - Number.parseFloat(shareText)) < 0.06, `ideal ${ideal}% is node-0's share ${shareText}`);
     assert.ok(Math.abs(moved - ideal) < 4, `moved ${moved}% should be close to node-0's share ${ideal}%`);
+    const keyspace = await movedKeyspace();
+    assert.ok(Math.abs(keyspace.fraction - share) < 1e-9, `removal moves exactly node-0's share: ${keyspace.fraction} vs ${share}`);
     assert.match(await byTestId("moved-detail").textContent(), /Only node-0's keys moved/);
     await assertRingDrawn(6);
 
@@ -208,6 +388,200 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.equal(kind, "error");
     assert.match(text, /unknown node/);
     assert.equal(await nodeCount(), 6);
+    await byTestId("node-id-input").fill("");
+  });
+
+  it("marks a node down: drawn down, its share moves to the next live nodes, it owns no key", async () => {
+    const id = "node-2";
+    const row = legendRow(id);
+    const share = Number(await row.getAttribute("data-share"));
+    const keysBefore = await keysPerNode();
+    const hashBefore = await ownersHash();
+    const rgb = await swatchRgb(id);
+    const [colourBefore, greyBefore] = await pixelCounts("ring-canvas", [rgb, DOWN_RGB]);
+    assert.ok(colourBefore > 300, `${id}'s colour is on the ring before (${colourBefore} px)`);
+    assert.ok(share > 0.1, `${id} owns a real share before: ${share}`);
+
+    await byTestId(`health-${id}`).click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="legend-row"][data-node-id="${id}"]`)?.dataset.state === "down", id);
+
+    // Legend, stats and chart show it down.
+    assert.equal(await byTestId(`health-${id}`).getAttribute("aria-checked"), "false");
+    assert.equal((await byTestId(`health-${id}`).textContent()).trim(), "down");
+    assert.match(await row.getAttribute("class"), /\bis-down\b/);
+    assert.equal(await row.locator(".node-id").evaluate((el) => getComputedStyle(el).textDecorationLine), "line-through");
+    assert.equal(await byTestId("live-count").textContent(), "1 down");
+    assert.equal(await nodeCount(), 6, "a down node stays on the ring");
+    assert.equal(await byTestId("point-count").textContent(), "960", "and keeps its points");
+    assert.equal(await distBar(id).getAttribute("data-state"), "down");
+    assert.equal(Number(await distBar(id).getAttribute("data-share")), 0, "a down node owns nothing");
+    const bars = await assertChartMatchesLegend(6);
+    for (const bar of Object.values(bars)) {
+      assert.ok(Math.abs(bar.ideal - (bar.id === id ? 0 : 0.2)) < 1e-12, `${bar.id}: ideal 1/liveCount = 1/5, got ${bar.ideal}`);
+    }
+
+    // The moved figures: exactly its share of the keyspace; about that many sample keys.
+    const keyspace = await movedKeyspace();
+    assert.equal(keyspace.source, "library");
+    assert.ok(Math.abs(keyspace.fraction - share) < 1e-9, `markDown moved ${keyspace.fraction}, ${id}'s share was ${share}`);
+    const moved = await movedPercent();
+    assert.ok(Math.abs(moved - share * 100) < 4, `sample keys moved ${moved}% ≈ ${id}'s share ${(share * 100).toFixed(2)}%`);
+    assert.equal(moved, Number(((keysBefore[id] / 2000) * 100).toFixed(1)), "exactly the keys it owned moved");
+    assert.match(await byTestId("moved-detail").textContent(), new RegExp(`Only ${id}'s keys moved`));
+
+    // No sample key is owned by it: legend count, the mapping itself, and the canvas.
+    assert.equal(Number(await row.getAttribute("data-keys")), 0);
+    const owners = await page.evaluate(() => window.ringlease.view.model.keyOwners);
+    assert.equal(owners.length, 2000);
+    assert.equal(owners.filter((owner) => owner === id).length, 0, `no sample key is owned by ${id}`);
+    assert.equal(owners.filter((owner) => owner === undefined).length, 0, "every key has a live owner");
+    const keysAfter = await keysPerNode();
+    for (const [node, count] of Object.entries(keysAfter)) {
+      if (node !== id) assert.ok(count >= keysBefore[node], `${node} only gains keys (${keysBefore[node]} → ${count})`);
+    }
+
+    // Drawn down: its colour is gone from the ring, its points are grey dashes and × marks.
+    const [colourAfter, greyAfter, strip] = await pixelCounts("ring-canvas", [rgb, DOWN_RGB, MOVED_RGB]);
+    assert.ok(colourAfter < 10, `${id}'s colour left the ring (${colourBefore} → ${colourAfter} px)`);
+    assert.ok(greyAfter > greyBefore + 500, `its points are drawn grey (${greyBefore} → ${greyAfter} px)`);
+    assert.ok(strip > 200, `the moved arcs are marked (${strip} px)`);
+    assert.match(await byTestId("ring-canvas").getAttribute("data-down"), new RegExp(`^${id}$`));
+
+    // The moved keys animate (trails to their new owner's point), hold, then keep a ring.
+    await waitForPhase("hold");
+    await byTestId("canvas-stack").screenshot({ path: `${resultsDir}/page-ring-failover-ring.png` });
+    await page.screenshot({ path: `${resultsDir}/page-ring-failover.png`, fullPage: true });
+    const gainers = Object.keys(keysAfter).filter((node) => node !== id && keysAfter[node] > keysBefore[node]);
+    assert.ok(gainers.length >= 2, `its keys spread over several nodes: ${gainers}`);
+    // The card says where they went: per node, exactly each node's gain.
+    const flow = byTestId("moved-flow");
+    assert.equal(await flow.getAttribute("data-direction"), "to");
+    const went = await flow.locator(".flow-item").evaluateAll((items) => items.map((i) => [i.dataset.nodeId, Number(i.dataset.count)]));
+    assert.deepEqual(
+      Object.fromEntries(went),
+      Object.fromEntries(gainers.map((node) => [node, keysAfter[node] - keysBefore[node]])),
+      "moved-flow lists each node's gain",
+    );
+    const overlay = await pixelCounts("ring-overlay", await Promise.all(gainers.map(swatchRgb)));
+    gainers.forEach((node, k) => assert.ok(overlay[k] > 20, `moved keys are marked in ${node}'s colour (${overlay[k]} px)`));
+
+    // Hover a key that moved: its replicas skip the down node, owner first.
+    const movedKeys = await page.evaluate(() => window.ringlease.view.model.lastChange.movedKeys);
+    const key = await isolatedKey(movedKeys);
+    const { owner, replicas } = await hoverKey(key);
+    assert.equal(owner, owners[key]);
+    assert.ok(!replicas.includes(id), `replicas skip the down node: ${replicas}`);
+    await waitForPhase("done");
+    await page.locator(".ring-figure").screenshot({ path: `${resultsDir}/page-ring-hover.png` });
+    const replicaPixels = await pixelCounts("ring-overlay", await Promise.all(replicas.map(swatchRgb)));
+    replicas.forEach((node, k) => assert.ok(replicaPixels[k] > 30, `${node}'s points are highlighted (${replicaPixels[k]} px)`));
+    await page.mouse.move(2, 2);
+    await page.waitForFunction(() => document.querySelector('[data-testid="key-tooltip"]').hidden);
+
+    failover = { share, keysBefore, hashBefore };
+  });
+
+  it("marks it up again: the same keyspace moves back and the mapping is restored exactly", async () => {
+    const id = "node-2";
+    const row = legendRow(id);
+    const downHash = await ownersHash();
+    assert.ok(failover, "the failover test ran first");
+    const { share, keysBefore, hashBefore } = failover;
+    assert.notEqual(downHash, hashBefore, "the mapping changed while the node was down");
+
+    await byTestId(`health-${id}`).click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="legend-row"][data-node-id="${id}"]`)?.dataset.state === "up", id);
+    assert.equal(await byTestId(`health-${id}`).getAttribute("aria-checked"), "true");
+    assert.equal(await byTestId("live-count").textContent(), "all up");
+
+    const keyspace = await movedKeyspace();
+    assert.ok(Math.abs(keyspace.fraction - share) < 1e-9, `markUp moved ${keyspace.fraction} back, ${id}'s share is ${share}`);
+    assert.ok(Math.abs(Number(await row.getAttribute("data-share")) - share) < 1e-12, "its share is back");
+    assert.equal(await ownersHash(), hashBefore, "every sample key has its previous owner again");
+    assert.deepEqual(await keysPerNode(), keysBefore, "keys per node are back to the previous counts");
+    assert.equal(await byTestId("moved-detail").getAttribute("data-restored"), "true");
+    assert.match(await byTestId("moved-detail").textContent(), /Mapping restored/);
+    assert.equal(await movedPercent(), Number(((keysBefore[id] / 2000) * 100).toFixed(1)), "the same keys moved back");
+
+    const rgb = await swatchRgb(id);
+    const [colour, grey] = await pixelCounts("ring-canvas", [rgb, DOWN_RGB]);
+    assert.ok(colour > 300, `${id}'s colour is back on the ring (${colour} px)`);
+    assert.ok(grey < 5, `no grey ticks left (${grey} px)`);
+    await assertRingDrawn(6);
+    await assertChartMatchesLegend(6);
+  });
+
+  it("changes a weight: points, share, ideal and chart follow; only that node's keys move", async () => {
+    const id = "node-3";
+    const row = legendRow(id);
+    const pointsCell = row.locator("td").nth(2);
+    const hash = await ownersHash();
+    const share = Number(await row.getAttribute("data-share"));
+    // Its bar relative to node-1's (which can only lose keyspace when node-3 gains).
+    const barRatio = () =>
+      page.evaluate((id) => {
+        const height = (node) =>
+          document.querySelector(`[data-testid="dist-bar"][data-node-id="${node}"] .dist-fill`).getBoundingClientRect().height;
+        return height(id) / height("node-1");
+      }, id);
+    const ratioBefore = await barRatio();
+    assert.equal(await pointsCell.textContent(), "160");
+
+    await byTestId(`weight-up-${id}`).click(); // 1 → 1.5
+    await page.waitForFunction(() => document.querySelector('[data-testid="point-count"]').textContent === "1,040");
+    assert.equal(await pointsCell.textContent(), "240");
+    assert.equal(await byTestId(`weight-${id}`).inputValue(), "1.5");
+    assert.equal(await byTestId("ring-canvas").getAttribute("data-points"), "1040");
+    const grown = Number(await row.getAttribute("data-share"));
+    assert.ok(grown > share, `share grows with the weight: ${share} → ${grown}`);
+    assert.ok((await barRatio()) > ratioBefore, "its bar grows against the others");
+    const ideal = Number(await distBar(id).getAttribute("data-ideal"));
+    assert.ok(Math.abs(ideal - 1.5 / 6.5) < 1e-12, `ideal = weight share 1.5/6.5, got ${ideal}`);
+    const keyspace = await movedKeyspace();
+    assert.ok(Math.abs(keyspace.fraction - (grown - share)) < 1e-9, `moved ${keyspace.fraction} = its gain ${grown - share}`);
+    assert.match(await byTestId("moved-detail").textContent(), new RegExp(`moved keys went to ${id}`));
+    await assertChartMatchesLegend(6);
+
+    // Type a smaller weight.
+    await byTestId(`weight-${id}`).fill("0.5");
+    await byTestId(`weight-${id}`).press("Enter");
+    await page.waitForFunction(() => document.querySelector('[data-testid="point-count"]').textContent === "880");
+    assert.equal(await pointsCell.textContent(), "80");
+    const shrunk = Number(await row.getAttribute("data-share"));
+    assert.ok(shrunk < share, `share shrinks below the start: ${share} → ${shrunk}`);
+    assert.match(await byTestId("moved-detail").textContent(), new RegExp(`Only ${id}'s keys moved`));
+    assert.ok(Math.abs((await movedKeyspace()).fraction - (grown - shrunk)) < 1e-9);
+
+    // A rejected weight leaves everything as it was.
+    await byTestId(`weight-${id}`).fill("0");
+    await byTestId(`weight-${id}`).press("Enter");
+    const { text, kind } = await status();
+    assert.equal(kind, "error");
+    assert.match(text, /weight/);
+    assert.equal(await pointsCell.textContent(), "80");
+    assert.equal(await byTestId(`weight-${id}`).inputValue(), "0.5", "the input shows the node's weight again");
+
+    // Back to 1 with +: the points id#0 … id#159 again, so the exact previous mapping.
+    await byTestId(`weight-up-${id}`).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="point-count"]').textContent === "960");
+    assert.equal(await ownersHash(), hash, "weight back to 1 restores the mapping");
+  });
+
+  it("switches the scheme to ketama and back", async () => {
+    const hash = await ownersHash();
+    await byTestId("scheme-ketama").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="vnodes-current"]').textContent === "40");
+    assert.equal(await byTestId("scheme-ketama").getAttribute("aria-pressed"), "true");
+    const keyspace = await movedKeyspace();
+    assert.equal(keyspace.source, "sweep");
+    assert.ok(keyspace.fraction > 0.5, `an unrelated hash moves most of the keyspace: ${keyspace.fraction}`);
+    assert.equal(await byTestId("ring-canvas").getAttribute("data-points"), (await byTestId("point-count").textContent()).replace(/,/g, ""));
+    await assertRingDrawn(6);
+    await assertChartMatchesLegend(6);
+
+    await byTestId("scheme-sha1").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="vnodes-current"]').textContent === "160");
+    assert.equal(await ownersHash(), hash, "back on sha1, the same mapping");
   });
 
   it("rebuilds the ring with another vnode count, and rejects an out-of-range one", async () => {
@@ -219,6 +593,9 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.equal(await nodeCount(), nodes);
     const moved = await movedPercent();
     assert.ok(moved > 0 && moved < 100, `moved ${moved}% on 160 → 64 vnodes`);
+    const keyspace = await movedKeyspace();
+    assert.equal(keyspace.source, "sweep");
+    assert.ok(keyspace.fraction > 0 && keyspace.fraction < 1);
     await assertRingDrawn(nodes);
 
     await byTestId("vnodes").fill("5000");
@@ -234,7 +611,7 @@ describe("the ring page", { timeout: 55_000 }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="vnodes-current"]').textContent === "160");
   });
 
-  it("populates 1000 nodes × 160 points and stays responsive", async () => {
+  it("populates 1000 nodes × 160 points, summarises, fails a node over, and stays responsive", async () => {
     const started = Date.now();
     await byTestId("populate-1000").click();
     await waitForNodeCount(1000);
@@ -246,19 +623,41 @@ describe("the ring page", { timeout: 55_000 }, () => {
     const rows = byTestId("legend").locator('[data-testid="legend-row"]');
     assert.ok((await rows.count()) <= 20, "a 1000-node legend is summarised, not listed");
     assert.match(await byTestId("legend-summary").textContent(), /Equal share 1\/n = 0\.100%/);
+    // The chart becomes a histogram of share ÷ ideal over all 1000 nodes.
+    const chart = byTestId("distribution-chart");
+    assert.equal(await chart.getAttribute("data-mode"), "histogram");
+    const bins = await chart.locator('[data-testid="dist-bin"]').evaluateAll((els) => els.map((el) => Number(el.dataset.count)));
+    assert.ok(bins.length >= 5 && bins.length <= 30, `a readable number of bins: ${bins.length}`);
+    assert.equal(bins.reduce((a, b) => a + b, 0), 1000, "every node in one bin");
+    assert.match(await byTestId("dist-summary").textContent(), /1,000 live nodes.*Largest: node-\d+ 1\.\d\d×/s);
     const stats = await canvasStats();
     assert.ok(stats.painted > stats.width * stats.height * 0.03, "canvas drawn at 1000 nodes");
     assert.ok(stats.solidColours >= 100, `many node colours visible, found ${stats.solidColours}`);
     await page.screenshot({ path: `${resultsDir}/page-ring.png`, fullPage: true });
 
-    // Removing the largest node of 1000 moves about its share of the keys.
+    // Mark the largest node down from its legend row: exactly its share moves.
     const largest = await rows.first().getAttribute("data-node-id");
+    const share = Number(await rows.first().getAttribute("data-share"));
+    const downStarted = Date.now();
+    await byTestId(`health-${largest}`).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="live-count"]').textContent === "1 down");
+    console.log(`# mark 1 of 1000 nodes down + redraw: ${Date.now() - downStarted} ms (page: ${await byTestId("timing").textContent()})`);
+    const keyspace = await movedKeyspace();
+    assert.ok(Math.abs(keyspace.fraction - share) < 1e-9, `markDown at 1000 nodes moved ${keyspace.fraction}, its share ${share}`);
+    assert.equal(await legendRow(largest).getAttribute("data-state"), "down", "the down node is listed (in the down section)");
+    assert.match(await byTestId("dist-summary").textContent(), /999 live nodes.*1 down/s);
+    const [grey] = await pixelCounts("ring-canvas", [DOWN_RGB]);
+    assert.ok(grey > 200, `its 160 points are drawn down among 160,000 (${grey} px)`);
+
+    // Removing a node that is down moves nothing: it already owned nothing.
     const redrawStarted = Date.now();
     await byTestId(`remove-node-${largest}`).click();
     await waitForNodeCount(999);
     console.log(`# remove 1 of 1000 nodes + redraw: ${Date.now() - redrawStarted} ms`);
     const moved = await movedPercent();
-    assert.ok(moved < 1, `removing one of 1000 nodes moved ${moved}% of keys`);
+    assert.equal(moved, 0, `removing a down node moved ${moved}% of keys`);
+    assert.equal((await movedKeyspace()).fraction, 0);
+    assert.equal(await byTestId("live-count").textContent(), "all up");
   });
 
   it("logged no console errors or warnings, page errors, failed or foreign requests", () => {
