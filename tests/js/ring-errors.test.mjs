@@ -845,7 +845,6 @@ describe("constructor scheme and nodes", () => {
     [[...GOOD, "ok-1"], Error, /already exists/],
     [[...GOOD, { id: "ok-2", weight: 1 }], Error, /already exists/],
     [["p", "p"], Error, /already exists/],
-    [[...GOOD, { id: "big", weight: 30000 }], RangeError, /\bpoints\b|\bweight\b/], // 160 * 30000 > 2^20
   ];
   for (const [nodes, cls, param] of cases) {
     test(`new HashRing({ nodes: [..., ${show(nodes.at(-1))}] }) -> ${cls.name}`, () => {
@@ -857,4 +856,12 @@ describe("constructor scheme and nodes", () => {
       ring.free();
     });
   }
+  test("a weight whose sha1 points exceed 2^20 -> RangeError for sha1; ketama (relative weights, like hashring) accepts it", () => {
+    const nodes = [...GOOD, { id: "big", weight: 30000 }]; // sha1: 160 × 30000 > 2^20 points
+    expectThrow(() => new HashRing({ scheme: "sha1", nodes }), RangeError, { method: "new HashRing", param: /\bpoints\b|\bweight\b/, what: "sha1 weight 30000" });
+    const ketama = new HashRing({ scheme: "ketama", nodes });
+    assert.ok(ketama.pointCount <= 40 * 4 * nodes.length, `ketama points ${ketama.pointCount}`);
+    assert.deepEqual(HashRing.fromJSON(JSON.stringify(ketama)).points(), ketama.points());
+    ketama.free();
+  });
 });
