@@ -7,6 +7,7 @@ pub mod hash;
 pub mod ketama;
 pub mod ring;
 pub mod scheme;
+mod sort;
 
 pub use change::{MovedArc, RingChange};
 pub use error::RingError;

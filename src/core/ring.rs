@@ -23,6 +23,7 @@ use super::error::RingError;
 use super::hash;
 use super::ketama;
 use super::scheme::Scheme;
+use super::sort;
 
 /// Vnodes per unit of weight when none is given (sha1 scheme).
 pub const DEFAULT_VNODES: u32 = 160;
@@ -239,7 +240,7 @@ impl HashRing {
                 let mut new_points: Vec<u64> = (0..points)
                     .map(|i| pack(hash::point_position(id, i), index as u32))
                     .collect();
-                new_points.sort_unstable();
+                sort::sort_by_position(&mut new_points);
                 ring.merge_points(|owner| owner, new_points);
                 Ok(())
             }
@@ -504,7 +505,7 @@ impl HashRing {
         }
         match self.scheme {
             Scheme::Sha1 => {
-                new_points.sort_unstable();
+                sort::sort_by_position(&mut new_points);
                 self.merge_points(|owner| remap[owner as usize], new_points);
                 Ok(())
             }
@@ -572,7 +573,7 @@ impl HashRing {
             packed.extend(buffer.iter().map(|&position| pack(position, rank as u32)));
             self.nodes[index].points = count * ketama::POINTS_PER_VNODE;
         }
-        packed.sort_unstable();
+        sort::sort_by_position(&mut packed);
         let (positions, ranks) = unpack(packed.into_iter(), total);
         self.positions = positions;
         self.owners = ranks

@@ -1,0 +1,61 @@
+//! Sorting packed points: `(position << 32) | owner` values, by position.
+
+/// Sorts packed points by their high 32 bits (the position) with a stable LSD radix sort: four
+/// passes of one byte each. Points that share a position keep their input order, so input
+/// generated in (owner, index) order comes out in (position, owner, index) order — the ring's
+/// contract — in linear time. Several times faster than a comparison sort at ring sizes.
+pub(crate) fn sort_by_position(points: &mut Vec<u64>) {
+    if points.len() < 64 {
+        points.sort_by_key(|&point| point >> 32);
+        return;
+    }
+    let mut scratch = vec![0u64; points.len()];
+    for byte in 4..8 {
+        let shift = byte * 8;
+        let mut counts = [0usize; 256];
+        for &point in points.iter() {
+            counts[((point >> shift) & 0xff) as usize] += 1;
+        }
+        if counts.contains(&points.len()) {
+            continue; // every point has the same byte here: the pass would not move anything
+        }
+        let mut offsets = [0usize; 256];
+        let mut total = 0;
+        for (offset, count) in offsets.iter_mut().zip(counts) {
+            *offset = total;
+            total += count;
+        }
+        for &point in points.iter() {
+            let bucket = &mut offsets[((point >> shift) & 0xff) as usize];
+            scratch[*bucket] = point;
+            *bucket += 1;
+        }
+        std::mem::swap(points, &mut scratch);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_a_stable_comparison_sort() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [0usize, 1, 63, 64, 65, 1000, 20_000] {
+            let points: Vec<u64> = (0..len as u64)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Few distinct positions, so ties are common; owner = input order.
+                    ((state % 97) << 40 | (state % 13) << 32) | i
+                })
+                .collect();
+            let mut expected = points.clone();
+            expected.sort_by_key(|&point| point >> 32);
+            let mut sorted = points;
+            sort_by_position(&mut sorted);
+            assert_eq!(sorted, expected, "len {len}");
+        }
+    }
+}
