@@ -1,7 +1,10 @@
 // Benchmarks ringlease's HashRing (Rust → wasm, release build in pkg/) against the npm packages
 // `hashring` 3.2.0 and `consistent-hash` 1.2.2, in one Node process, on the same workload:
 // 100 nodes, 1,000,000 distinct keys, every library at its default options and point count.
-// Prints a table and writes bench/results/ring.json. See bench/README.md.
+// Measures what issue 3 ("Performance") asks for — nodeFor, nodeForMany, ring build, wasm
+// memory — plus the ketama scheme against hashring (same placement, asserted before timing).
+// Prints a table, the issue-3 targets with MET / NOT MET, and writes bench/results/ring.json.
+// See bench/README.md.
 //
 //   npm run bench                      # builds pkg/ first, then runs this file
 //   node bench/ring.mjs [--quick]      # --quick: 100k keys, fewer repetitions (smoke test)
@@ -13,26 +16,41 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { Worker } from "node:worker_threads";
 
 const require = createRequire(import.meta.url);
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
 const PEERS_ONLY = args.has("--peers-only");
+const runStarted = performance.now();
 
 // ---------------------------------------------------------------- workload
 const NODES = 100;
 const KEY_COUNT = QUICK ? 100_000 : 1_000_000;
 const WARMUP_KEYS = Math.min(100_000, KEY_COUNT);
-const LOOKUP_CHUNK = 10_000; // keys per timed slice; libraries alternate slice by slice
-const LOOKUP_REPS = QUICK ? 3 : 5; // rounds of full passes over the key array (median reported)
-const LOOKUP_BUDGET_MS = QUICK ? 5_000 : 40_000; // stop repeating (after 3 rounds) past this
+const LOOKUP_CHUNK = 10_000; // keys per timed slice of the per-key loops; libraries alternate slice by slice
+const BATCH = Math.min(100_000, KEY_COUNT); // keys per nodeForMany call (the "chunked" batch figure)
+const LOOKUP_REPS = QUICK ? 3 : 5; // full passes over the key array (median reported)
+const LOOKUP_BUDGET_MS = QUICK ? 5_000 : 40_000; // stop repeating (after 3 passes) past this
 const BUILD_REPS = { 100: 11, 1000: 5 }; // rounds per ring size (cheap 100-node builds get more)
 const BUILD_BUDGET_MS = 15_000; // per ring size
+const ADD_LOOP_CAP_MS = 3_000; // the 1000-node addNode loop is timed only if one trial stays under this
+const PLACEMENT_CHECK_KEYS = 10_000; // keys compared (ketama vs hashring, nodeForMany vs nodeFor)
+// Steady-state memory (bench/wasm-memory.mjs): rings kept alive after memory starts growing (the
+// slope is taken over these), and a cap on rings built in all.
+const STEADY_RINGS = { 100: QUICK ? 16 : 32, 1000: QUICK ? 4 : 8 };
+const STEADY_MAX_RINGS = { 100: 400, 1000: 60 };
+// Issue 3, "Performance": ratios are peer time / ringlease time.
+const TARGETS = { nodeFor: 10, nodeForMany: 15, build1000: 8, bytesPerPoint: 12 };
+
+if (KEY_COUNT % BATCH !== 0 || BATCH % LOOKUP_CHUNK !== 0) throw new Error("KEY_COUNT, BATCH and LOOKUP_CHUNK must nest");
 
 const nodeIds = (n) => Array.from({ length: n }, (_, i) => `node-${i}`);
 const IDS_100 = nodeIds(NODES);
 const IDS_1000 = nodeIds(1000);
 const KEYS = Array.from({ length: KEY_COUNT }, (_, i) => `key-${i}`); // built before any timing
+// The same keys as arrays of BATCH keys, for nodeForMany (sliced once, outside the timing).
+const BLOCKS = Array.from({ length: KEY_COUNT / BATCH }, (_, b) => KEYS.slice(b * BATCH, (b + 1) * BATCH));
 
 // ---------------------------------------------------------------- peers and ringlease
 const pkgVersion = (name) => require(`${name}/package.json`).version;
@@ -54,6 +72,8 @@ if (!PEERS_ONLY) {
   }
   const mod = await import(glue.href);
   HashRing = mod.HashRing;
+  if (typeof HashRing !== "function") fail("pkg/ringlease.js does not export HashRing");
+  if (typeof HashRing.prototype.nodeForMany !== "function") fail("HashRing has no nodeForMany: pkg/ is older than issue 3");
   // initSync returns the wasm exports; `memory` is the wasm linear memory.
   wasm = mod.initSync({ module: readFileSync(binary) });
 }
@@ -66,6 +86,7 @@ function fail(message) {
   console.error(`\n*** bench/ring.mjs ABORTED: ${message}\n`);
   process.exit(1);
 }
+const log = (msg) => console.error(`[bench] ${msg}`);
 
 // How busy the machine was while we measured: CPU time used by other processes (from
 // /proc/stat minus our own process.cpuUsage()) and hypervisor steal. Linux only; null elsewhere.
@@ -105,6 +126,12 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+// Checksum of a nodeForMany result (computed outside the timed region).
+function ownersChecksum(owners) {
+  let sum = owners.length | 0;
+  for (let i = 0; i < owners.length; i++) sum = (sum + owners[i]) | 0;
+  return sum;
+}
 
 // Interleaved measurement: every round times each case once, in an order rotated per round, so
 // a change in machine load (other processes on a shared box) hits all libraries alike. Each case
@@ -151,6 +178,14 @@ function lookupRinglease(ring, keys, start, end) {
   }
   return sum;
 }
+function lookupRingleaseKetama(ring, keys, start, end) {
+  let sum = 0;
+  for (let i = start; i < end; i++) {
+    const node = ring.nodeFor(keys[i]);
+    sum = (sum + node.length + node.charCodeAt(node.length - 1)) | 0;
+  }
+  return sum;
+}
 function lookupHashring(ring, keys, start, end) {
   let sum = 0;
   for (let i = start; i < end; i++) {
@@ -173,35 +208,57 @@ function positionsRinglease(ring, keys, start, end) {
   return sum;
 }
 
-// A lookup case: `run(start, end)` looks up KEYS[start..end) and returns a checksum.
+// A per-key case: `run(start, end)` looks up KEYS[start..end) and returns a checksum.
 const lookupCase = (name, lookup, ring) => ({ name, run: (start, end) => lookup(ring, KEYS, start, end) });
 
-// Lookups are interleaved finely: each round walks the key array in chunks, and every chunk is
-// timed for every library (order rotated per chunk), so a slow or fast spell of the machine (on
-// a shared VM a fixed workload was seen to swing up to 2× within a second) lands on all
-// libraries alike. A library's round time is the sum of its chunks; the median over rounds is
-// reported. Two untimed warm-up passes over a prefix come first (JIT, wasm tier-up).
-function measureLookupRounds(cases, { rounds, budgetMs, minRounds = 3 }) {
-  for (const c of cases) sink = (sink + c.run(0, WARMUP_KEYS) + c.run(0, WARMUP_KEYS)) | 0;
-  const samples = new Map(cases.map((c) => [c.name, []]));
-  const checks = new Map(cases.map((c) => [c.name, new Set()]));
+// Lookups are interleaved finely. A pass walks the key array in slices of LOOKUP_CHUNK keys and
+// times every per-key case on every slice (order rotated per slice), so a slow or fast spell of
+// the machine (on a shared VM a fixed workload was seen to swing up to 2× within a second) lands
+// on all libraries alike. Batch cases (`batched`: one nodeForMany call per BATCH keys) run once
+// per block of BATCH keys, slotted in among that block's slices at a slot rotated per pass; a
+// `whole` case (one nodeForMany call on all keys) runs once per pass at a rotated slice. A case's
+// pass time is the sum of its timed calls; the median over passes is reported. Untimed warm-up
+// comes first (two passes over a prefix; the whole-array call once, which also grows wasm
+// memory to its size). Checksums of batch results are computed outside the timed region.
+function measureLookupRounds({ perKey, batched, whole }, { rounds, budgetMs, minRounds = 3 }) {
+  for (const c of perKey) sink = (sink + c.run(0, WARMUP_KEYS) + c.run(0, WARMUP_KEYS)) | 0;
+  for (const c of batched) sink = (sink + ownersChecksum(c.run(0)) + ownersChecksum(c.run(0))) | 0;
+  for (const c of whole) sink = (sink + ownersChecksum(c.run())) | 0;
+  const all = [...perKey, ...batched, ...whole];
+  const samples = new Map(all.map((c) => [c.name, []]));
+  const checks = new Map(all.map((c) => [c.name, new Set()]));
+  const slicesPerBlock = BATCH / LOOKUP_CHUNK;
+  const blocks = KEY_COUNT / BATCH;
+  const slices = KEY_COUNT / LOOKUP_CHUNK;
   const started = Date.now();
   for (let r = 0; r < rounds; r++) {
     gc();
-    const totalNs = new Map(cases.map((c) => [c.name, 0n]));
-    const check = new Map(cases.map((c) => [c.name, 0]));
-    for (let start = 0, chunk = 0; start < KEY_COUNT; start += LOOKUP_CHUNK, chunk++) {
-      const end = Math.min(KEY_COUNT, start + LOOKUP_CHUNK);
-      for (let j = 0; j < cases.length; j++) {
-        const c = cases[(r + chunk + j) % cases.length];
-        const t0 = nowNs();
-        const sum = c.run(start, end);
-        const t1 = nowNs();
-        totalNs.set(c.name, totalNs.get(c.name) + (t1 - t0));
-        check.set(c.name, (check.get(c.name) + sum) | 0);
+    const totalNs = new Map(all.map((c) => [c.name, 0n]));
+    const check = new Map(all.map((c) => [c.name, 0]));
+    for (let b = 0; b < blocks; b++) {
+      for (let s = 0; s < slicesPerBlock; s++) {
+        const slice = b * slicesPerBlock + s;
+        const start = slice * LOOKUP_CHUNK;
+        const end = start + LOOKUP_CHUNK;
+        const tasks = perKey.map((c) => [c, () => c.run(start, end)]);
+        batched.forEach((c, i) => {
+          if ((r + b + 3 * i) % slicesPerBlock === s) tasks.push([c, () => c.run(b)]);
+        });
+        whole.forEach((c, i) => {
+          if ((7 * r + 13 * i + 5) % slices === slice) tasks.push([c, () => c.run()]);
+        });
+        for (let j = 0; j < tasks.length; j++) {
+          const [c, task] = tasks[(r + slice + j) % tasks.length];
+          const t0 = nowNs();
+          const out = task();
+          const t1 = nowNs();
+          totalNs.set(c.name, totalNs.get(c.name) + (t1 - t0));
+          const sum = typeof out === "number" ? out : ownersChecksum(out);
+          check.set(c.name, (check.get(c.name) + sum) | 0);
+        }
       }
     }
-    for (const c of cases) {
+    for (const c of all) {
       samples.get(c.name).push(Number(totalNs.get(c.name)) / 1e6);
       checks.get(c.name).add(check.get(c.name));
       sink = (sink + check.get(c.name)) | 0;
@@ -209,12 +266,14 @@ function measureLookupRounds(cases, { rounds, budgetMs, minRounds = 3 }) {
     if (r + 1 >= minRounds && Date.now() - started > budgetMs) break;
   }
   const stats = {};
-  for (const c of cases) {
-    if (checks.get(c.name).size !== 1) fail(`${c.name} gave different checksums in different rounds`);
+  for (const c of all) {
+    if (checks.get(c.name).size !== 1) fail(`${c.name} gave different checksums in different passes`);
     const xs = samples.get(c.name);
     const medianMs = median(xs);
     stats[c.name] = {
-      nsPerLookup: (medianMs * 1e6) / KEY_COUNT,
+      nsPerKey: (medianMs * 1e6) / KEY_COUNT,
+      callsPerPass: perKey.includes(c) ? KEY_COUNT : batched.includes(c) ? blocks : 1,
+      keysPerCall: perKey.includes(c) ? 1 : batched.includes(c) ? BATCH : KEY_COUNT,
       medianMs,
       minMs: Math.min(...xs),
       maxMs: Math.max(...xs),
@@ -226,19 +285,26 @@ function measureLookupRounds(cases, { rounds, budgetMs, minRounds = 3 }) {
 
 // ---------------------------------------------------------------- builders (default options)
 const build = {
+  // The headline: the constructor with `nodes` (one sort, no change report).
+  ringlease: (ids) => new HashRing({ nodes: ids }),
+  ringleaseKetama: (ids) => new HashRing({ scheme: "ketama", nodes: ids }),
+  // addNodes on an empty ring returns a RingChange whose arcs cover the whole ring (one per
+  // point): building and encoding that report to JS is part of this figure.
   ringleaseAddNodes: (ids) => {
     const ring = new HashRing();
-    ring.addNodes(ids);
+    const change = ring.addNodes(ids);
+    sink = (sink + change.arcs.length) | 0;
     return ring;
   },
+  // One RingChange per addNode.
   ringleaseAddNodeLoop: (ids) => {
     const ring = new HashRing();
-    for (const id of ids) ring.addNode(id);
+    for (const id of ids) sink = (sink + ring.addNode(id).arcs.length) | 0;
     return ring;
   },
   hashring: (ids) => new HashRingJs(ids),
   // consistent-hash sorts its control points lazily on the first get(); forcing it here makes
-  // "build" mean "ready to answer", like the other two. `consistentHashAddOnly` is reported too.
+  // "build" mean "ready to answer", like the others. `consistentHashAddOnly` is reported too.
   consistentHash: (ids) => {
     const ring = consistentHashAddOnly(ids);
     ring.get("warm");
@@ -251,12 +317,51 @@ function consistentHashAddOnly(ids) {
   return ring;
 }
 
-// ---------------------------------------------------------------- 1. sanity checks
+// ---------------------------------------------------------------- 1. wasm memory (fresh instances)
+// Measured in worker threads, each with its own fresh wasm instance: see bench/wasm-memory.mjs
+// for the two figures (build high-water, steady-state storage of a live ring) and their method.
+function measureWasmMemory(nodes, keep, maxRings) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./wasm-memory.mjs", import.meta.url), { workerData: { nodes, keep, maxRings } });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`wasm-memory worker exited with code ${code}`)));
+  });
+}
+let memory = null;
+if (!PEERS_ONLY) {
+  const figures = {};
+  for (const nodes of [100, 1000]) {
+    try {
+      figures[nodes] = await measureWasmMemory(nodes, STEADY_RINGS[nodes], STEADY_MAX_RINGS[nodes]);
+    } catch (error) {
+      fail(`wasm memory measurement (${nodes} nodes) failed: ${error.message}`);
+    }
+    if (figures[nodes].steadyState.bytesPerPoint == null) {
+      fail(`wasm memory (${nodes} nodes): memory never grew over ${figures[nodes].steadyState.ringsKept} kept rings`);
+    }
+  }
+  memory = {
+    ...figures,
+    notes: {
+      highWater:
+        "fresh wasm instance (worker thread): memory growth while building one ring with new HashRing({ nodes }) / points; includes build temporaries, allocator slack and one-time allocations: an upper bound",
+      steadyState:
+        "same instance: that ring freed (throwaway), then rings of the same size built and all kept alive; bytes/point = slope of wasm memory over the last rings kept (after memory started growing again) / points per ring: what a live ring keeps in the wasm heap (arrays, node records, allocator overhead); build temporaries excluded (freed and reused by the next build); error ±64 KiB / (rings in the slope × points). Node ids cached as JS strings live in the JS heap and are not counted",
+    },
+  };
+}
+
+// ---------------------------------------------------------------- 2. sanity and placement checks
 const SAMPLE_KEYS = ["key-0", "key-1", "key-42", "key-999999", "", "a", "ключ-🔑", "x".repeat(300)];
 for (let i = 0; i < 64; i++) SAMPLE_KEYS.push(`key-${i * 15_619}`);
+// PLACEMENT_CHECK_KEYS keys spread evenly over the workload's keys.
+const CHECK_KEYS = Array.from({ length: PLACEMENT_CHECK_KEYS }, (_, i) =>
+  KEYS[Math.floor((i * KEY_COUNT) / PLACEMENT_CHECK_KEYS)],
+);
 
-function checkOwners(name, get) {
-  const valid = new Set(IDS_100);
+function checkOwners(name, get, ids = IDS_100) {
+  const valid = new Set(ids);
   for (const key of SAMPLE_KEYS) {
     const owner = get(key);
     if (!valid.has(owner)) {
@@ -264,6 +369,7 @@ function checkOwners(name, get) {
     }
   }
 }
+const shown = (key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
 
 // Reference for the ring contract (README "Placement contract"): position = BE u32 of SHA-1[0..4],
 // labels "{id}#{i}", points ordered by (position, id bytes, i), owner = first point >= key.
@@ -286,46 +392,61 @@ function referenceRing(ids, vnodes) {
   };
 }
 
+// nodeForMany(keys) must agree with nodeFor(key) key by key (indexes into nodes()).
+function checkNodeForMany(name, ring, keys) {
+  const ids = ring.nodes().map((n) => n.id);
+  const owners = ring.nodeForMany(keys);
+  if (!(owners instanceof Uint32Array) || owners.length !== keys.length) {
+    fail(`${name}.nodeForMany returned ${owners?.constructor?.name} of length ${owners?.length}, expected a Uint32Array of ${keys.length}`);
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const one = ring.nodeFor(keys[i]);
+    if (ids[owners[i]] !== one) {
+      fail(`${name}: nodeForMany gives ${JSON.stringify(ids[owners[i]])} (index ${owners[i]}) for ${shown(keys[i])}, nodeFor gives ${JSON.stringify(one)}`);
+    }
+  }
+}
+
+// The ketama scheme must place every key exactly like hashring (default options).
+function checkKetama(ids, keys) {
+  const ours = build.ringleaseKetama(ids);
+  const theirs = build.hashring(ids);
+  if (ours.pointCount !== theirs.size) {
+    fail(`ketama ring of ${ids.length} nodes has ${ours.pointCount} points, hashring ${theirs.size}`);
+  }
+  const names = ours.nodes().map((n) => n.id);
+  const many = ours.nodeForMany(keys);
+  const diffs = [];
+  for (let i = 0; i < keys.length; i++) {
+    const want = theirs.get(keys[i]);
+    const one = ours.nodeFor(keys[i]);
+    const batch = names[many[i]];
+    if (one !== want || batch !== want) diffs.push(`${shown(keys[i])}: hashring ${want}, nodeFor ${one}, nodeForMany ${batch}`);
+  }
+  ours.free();
+  if (diffs.length) {
+    fail(
+      `ketama placement differs from hashring ${versions.hashring} on ${diffs.length} of ${keys.length} keys ` +
+        `(${ids.length} nodes):\n  ${diffs.slice(0, 10).join("\n  ")}`,
+    );
+  }
+  return keys.length;
+}
+
 const sanity = {};
 {
   const hr = build.hashring(IDS_100);
   checkOwners("hashring", (k) => hr.get(k));
   const ch = build.consistentHash(IDS_100);
   checkOwners("consistent-hash", (k) => ch.get(k));
-  sanity.peers = "ok";
-}
-
-// ---------------------------------------------------------------- 2. wasm memory (first, on a fresh instance)
-let memory = null;
-if (!PEERS_ONLY) {
-  const bytes = () => wasm.memory.buffer.byteLength;
-  const before = bytes();
-  const ring100 = build.ringleaseAddNodes(IDS_100);
-  const after100 = bytes();
-  const points100 = ring100.pointCount;
-  const ring1000 = build.ringleaseAddNodes(IDS_1000); // ring100 still alive: no reuse of its memory
-  const after1000 = bytes();
-  const points1000 = ring1000.pointCount;
-  ring1000.free();
-  ring100.free();
-  memory = {
-    wasmBytesBefore: before,
-    wasmBytesAfter100: after100,
-    points100,
-    bytesPerPoint100: (after100 - before) / points100,
-    wasmBytesAfter1000: after1000,
-    points1000,
-    bytesPerPoint1000: (after1000 - after100) / points1000,
-    note: "wasm memory only grows in 64 KiB pages and never shrinks, so growth is the high-water mark: it includes temporaries used while building (sort buffers), allocator slack and node-id storage, not just the final arrays; bytes/point is an upper bound",
-  };
+  sanity.peers = "ok (owners are node ids)";
 }
 
 if (!PEERS_ONLY) {
-  if (typeof HashRing !== "function") fail("pkg/ringlease.js does not export HashRing");
   const empty = new HashRing();
   if (empty.nodeFor("key-0") !== undefined) fail("HashRing.nodeFor on an empty ring must return undefined");
   empty.free();
-  const ring = build.ringleaseAddNodes(IDS_100);
+  const ring = build.ringlease(IDS_100);
   if (ring.vnodes !== 160 || ring.nodeCount !== NODES || ring.pointCount !== NODES * 160) {
     fail(`unexpected ring shape: vnodes ${ring.vnodes}, nodeCount ${ring.nodeCount}, pointCount ${ring.pointCount}`);
   }
@@ -335,36 +456,60 @@ if (!PEERS_ONLY) {
   for (const key of SAMPLE_KEYS) {
     const got = ring.nodeFor(key);
     const want = reference(key);
-    const shown = JSON.stringify(key.slice(0, 40));
-    if (got !== want) fail(`ringlease.nodeFor(${shown}) = ${got}, the ring contract says ${want}`);
-    if (typeof ring.positionOf === "function" && ring.positionOf(key) !== sha1u32(key)) {
-      fail(`ringlease.positionOf(${shown}) = ${ring.positionOf(key)}, expected ${sha1u32(key)}`);
+    if (got !== want) fail(`ringlease.nodeFor(${shown(key)}) = ${got}, the ring contract says ${want}`);
+    if (ring.positionOf(key) !== sha1u32(key)) {
+      fail(`ringlease.positionOf(${shown(key)}) = ${ring.positionOf(key)}, expected ${sha1u32(key)}`);
     }
+  }
+  // The three ways of building give the same ring; addNode/addNodes report a RingChange.
+  const viaAddNodes = new HashRing();
+  const change = viaAddNodes.addNodes(IDS_100);
+  if (typeof change?.movedFraction !== "number" || !Array.isArray(change.arcs)) {
+    fail("addNodes did not return a RingChange { movedFraction, arcs }");
   }
   const loop = build.ringleaseAddNodeLoop([...IDS_100].reverse());
   for (const key of SAMPLE_KEYS) {
-    if (loop.nodeFor(key) !== ring.nodeFor(key)) fail("addNode loop and addNodes(ids) rings disagree");
+    const want = ring.nodeFor(key);
+    if (viaAddNodes.nodeFor(key) !== want) fail("addNodes(ids) and new HashRing({ nodes }) rings disagree");
+    if (loop.nodeFor(key) !== want) fail("addNode loop and new HashRing({ nodes }) rings disagree");
   }
   loop.free();
+  viaAddNodes.free();
+  checkNodeForMany("ringlease", ring, [...CHECK_KEYS, ...SAMPLE_KEYS]);
   ring.free();
-  sanity.ringlease = "ok (owners are node ids; matches a node:crypto SHA-1 reference ring on the sample keys)";
+  sanity.ringlease =
+    "ok (owners are node ids; match a node:crypto SHA-1 reference ring on the sample keys; constructor, addNodes and addNode loop agree)";
+  sanity.nodeForMany = `ok (equals nodeFor on ${CHECK_KEYS.length + SAMPLE_KEYS.length} keys)`;
+
+  let checked = 0;
+  for (const ids of [IDS_100, IDS_1000]) checked += checkKetama(ids, [...CHECK_KEYS, ...SAMPLE_KEYS]);
+  const ketama = build.ringleaseKetama(IDS_100);
+  checkNodeForMany("ringlease ketama", ketama, SAMPLE_KEYS);
+  ketama.free();
+  sanity.ketama =
+    `ok: nodeFor and nodeForMany equal hashring ${versions.hashring} get() on ${CHECK_KEYS.length} workload keys + ` +
+    `${SAMPLE_KEYS.length} edge-case keys, at 100 and at 1000 nodes (${checked} comparisons)`;
 }
-console.error(`[bench] sanity checks passed (${SAMPLE_KEYS.length} sample keys per library)`);
+log(
+  `sanity checks passed${PEERS_ONLY ? "" : `; ketama placement = hashring on ${CHECK_KEYS.length.toLocaleString("en-US")} + ${SAMPLE_KEYS.length} keys (100 and 1000 nodes)`}`,
+);
 
 // ---------------------------------------------------------------- 3. lookups
-const log = (msg) => console.error(`[bench] ${msg}`);
 const pointCounts = {};
-const lookupCases = [];
+const perKey = [];
+const batched = [];
+const whole = [];
 const toFree = [];
 if (!PEERS_ONLY) {
-  const ring = build.ringleaseAddNodes(IDS_100);
-  toFree.push(ring);
+  const ring = build.ringlease(IDS_100);
+  const ketama = build.ringleaseKetama(IDS_100);
+  toFree.push(ring, ketama);
   pointCounts.ringlease = ring.pointCount;
-  lookupCases.push(lookupCase("ringlease", lookupRinglease, ring));
-  if (typeof ring.positionOf === "function") {
-    // boundary + SHA-1, no search, a number back
-    lookupCases.push(lookupCase("ringlease positionOf", positionsRinglease, ring));
-  }
+  pointCounts["ringlease ketama"] = ketama.pointCount;
+  perKey.push(lookupCase("ringlease nodeFor", lookupRinglease, ring));
+  perKey.push(lookupCase("ringlease ketama nodeFor", lookupRingleaseKetama, ketama));
+  // boundary + SHA-1, no search, a number back
+  perKey.push(lookupCase("ringlease positionOf", positionsRinglease, ring));
   // The same binary search in JS over the ring's positions, on precomputed key hashes: the
   // search step alone, as an upper bound (Rust's partition_point compiles to a branchless loop).
   const { positions, owners } = ring.points();
@@ -386,39 +531,84 @@ if (!PEERS_ONLY) {
     }
     return sum;
   };
-  lookupCases.push({ name: "search only (JS)", run: search });
+  perKey.push({ name: "search only (JS)", run: search });
+  batched.push({ name: "ringlease nodeForMany", run: (b) => ring.nodeForMany(BLOCKS[b]) });
+  batched.push({ name: "ringlease ketama nodeForMany", run: (b) => ketama.nodeForMany(BLOCKS[b]) });
+  whole.push({ name: "ringlease nodeForMany (all keys)", run: () => ring.nodeForMany(KEYS) });
 }
 const hashringRing = build.hashring(IDS_100);
 pointCounts.hashring = hashringRing.size;
-lookupCases.push(lookupCase("hashring", lookupHashring, hashringRing));
+perKey.push(lookupCase("hashring", lookupHashring, hashringRing));
 const consistentRing = build.consistentHash(IDS_100);
 pointCounts["consistent-hash"] = consistentRing.keyCount;
-lookupCases.push(lookupCase("consistent-hash", lookupConsistentHash, consistentRing));
+perKey.push(lookupCase("consistent-hash", lookupConsistentHash, consistentRing));
 
 const loadBefore = os.loadavg();
 const machineBefore = machineSnapshot();
 const names = (list) => list.map((c) => c.name ?? c[0]).join(", ");
-log(`lookups: ${KEY_COUNT.toLocaleString("en-US")} keys × [${names(lookupCases)}], alternating every ${LOOKUP_CHUNK} keys`);
-const lookups = measureLookupRounds(lookupCases, { rounds: LOOKUP_REPS, budgetMs: LOOKUP_BUDGET_MS });
+log(
+  `lookups: ${KEY_COUNT.toLocaleString("en-US")} keys × [${names(perKey)}] alternating every ${LOOKUP_CHUNK.toLocaleString("en-US")} keys` +
+    (PEERS_ONLY ? "" : `, with [${names(batched)}] per ${BATCH.toLocaleString("en-US")} keys and [${names(whole)}] once per pass`),
+);
+const lookups = measureLookupRounds({ perKey, batched, whole }, { rounds: LOOKUP_REPS, budgetMs: LOOKUP_BUDGET_MS });
 lookups.hashring.cacheSize = hashringRing.cache.maxSize;
 for (const ring of toFree) ring.free();
 
 // ---------------------------------------------------------------- 4. builds
-const buildKinds = [
+const B = {
+  ctor: "ringlease new HashRing({ nodes })",
+  ketama: "ringlease ketama new HashRing({ scheme, nodes })",
+  addNodes: "ringlease addNodes(ids) (+ RingChange)",
+  loop: "ringlease addNode loop (+ RingChange per add)",
+  hashring: "hashring",
+  ch: "consistent-hash",
+  chAdd: "consistent-hash add only",
+};
+const pointsOf = (r) => r.pointCount;
+const freeIt = (r) => r.free();
+const allBuildKinds = [
   ...(PEERS_ONLY
     ? []
     : [
-        ["ringlease addNodes", build.ringleaseAddNodes, (r) => r.pointCount, (r) => r.free()],
-        ["ringlease addNode loop", build.ringleaseAddNodeLoop, (r) => r.pointCount, (r) => r.free()],
+        [B.ctor, build.ringlease, pointsOf, freeIt],
+        [B.ketama, build.ringleaseKetama, pointsOf, freeIt],
+        [B.addNodes, build.ringleaseAddNodes, pointsOf, freeIt],
+        [B.loop, build.ringleaseAddNodeLoop, pointsOf, freeIt],
       ]),
-  ["hashring", build.hashring, (r) => r.size, null],
-  ["consistent-hash", build.consistentHash, (r) => r.keyCount, null],
-  ["consistent-hash add only", consistentHashAddOnly, (r) => r.keyCount, null],
+  [B.hashring, build.hashring, (r) => r.size, null],
+  [B.ch, build.consistentHash, (r) => r.keyCount, null],
+  [B.chAdd, consistentHashAddOnly, (r) => r.keyCount, null],
 ];
-const builds = Object.fromEntries(buildKinds.map(([name]) => [name, {}]));
+const builds = Object.fromEntries(allBuildKinds.map(([name]) => [name, {}]));
+
+// The addNode loop at 1000 nodes is timed only if one untimed trial finishes within
+// ADD_LOOP_CAP_MS (each add re-sorts/merges the ring and reports a RingChange, so the loop is
+// roughly quadratic); otherwise the trial's progress is reported instead.
+let addLoop1000 = null;
+if (!PEERS_ONLY) {
+  gc();
+  const ring = new HashRing();
+  const t0 = performance.now();
+  let added = 0;
+  for (const id of IDS_1000) {
+    sink = (sink + ring.addNode(id).arcs.length) | 0;
+    added++;
+    if (performance.now() - t0 > ADD_LOOP_CAP_MS) break;
+  }
+  const ms = performance.now() - t0;
+  ring.free();
+  addLoop1000 = { trialMs: ms, added, timed: added === IDS_1000.length && ms <= ADD_LOOP_CAP_MS, capMs: ADD_LOOP_CAP_MS };
+  log(
+    addLoop1000.timed
+      ? `addNode loop at 1000 nodes: trial ${ms.toFixed(0)} ms, under ${ADD_LOOP_CAP_MS} ms: timed with the others`
+      : `addNode loop at 1000 nodes: trial stopped after ${added} adds in ${ms.toFixed(0)} ms (cap ${ADD_LOOP_CAP_MS} ms): not timed`,
+  );
+}
+
 for (const ids of [IDS_100, IDS_1000]) {
-  log(`builds of ${ids.length} nodes × [${names(buildKinds)}], alternating run by run`);
-  const cases = buildKinds.map(([name, make, count, free]) => {
+  const kinds = allBuildKinds.filter(([name]) => !(name === B.loop && ids.length === 1000 && !addLoop1000?.timed));
+  log(`builds of ${ids.length} nodes × [${names(kinds)}], alternating run by run`);
+  const cases = kinds.map(([name, make, count, free]) => {
     const run = () => {
       const ring = make(ids);
       return { check: count(ring), dispose: free ? () => free(ring) : undefined };
@@ -433,7 +623,7 @@ for (const ids of [IDS_100, IDS_1000]) {
     };
   });
   const stats = measureRounds(cases, { rounds: BUILD_REPS[ids.length], budgetMs: BUILD_BUDGET_MS });
-  for (const [name] of buildKinds) builds[name][ids.length] = stats[name];
+  for (const [name] of kinds) builds[name][ids.length] = stats[name];
 }
 const loadAfter = os.loadavg();
 const machine = machineDelta(machineBefore, machineSnapshot());
@@ -460,32 +650,94 @@ const jsHeap = {};
   sink = (sink + kept.length) | 0;
 }
 
-// ---------------------------------------------------------------- 5. report
+// ---------------------------------------------------------------- 5. ratios and targets
+const ratio = (peer, ours) => (peer == null || ours == null ? null : peer / ours);
+const ms = (name, n) => builds[name]?.[n]?.medianMs ?? null;
+let ratios = null;
+let targets = null;
+if (!PEERS_ONLY) {
+  const ns = (name) => lookups[name].nsPerKey;
+  ratios = {};
+  for (const peer of ["hashring", "consistent-hash"]) {
+    const peerBuild = peer === "hashring" ? B.hashring : B.ch;
+    ratios[peer] = {
+      nodeFor: ratio(ns(peer), ns("ringlease nodeFor")),
+      nodeForManyBatches: ratio(ns(peer), ns("ringlease nodeForMany")),
+      nodeForManyAllKeys: ratio(ns(peer), ns("ringlease nodeForMany (all keys)")),
+      ketamaNodeFor: ratio(ns(peer), ns("ringlease ketama nodeFor")),
+      ketamaNodeForMany: ratio(ns(peer), ns("ringlease ketama nodeForMany")),
+      build: Object.fromEntries(
+        [100, 1000].map((n) => [
+          n,
+          {
+            constructor: ratio(ms(peerBuild, n), ms(B.ctor, n)),
+            ketamaConstructor: ratio(ms(peerBuild, n), ms(B.ketama, n)),
+            addNodes: ratio(ms(peerBuild, n), ms(B.addNodes, n)),
+            addNodeLoop: ratio(ms(peerBuild, n), ms(B.loop, n)),
+          },
+        ]),
+      ),
+    };
+  }
+  const hr = ratios.hashring;
+  const steady = memory[100].steadyState.bytesPerPoint;
+  const verdict = (ok) => (ok == null ? "NOT MEASURED" : ok ? "MET" : "NOT MET");
+  targets = {
+    nodeFor: { target: `>= ${TARGETS.nodeFor}x hashring get`, measured: hr.nodeFor, met: hr.nodeFor >= TARGETS.nodeFor },
+    nodeForMany: {
+      target: `>= ${TARGETS.nodeForMany}x hashring get per key`,
+      measured: hr.nodeForManyBatches,
+      measuredAllKeys: hr.nodeForManyAllKeys,
+      met: hr.nodeForManyBatches >= TARGETS.nodeForMany,
+      metAllKeys: hr.nodeForManyAllKeys >= TARGETS.nodeForMany,
+      note: `measured: nodeForMany on ${BATCH.toLocaleString("en-US")}-key batches; measuredAllKeys: one call on all ${KEY_COUNT.toLocaleString("en-US")} keys`,
+    },
+    build1000: {
+      target: `>= ${TARGETS.build1000}x hashring at 1000 nodes`,
+      measured: hr.build[1000].constructor,
+      met: hr.build[1000].constructor >= TARGETS.build1000,
+      note: "ringlease new HashRing({ nodes }) vs hashring new HashRing(ids)",
+    },
+    bytesPerPoint: {
+      target: `<= ${TARGETS.bytesPerPoint} bytes per point in the wasm heap`,
+      measured: steady,
+      met: steady == null ? null : steady <= TARGETS.bytesPerPoint,
+      highWater: memory[100].highWater.bytesPerPoint,
+      note: "measured: steady-state storage of a live 100-node ring (see wasmMemory.notes); highWater: fresh-instance growth while building, for context",
+    },
+  };
+  for (const t of Object.values(targets)) t.verdict = verdict(t.met);
+}
+
+// ---------------------------------------------------------------- 6. report
 const f1 = (x) => (x == null ? "—" : x.toFixed(1));
 const fms = (x) => (x == null ? "—" : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
-const ratioText = (peer, ours) => {
-  const r = peer / ours;
-  return r >= 1 ? `${r.toFixed(1)}× faster` : `${r.toFixed(2)}× (${(1 / r).toFixed(1)}× slower)`;
-};
+const times = (r) => (r == null ? "—" : r >= 1 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}× (${(1 / r).toFixed(1)}× slower)`);
+const faster = (r) => (r == null ? "—" : r >= 1 ? `${r.toFixed(1)}× faster` : `${r.toFixed(2)}× (${(1 / r).toFixed(1)}× slower)`);
+const commas = (n) => n.toLocaleString("en-US");
 
 const rows = [];
 if (!PEERS_ONLY) {
-  const perNode = pointCounts.ringlease / NODES;
-  rows.push([`ringlease ${versions.ringlease} (addNodes)`, perNode, lookups.ringlease.nsPerLookup, builds["ringlease addNodes"]]);
-  rows.push([`ringlease ${versions.ringlease} (addNode loop)`, perNode, null, builds["ringlease addNode loop"]]);
+  const loopNote = addLoop1000.timed ? null : `> ${ADD_LOOP_CAP_MS / 1000} s`;
+  rows.push([`ringlease ${versions.ringlease} sha1: nodeFor / new HashRing({ nodes })`, pointCounts.ringlease / NODES, lookups["ringlease nodeFor"].nsPerKey, ms(B.ctor, 100), ms(B.ctor, 1000)]);
+  rows.push([`  nodeForMany, ${commas(BATCH)}-key batches`, "″", lookups["ringlease nodeForMany"].nsPerKey, null, null]);
+  rows.push([`  nodeForMany, one ${commas(KEY_COUNT)}-key call`, "″", lookups["ringlease nodeForMany (all keys)"].nsPerKey, null, null]);
+  rows.push(["  addNodes(ids) on an empty ring (incl. RingChange)", "″", null, ms(B.addNodes, 100), ms(B.addNodes, 1000)]);
+  rows.push(["  addNode loop (incl. a RingChange per add)", "″", null, ms(B.loop, 100), loopNote ?? ms(B.loop, 1000)]);
+  rows.push([`ringlease ${versions.ringlease} ketama: nodeFor / constructor`, pointCounts["ringlease ketama"] / NODES, lookups["ringlease ketama nodeFor"].nsPerKey, ms(B.ketama, 100), ms(B.ketama, 1000)]);
+  rows.push([`  nodeForMany, ${commas(BATCH)}-key batches`, "″", lookups["ringlease ketama nodeForMany"].nsPerKey, null, null]);
 }
-for (const peer of ["hashring", "consistent-hash"]) {
-  rows.push([`${peer} ${versions[peer]}`, pointCounts[peer] / NODES, lookups[peer].nsPerLookup, builds[peer]]);
-}
+rows.push([`hashring ${versions.hashring}: get / new HashRing(ids)`, pointCounts.hashring / NODES, lookups.hashring.nsPerKey, ms(B.hashring, 100), ms(B.hashring, 1000)]);
+rows.push([`consistent-hash ${versions["consistent-hash"]}: get / add + first get`, pointCounts["consistent-hash"] / NODES, lookups["consistent-hash"].nsPerKey, ms(B.ch, 100), ms(B.ch, 1000)]);
 
-const header = ["library", "points/node", "ns/lookup", "build 100 (ms)", "build 1000 (ms)"];
-const cells = rows.map(([name, perNode, ns, b]) => [
+const header = ["library: lookup / build", "points/node", "ns/key", "build 100 (ms)", "build 1000 (ms)"];
+const cells = rows.map(([name, perNode, ns, b100, b1000]) => [
   name,
   String(perNode),
-  ns == null ? "″" : f1(ns),
-  fms(b[100].medianMs),
-  fms(b[1000].medianMs),
+  f1(ns),
+  typeof b100 === "string" ? b100 : fms(b100),
+  typeof b1000 === "string" ? b1000 : fms(b1000),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
 const line = (c) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join(" | ");
@@ -496,62 +748,114 @@ const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 out.push(`ringlease HashRing vs JS peers — Node ${process.version}, ${cpu} (${cores} cores), ${new Date().toISOString()}`);
 out.push(
   `workload: ${NODES} nodes "node-0".."node-${NODES - 1}", weight 1, default point counts; ` +
-    `${KEY_COUNT.toLocaleString("en-US")} distinct keys "key-0".."key-${KEY_COUNT - 1}"`,
+    `${commas(KEY_COUNT)} distinct keys "key-0".."key-${KEY_COUNT - 1}"`,
 );
 out.push(
-  `lookups: median of ${lookups.hashring.samplesMs.length} full passes after warm-up, libraries alternating every ` +
-    `${LOOKUP_CHUNK.toLocaleString("en-US")} keys; builds: median of ${builds.hashring[100].samplesMs.length} (100) / ` +
-    `${builds.hashring[1000].samplesMs.length} (1000) runs after a warm-up run, libraries alternating run by run`,
+  `lookups: median of ${lookups.hashring.samplesMs.length} full passes after warm-up; per-key loops alternate every ` +
+    `${commas(LOOKUP_CHUNK)} keys, nodeForMany calls are slotted in between them; builds: median of ` +
+    `${builds[B.hashring][100].samplesMs.length} (100) / ${builds[B.hashring][1000].samplesMs.length} (1000) runs ` +
+    "after a warm-up run, libraries alternating run by run",
 );
+// The load average counts this run itself (about one runnable thread), hence the − 1.
 const busy =
-  Math.max(loadBefore[0], loadAfter[0]) > 0.75 * cores ||
+  Math.max(loadBefore[0], loadAfter[0]) - 1 > 0.5 * cores ||
   (machine != null && (machine.otherCoresBusy > 0.25 || machine.stealFraction > 0.05));
 out.push(
-  `machine while timing: load average (1 min) ${loadBefore[0].toFixed(2)} → ${loadAfter[0].toFixed(2)} on ${cores} cores` +
+  `machine while timing: load average (1 min, this run included) ${loadBefore[0].toFixed(2)} → ${loadAfter[0].toFixed(2)} on ${cores} cores` +
     (machine
       ? `; other processes kept ${machine.otherCoresBusy.toFixed(2)} cores busy; steal ${(100 * machine.stealFraction).toFixed(1)}%`
       : "") +
     (busy ? "\n  BUSY MACHINE: absolute times are inflated and noisy; the ratios (libraries interleaved) hold up better" : ""),
 );
+if (!PEERS_ONLY) out.push(`placement checks: ${sanity.ketama}; nodeForMany ${sanity.nodeForMany}`);
 out.push("");
 out.push(line(header));
 out.push(widths.map((w) => "-".repeat(w)).join("-|-"));
 for (const c of cells) out.push(line(c));
 out.push("");
 if (!PEERS_ONLY) {
-  const ours = lookups.ringlease.nsPerLookup;
+  const hr = ratios.hashring;
+  const row = (name, r, detail) => `  ${name.padEnd(44, ".")} ${times(r.measured).padStart(6)}  ${r.verdict.padEnd(7)}  ${detail}`;
+  const ns = (name) => f1(lookups[name].nsPerKey);
+  out.push(`targets (issue 3): ratio = hashring time / ringlease time, same run`);
+  out.push(row(`nodeFor ≥ ${TARGETS.nodeFor}× hashring get`, targets.nodeFor, `(${ns("ringlease nodeFor")} vs ${ns("hashring")} ns/key)`));
+  out.push(
+    row(
+      `nodeForMany ≥ ${TARGETS.nodeForMany}× hashring per key`,
+      targets.nodeForMany,
+      `(${commas(BATCH)}-key batches: ${ns("ringlease nodeForMany")} ns/key; one ${commas(KEY_COUNT)}-key call: ` +
+        `${ns("ringlease nodeForMany (all keys)")} ns/key = ${times(hr.nodeForManyAllKeys)}, ${targets.nodeForMany.metAllKeys ? "MET" : "NOT MET"})`,
+    ),
+  );
+  out.push(
+    row(
+      `build at 1000 nodes ≥ ${TARGETS.build1000}× hashring`,
+      targets.build1000,
+      `(new HashRing({ nodes }) ${fms(ms(B.ctor, 1000))} ms vs ${fms(ms(B.hashring, 1000))} ms)`,
+    ),
+  );
+  const st = memory[100].steadyState;
+  out.push(
+    `  ${`≤ ${TARGETS.bytesPerPoint} bytes/point in the wasm heap`.padEnd(44, ".")} ${f1(st.bytesPerPoint).padStart(6)}  ` +
+      `${targets.bytesPerPoint.verdict.padEnd(7)}  (steady state of a live ${NODES}-node ring, ±${f1(st.errorBytesPerPoint)} page rounding; ` +
+      `build high-water ${f1(memory[100].highWater.bytesPerPoint)} — see "wasm memory" below)`,
+  );
+  out.push("");
+  out.push("ratios (peer time / ringlease time; > 1 means ringlease is faster):");
   for (const peer of ["hashring", "consistent-hash"]) {
-    const b = peer === "hashring" ? builds.hashring : builds["consistent-hash"];
-    out.push(`ringlease vs ${peer}: lookup ${ratioText(lookups[peer].nsPerLookup, ours)}`);
+    const r = ratios[peer];
+    out.push(
+      `  vs ${peer}: nodeFor ${faster(r.nodeFor)}; nodeForMany ${faster(r.nodeForManyBatches)} (${commas(BATCH)}-key batches), ` +
+        `${faster(r.nodeForManyAllKeys)} (one call)`,
+    );
     for (const n of [100, 1000]) {
+      const b = r.build[n];
       out.push(
-        `  build ${n}: addNodes ${ratioText(b[n].medianMs, builds["ringlease addNodes"][n].medianMs)}, ` +
-          `addNode loop ${ratioText(b[n].medianMs, builds["ringlease addNode loop"][n].medianMs)}`,
+        `    build ${n}: new HashRing({ nodes }) ${faster(b.constructor)}, addNodes ${faster(b.addNodes)}, ` +
+          `addNode loop ${b.addNodeLoop == null ? `not timed (> ${ADD_LOOP_CAP_MS / 1000} s)` : faster(b.addNodeLoop)}`,
       );
     }
   }
-  out.push("  (ratio = peer time / ringlease time; > 1 means ringlease is faster)");
-  out.push("");
-  out.push("ringlease lookup breakdown (estimates, ns per key):");
-  const pos = lookups["ringlease positionOf"]?.nsPerLookup;
-  const search = lookups["search only (JS)"].nsPerLookup;
-  if (pos != null) {
-    out.push(`  positionOf(key)  (string in + UTF-8 copy + SHA-1, number out): ${f1(pos)}`);
+  out.push(
+    `  ketama vs hashring — same placement as hashring (checked on ${commas(CHECK_KEYS.length)} + ${SAMPLE_KEYS.length} keys): ` +
+      `nodeFor ${faster(hr.ketamaNodeFor)}, nodeForMany ${faster(hr.ketamaNodeForMany)}, ` +
+      `build ${faster(hr.build[100].ketamaConstructor)} (100 nodes) / ${faster(hr.build[1000].ketamaConstructor)} (1000 nodes)`,
+  );
+  if (!addLoop1000.timed) {
     out.push(
-      `  binary search over ${pointCounts.ringlease} u32 positions, done in JS on precomputed hashes ` +
-        `(an upper bound for the wasm search): ${f1(search)}`,
+      `  addNode loop at 1000 nodes not timed: one trial reached ${addLoop1000.added} of 1000 adds in ` +
+        `${(addLoop1000.trialMs / 1000).toFixed(1)} s (cap ${ADD_LOOP_CAP_MS / 1000} s)`,
     );
-    out.push(`  nodeFor − positionOf (search + owner string back to JS): ${f1(ours - pos)}`);
   }
   out.push("");
+  out.push("ringlease lookup breakdown (estimates, ns per key):");
+  const many = lookups["ringlease nodeForMany"].nsPerKey;
+  const one = lookups["ringlease nodeFor"].nsPerKey;
+  out.push(`  nodeForMany, per key (keys copied in bulk, SHA-1 + search in wasm, a u32 index out): ${f1(many)}`);
+  out.push(`  nodeFor − nodeForMany (per-call boundary crossing + owner string back to JS): ${f1(one - many)}`);
   out.push(
-    `wasm memory: ${kib(memory.wasmBytesBefore)} after init → ${kib(memory.wasmBytesAfter100)} with a ${NODES}-node ring ` +
-      `(${memory.points100} points) ≈ ${f1(memory.bytesPerPoint100)} bytes/point; + a 1000-node ring ` +
-      `(${memory.points1000} points) → ${kib(memory.wasmBytesAfter1000)} ≈ ${f1(memory.bytesPerPoint1000)} bytes/point`,
+    `  binary search alone over ${pointCounts.ringlease} u32 positions, done in JS on precomputed hashes ` +
+      `(an upper bound for the wasm search): ${f1(lookups["search only (JS)"].nsPerKey)}`,
   );
+  out.push(`  positionOf(key) (one call: string in, SHA-1, number out; no search): ${f1(lookups["ringlease positionOf"].nsPerKey)}`);
   out.push(
-    "  caveat: wasm memory grows only in 64 KiB pages and never shrinks, so this is the high-water mark " +
-      "(incl. build-time sort buffers and allocator slack): a coarse upper bound, not the steady-state size",
+    `  ketama (MD5) for comparison: nodeForMany ${f1(lookups["ringlease ketama nodeForMany"].nsPerKey)}, ` +
+      `nodeFor ${f1(lookups["ringlease ketama nodeFor"].nsPerKey)}`,
+  );
+  out.push("");
+  out.push("wasm memory (memory.buffer.byteLength, which grows in 64 KiB pages and never shrinks; a fresh instance per ring size):");
+  for (const n of [100, 1000]) {
+    const { points, highWater: hw, steadyState: ss } = memory[n];
+    out.push(
+      `  ${String(n).padStart(4)} nodes (${points} points): steady state ${f1(ss.bytesPerPoint)} bytes/point ` +
+        `(${kib(ss.bytesPerRing)} per live ring, slope over ${ss.slopeRings} kept rings, ±${f1(ss.errorBytesPerPoint)} page rounding); ` +
+        `build high-water ${f1(hw.bytesPerPoint)} bytes/point (${kib(hw.wasmBytesBefore)} → ${kib(hw.wasmBytesAfter)})`,
+    );
+  }
+  out.push(
+    "  steady state = what a live ring keeps (arrays, node records, allocator overhead): a throwaway ring is built and " +
+      "freed, then rings are kept alive; slope of memory per ring once it grows again. high-water = growth of the fresh " +
+      "instance while building the first ring (sort buffers and other temporaries included).",
   );
 }
 out.push(
@@ -560,24 +864,34 @@ out.push(
 );
 out.push("");
 out.push("notes:");
-const addOnly = builds["consistent-hash add only"];
 out.push(
   `- hashring runs with its default options, which include an LRU cache (${lookups.hashring.cacheSize} entries); ` +
     "all keys are distinct, so lookups miss it (and pay for cache insertion/eviction) — that is what its users get by default.",
 );
+if (!PEERS_ONLY) {
+  out.push(
+    "- nodeForMany returns indexes into nodes() (a Uint32Array), not id strings; mapping an index to its id " +
+      "(ids[owners[i]]) is left to the caller and not timed.",
+  );
+  out.push(
+    "- addNodes(ids) and addNode return a RingChange; on an empty ring addNodes' arcs cover the whole ring (one " +
+      "object per point), which is what it pays over the constructor (same ring, no report).",
+  );
+}
+const addOnly = builds[B.chAdd];
 out.push(
   "- consistent-hash places its 40 control points per node with Math.random in a range of 100003 (a different ring " +
     "every run) and hashes keys with a 24-bit PJW hash; its build time includes the first get(), which sorts the " +
     `points lazily (add calls alone: ${fms(addOnly[100].medianMs)} ms / ${fms(addOnly[1000].medianMs)} ms).`,
 );
 out.push(
-  "- owners are NOT expected to agree between libraries (different hash functions and point labels); the sanity " +
-    "check only verifies each returns a node id (and that ringlease follows its own contract).",
+  "- owners are NOT expected to agree between libraries (different hash functions and point labels) — except " +
+    "ringlease's ketama scheme, which must equal hashring (asserted before timing).",
 );
-out.push(`- checksum ${sink}`);
+out.push(`- checksum ${sink}; run took ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
 console.log(out.join("\n"));
 
-// ---------------------------------------------------------------- 6. JSON
+// ---------------------------------------------------------------- 7. JSON
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -590,10 +904,21 @@ const results = {
   machineWhileTiming: machine,
   peersOnly: PEERS_ONLY,
   versions,
-  workload: { nodes: NODES, keys: KEY_COUNT, keyPattern: "key-<i>", nodePattern: "node-<i>", weight: 1 },
+  workload: {
+    nodes: NODES,
+    keys: KEY_COUNT,
+    keyPattern: "key-<i>",
+    nodePattern: "node-<i>",
+    weight: 1,
+    lookupSliceKeys: LOOKUP_CHUNK,
+    nodeForManyBatchKeys: BATCH,
+  },
   pointCounts,
+  targets,
+  ratios,
   lookups,
   buildMs: builds,
+  addNodeLoop1000: addLoop1000,
   wasmMemory: memory,
   jsHeap,
   sanity,
@@ -601,7 +926,10 @@ const results = {
     hashring: "default options (LRU cache of 5000 entries on; all keys distinct, so it misses)",
     "consistent-hash": "default options (40 random control points per node, range 100003); build includes the first get(), which sorts lazily",
     ratios: "ratio = peer time / ringlease time",
+    lookups: "nsPerKey = median pass time / keys; nodeForMany results are indexes into nodes() (mapping to ids not timed)",
+    builds: `'${B.addNodes}' and '${B.loop}' include building and encoding the RingChange each call returns`,
   },
+  runSeconds: (performance.now() - runStarted) / 1000,
   checksum: sink,
 };
 const dir = new URL("./results/", import.meta.url);
@@ -609,4 +937,4 @@ mkdirSync(dir, { recursive: true });
 // Only a full run may replace ring.json (the file the README quotes).
 const file = QUICK || PEERS_ONLY ? "ring-partial.json" : "ring.json";
 writeFileSync(new URL(file, dir), `${JSON.stringify(results, null, 2)}\n`);
-console.error(`[bench] wrote bench/results/${file}`);
+log(`wrote bench/results/${file}`);
