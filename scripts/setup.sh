@@ -52,7 +52,9 @@ installed_version() { # crate -> version installed by cargo, or empty
 cargo_tool() { # crate version
   if [ "$(installed_version "$1")" != "$2" ]; then
     log "cargo install $1@$2 (from source; a few minutes on a cold machine)"
-    cargo install --locked --quiet "$1" --version "=$2"
+    # Not --locked: the tools' lockfiles pin versions (e.g. webpki-roots 1.0.11) that the
+    # registry mirror here does not serve; a fresh resolution within their semver ranges builds.
+    cargo install --quiet "$1" --version "=$2"
   fi
 }
 cargo_tool wasm-bindgen-cli "$bindgen_version"
