@@ -5,9 +5,11 @@ pub mod change;
 pub mod error;
 pub mod hash;
 pub mod ketama;
+pub mod lease;
 pub mod ring;
 pub mod scheme;
 mod sort;
+pub mod store;
 
 pub use change::{MovedArc, RingChange};
 pub use error::RingError;

@@ -1,0 +1,216 @@
+//! A key-value store that checks fencing tokens where the write is applied (Kleppmann; Jepsen
+//! etcd 3.4.3; reliability.md L3 and L3-s).
+//!
+//! - A write carries the writer's fencing token. It is accepted only if the token is ≥ the
+//!   highest token the store has accepted for that key; then that token becomes the highest.
+//!   So the writes under each lease form one unbroken run: once a newer holder has written, an
+//!   older holder can never write again.
+//! - A *strict* store also asks the [`LeaseTable`] whether the token is the live lease on the
+//!   resource at the time of the write (Chubby's sequencer check), which additionally stops a
+//!   paused holder whose lease expired before anybody else wrote.
+//! - [`FencedStore::compare_and_set`] is optimistic locking by version, independent of tokens.
+//!
+//! Values are generic: the core does not look at them. The JavaScript layer stores JSON values.
+
+use std::collections::BTreeMap;
+
+use super::lease::{LeaseError, LeaseTable, MAX_ID_BYTES};
+
+/// One key's current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<V> {
+    /// The value.
+    pub value: V,
+    /// The highest fencing token accepted for this key (0 if only written by compare-and-set).
+    pub token: u64,
+    /// Starts at 1 with the first write and grows by 1 with each accepted write.
+    pub version: u64,
+}
+
+/// Why a write was refused. Nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteRejection {
+    /// The token is below the highest accepted for the key.
+    StaleToken {
+        /// The highest token accepted for the key.
+        highest: u64,
+    },
+    /// Strict mode: the token is not the live lease on the resource.
+    NotLive,
+}
+
+impl WriteRejection {
+    /// The stable camelCase name used in JavaScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WriteRejection::StaleToken { .. } => "staleToken",
+            WriteRejection::NotLive => "notLive",
+        }
+    }
+}
+
+/// The outcome of [`FencedStore::write`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Applied; the key's new version.
+    Accepted {
+        /// The new version.
+        version: u64,
+    },
+    /// Refused.
+    Rejected {
+        /// Why.
+        reason: WriteRejection,
+    },
+}
+
+/// The outcome of [`FencedStore::compare_and_set`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareAndSet {
+    /// Applied; the key's new version.
+    Accepted {
+        /// The new version.
+        version: u64,
+    },
+    /// The key's version was not the expected one; nothing changed.
+    Rejected {
+        /// The key's current version (0: the key does not exist).
+        version: u64,
+    },
+}
+
+/// A fenced key-value store. See the module docs.
+#[derive(Debug, Clone)]
+pub struct FencedStore<V> {
+    strict: bool,
+    entries: BTreeMap<String, Entry<V>>,
+}
+
+impl<V> FencedStore<V> {
+    /// An empty store; `strict` also checks every write's token with a [`LeaseTable`].
+    pub fn new(strict: bool) -> Self {
+        FencedStore {
+            strict,
+            entries: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the store checks tokens with a lease table.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Writes `value` under fencing `token`. A strict store needs `table` (else
+    /// [`LeaseError::StrictStoreNeedsTable`]) and accepts only if `token` is the live lease on
+    /// `resource` at `now_ms` ([`LeaseTable::is_live`]; `now_ms` must not be before the table's
+    /// latest time). A non-strict store ignores `table`, `resource` and `now_ms`.
+    pub fn write(
+        &mut self,
+        key: &str,
+        value: V,
+        token: u64,
+        now_ms: u64,
+        table: Option<&LeaseTable>,
+        resource: &str,
+    ) -> Result<Write, LeaseError> {
+        check_key(key)?;
+        let live = match (self.strict, table) {
+            (false, _) => true,
+            (true, None) => return Err(LeaseError::StrictStoreNeedsTable),
+            (true, Some(table)) => table.is_live(resource, token, now_ms)?,
+        };
+        let highest = self.entries.get(key).map_or(0, |e| e.token);
+        if token < highest {
+            return Ok(Write::Rejected {
+                reason: WriteRejection::StaleToken { highest },
+            });
+        }
+        if !live {
+            return Ok(Write::Rejected {
+                reason: WriteRejection::NotLive,
+            });
+        }
+        let version = match self.entries.get_mut(key) {
+            Some(entry) => {
+                entry.value = value;
+                entry.token = token;
+                entry.version += 1;
+                entry.version
+            }
+            None => {
+                self.entries.insert(
+                    key.to_owned(),
+                    Entry {
+                        value,
+                        token,
+                        version: 1,
+                    },
+                );
+                1
+            }
+        };
+        Ok(Write::Accepted { version })
+    }
+
+    /// The key's value, highest accepted token and version.
+    pub fn read(&self, key: &str) -> Option<&Entry<V>> {
+        self.entries.get(key)
+    }
+
+    /// Sets the value if the key's version is `expected_version` (0: the key must not exist).
+    /// Does not look at tokens and keeps the key's highest token.
+    pub fn compare_and_set(
+        &mut self,
+        key: &str,
+        expected_version: u64,
+        value: V,
+    ) -> Result<CompareAndSet, LeaseError> {
+        check_key(key)?;
+        let current = self.entries.get(key).map_or(0, |e| e.version);
+        if current != expected_version {
+            return Ok(CompareAndSet::Rejected { version: current });
+        }
+        let version = match self.entries.get_mut(key) {
+            Some(entry) => {
+                entry.value = value;
+                entry.version += 1;
+                entry.version
+            }
+            None => {
+                self.entries.insert(
+                    key.to_owned(),
+                    Entry {
+                        value,
+                        token: 0,
+                        version: 1,
+                    },
+                );
+                1
+            }
+        };
+        Ok(CompareAndSet::Accepted { version })
+    }
+
+    /// How many keys the store holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the store holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+fn check_key(key: &str) -> Result<(), LeaseError> {
+    if key.is_empty() {
+        Err(LeaseError::EmptyId { param: "key" })
+    } else if key.len() > MAX_ID_BYTES {
+        Err(LeaseError::IdTooLong {
+            param: "key",
+            bytes: key.len(),
+        })
+    } else {
+        Ok(())
+    }
+}
