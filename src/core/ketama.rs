@@ -31,6 +31,8 @@
 
 use md5::{Digest, Md5};
 
+use super::hash::decimal;
+
 /// hashring's default `vnode count`: MD5 digests per server at equal weights.
 pub const DEFAULT_VNODES: u32 = 40;
 
@@ -110,19 +112,6 @@ pub fn server_points(id: &str, vnodes: u32, out: &mut Vec<u32>) {
 
 fn le_u32(digest: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([digest[at], digest[at + 1], digest[at + 2], digest[at + 3]])
-}
-
-/// Writes `value` in decimal into `buf` and returns the digits (as JavaScript's `'' + i`).
-fn decimal(mut value: u32, buf: &mut [u8; 10]) -> &[u8] {
-    let mut start = buf.len();
-    loop {
-        start -= 1;
-        buf[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            return &buf[start..];
-        }
-    }
 }
 
 /// A reference hashring 3.2.0 continuum (default options): servers in constructor order, their

@@ -67,8 +67,65 @@ pub struct HashRing {
     nodes: Vec<Node>,
     positions: Vec<u32>,
     owners: Vec<u32>,
+    /// Lookup index over `positions`, derived from it (see [`SearchIndex`]).
+    search: SearchIndex,
     down: usize,
     next_seq: u64,
+}
+
+/// A bucket table over the top bits of the sorted positions: `starts[b]` is the index of the
+/// first point whose position's top `bits` bits are ≥ `b` (`starts.len() == 2^bits + 1`). A
+/// lookup then searches only its bucket's few points instead of the whole array. One bucket per
+/// four to eight points (a power of two, at most 2^16 buckets): 0.5 to 1 byte per point.
+#[derive(Debug, Clone, Default)]
+struct SearchIndex {
+    starts: Vec<u32>,
+    /// `32 - bits` (32 when there is no table: every position falls in bucket 0).
+    shift: u32,
+}
+
+impl SearchIndex {
+    const MAX_BITS: u32 = 16;
+
+    fn build(positions: &[u32]) -> SearchIndex {
+        let quarter = positions.len() / 4;
+        if quarter < 2 {
+            return SearchIndex {
+                starts: Vec::new(),
+                shift: 32,
+            };
+        }
+        let bits = quarter.ilog2().min(Self::MAX_BITS);
+        let shift = 32 - bits;
+        let buckets = 1usize << bits;
+        let mut starts = Vec::with_capacity(buckets + 1);
+        let mut point = 0;
+        for bucket in 0..buckets {
+            while positions
+                .get(point)
+                .is_some_and(|&p| ((p >> shift) as usize) < bucket)
+            {
+                point += 1;
+            }
+            starts.push(point as u32);
+        }
+        starts.push(positions.len() as u32);
+        SearchIndex { starts, shift }
+    }
+
+    /// The index of the first position ≥ `position` (`positions.len()` if none).
+    fn partition_point(&self, positions: &[u32], position: u32) -> usize {
+        let bucket = position.checked_shr(self.shift).unwrap_or(0) as usize;
+        let (Some(&start), Some(&end)) = (self.starts.get(bucket), self.starts.get(bucket + 1))
+        else {
+            return positions.partition_point(|&p| p < position);
+        };
+        let (start, end) = (start as usize, end as usize);
+        match positions.get(start..end) {
+            Some(slice) => start + slice.partition_point(|&p| p < position),
+            None => positions.partition_point(|&p| p < position),
+        }
+    }
 }
 
 /// Two rings are equal when they place every key the same way and agree on every node's
@@ -105,6 +162,7 @@ impl HashRing {
             nodes: Vec::new(),
             positions: Vec::new(),
             owners: Vec::new(),
+            search: SearchIndex::default(),
             down: 0,
             next_seq: 0,
         })
@@ -237,8 +295,8 @@ impl HashRing {
                 ring.nodes[index].points = points;
                 ring.drop_points(index as u32, false);
                 let id = &ring.nodes[index].id;
-                let mut new_points: Vec<u64> = (0..points)
-                    .map(|i| pack(hash::point_position(id, i), index as u32))
+                let mut new_points: Vec<u64> = hash::point_positions(id, points)
+                    .map(|position| pack(position, index as u32))
                     .collect();
                 sort::sort_by_position(&mut new_points);
                 ring.merge_points(|owner| owner, new_points);
@@ -288,7 +346,7 @@ impl HashRing {
         if self.positions.is_empty() {
             return None;
         }
-        let index = self.positions.partition_point(|&p| p < position);
+        let index = self.search.partition_point(&self.positions, position);
         Some(if index == self.positions.len() {
             0
         } else {
@@ -497,7 +555,8 @@ impl HashRing {
             if let Some(node) = next {
                 if !take_old && self.scheme == Scheme::Sha1 {
                     new_points.extend(
-                        (0..node.points).map(|i| pack(hash::point_position(&node.id, i), owner)),
+                        hash::point_positions(&node.id, node.points)
+                            .map(|position| pack(position, owner)),
                     );
                 }
                 self.nodes.push(node);
@@ -525,6 +584,7 @@ impl HashRing {
         let (positions, owners) = unpack(merge_sorted(old_points, new_points.into_iter()), total);
         self.positions = positions;
         self.owners = owners;
+        self.search = SearchIndex::build(&self.positions);
     }
 
     /// Drops the points of node `index`; with `renumber` (the node itself was removed) the
@@ -545,6 +605,7 @@ impl HashRing {
         }
         self.positions.truncate(write);
         self.owners.truncate(write);
+        self.search = SearchIndex::build(&self.positions);
     }
 
     /// Recomputes every point of a ketama ring: a server's share depends on all the weights.
@@ -580,6 +641,7 @@ impl HashRing {
             .into_iter()
             .map(|rank| by_seq[rank as usize] as u32)
             .collect();
+        self.search = SearchIndex::build(&self.positions);
         Ok(())
     }
 }
@@ -650,6 +712,41 @@ mod tests {
         let h = hash::position(key);
         let point = points.iter().find(|p| p.0 >= h).unwrap_or(&points[0]);
         point.1.to_owned()
+    }
+
+    #[test]
+    fn search_index_agrees_with_a_full_binary_search() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for len in [0usize, 1, 7, 8, 9, 100, 1000, 16_000, 300_000] {
+            let mut positions: Vec<u32> = (0..len).map(|_| next() as u32).collect();
+            // Clustered positions and duplicates too.
+            for p in positions.iter_mut().take(len / 3) {
+                *p &= 0x00ff_00ff;
+            }
+            positions.sort_unstable();
+            let search = SearchIndex::build(&positions);
+            let mut probes: Vec<u32> = (0..2000).map(|_| next() as u32).collect();
+            probes.extend([0, 1, u32::MAX, u32::MAX - 1, 1 << 31]);
+            probes.extend(
+                positions
+                    .iter()
+                    .step_by(97)
+                    .flat_map(|&p| [p, p.wrapping_sub(1), p.wrapping_add(1)]),
+            );
+            for probe in probes {
+                assert_eq!(
+                    search.partition_point(&positions, probe),
+                    positions.partition_point(|&p| p < probe),
+                    "len {len} probe {probe}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -17,8 +17,10 @@ const MAX_SCRATCH: usize = 1 << 20;
 #[wasm_bindgen(inline_js = r#"
 let memory, bytes;
 const encoder = new TextEncoder();
+// A grown memory detaches its old buffer, whose views then have length 0: checking that is much
+// cheaper than reading `memory.buffer` (a getter) on every call.
 function view() {
-  if (bytes === undefined || bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
+  if (bytes === undefined || bytes.length === 0) bytes = new Uint8Array(memory.buffer);
   return bytes;
 }
 // Writes the UTF-8 of `key` at `at` (at most `cap` bytes). Returns the byte count, or -1 to ask
@@ -133,6 +135,53 @@ pub(crate) fn with_key<R>(
         // `f` ran but its result was lost: impossible, as `read` returns it whenever it runs.
         (None, None) => Err(super::errors::error(context, "internal error decoding key")),
     }
+}
+
+/// Folds the UTF-8 bytes of every key of the array `keys`, in order, into a state made by
+/// `init`, or throws the checked path's error naming the first bad element. Unlike
+/// [`with_keys`], keys are handed to `each` straight from the scratch buffer, chunk by chunk,
+/// without being gathered into one buffer first. If the fast path gives up part way, the state
+/// is made afresh and every key goes through the checked path, so the result is the same.
+pub(crate) fn fold_keys<S>(
+    keys: &JsValue,
+    context: &str,
+    name: &str,
+    init: impl Fn() -> S,
+    mut each: impl FnMut(&mut S, &[u8]),
+) -> Result<S, JsValue> {
+    let mut state = init();
+    let mut start = 0u32;
+    loop {
+        let from = start;
+        let done = fill(
+            |ptr, cap| write_keys(keys, from, ptr, cap),
+            |result, buffer| {
+                let mut rest = buffer;
+                for _ in 0..result / 2 {
+                    let (Some(header), Some(tail)) = (rest.get(..4), rest.get(4..)) else {
+                        return None;
+                    };
+                    let len = u32::from_le_bytes(<[u8; 4]>::try_from(header).ok()?) as usize;
+                    each(&mut state, tail.get(..len)?);
+                    rest = tail.get(len..)?;
+                }
+                start += result / 2;
+                Some(result % 2 == 1)
+            },
+        )
+        .flatten();
+        match done {
+            Some(true) => return Ok(state),
+            Some(false) => {}
+            None => break,
+        }
+    }
+    let strings = args::strings(keys, context, name)?;
+    let mut state = init();
+    for key in &strings {
+        each(&mut state, key.as_bytes());
+    }
+    Ok(state)
 }
 
 /// Calls `f` with the UTF-8 bytes of every key of the array `keys`, or throws the checked

@@ -353,9 +353,19 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
     ) -> Result<Uint32Array, JsValue> {
-        let owners = keys::with_keys(&keys, "HashRing.nodeForMany", "keys", |keys| {
-            self.ring.owners_of(keys.iter().copied())
-        })?;
+        let owners = keys::fold_keys(
+            &keys,
+            "HashRing.nodeForMany",
+            "keys",
+            Vec::new,
+            |owners: &mut Vec<u32>, key| {
+                owners.push(
+                    self.ring
+                        .owner_index(key)
+                        .map_or(NO_NODE, |index| index as u32),
+                );
+            },
+        )?;
         Ok(Uint32Array::from(owners.as_slice()))
     }
 
