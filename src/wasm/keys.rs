@@ -185,52 +185,29 @@ pub(crate) fn fold_keys<S>(
 }
 
 /// Calls `f` with the UTF-8 bytes of every key of the array `keys`, or throws the checked
-/// path's error naming the first bad element. Keys are copied chunk by chunk into one
-/// contiguous buffer (their UTF-8 size plus 4 bytes each), never one allocation per key.
+/// path's error naming the first bad element. Built on [`fold_keys`]: the keys are gathered into
+/// one contiguous buffer (their UTF-8 size) plus their end offsets, never one allocation per key.
 pub(crate) fn with_keys<R>(
     keys: &JsValue,
     context: &str,
     name: &str,
     f: impl FnOnce(&[&[u8]]) -> R,
 ) -> Result<R, JsValue> {
-    let mut all: Vec<u8> = Vec::new();
-    let mut ends: Vec<usize> = Vec::new();
-    let mut fast = true;
-    while fast {
-        let start = ends.len() as u32;
-        let done = fill(
-            |ptr, cap| write_keys(keys, start, ptr, cap),
-            |result, buffer| {
-                let mut rest = buffer;
-                for _ in 0..result / 2 {
-                    let (Some(header), Some(tail)) = (rest.get(..4), rest.get(4..)) else {
-                        return None;
-                    };
-                    let len = u32::from_le_bytes(<[u8; 4]>::try_from(header).ok()?) as usize;
-                    all.extend_from_slice(tail.get(..len)?);
-                    ends.push(all.len());
-                    rest = tail.get(len..)?;
-                }
-                Some(result % 2 == 1)
-            },
-        )
-        .flatten();
-        match done {
-            Some(true) => break,
-            Some(false) => {}
-            None => fast = false,
-        }
+    let (all, ends) = fold_keys(
+        keys,
+        context,
+        name,
+        || (Vec::new(), Vec::new()),
+        |(all, ends): &mut (Vec<u8>, Vec<usize>), key| {
+            all.extend_from_slice(key);
+            ends.push(all.len());
+        },
+    )?;
+    let mut slices = Vec::with_capacity(ends.len());
+    let mut begin = 0;
+    for &end in &ends {
+        slices.push(all.get(begin..end).unwrap_or_default());
+        begin = end;
     }
-    if fast {
-        let mut slices = Vec::with_capacity(ends.len());
-        let mut begin = 0;
-        for &end in &ends {
-            slices.push(all.get(begin..end).unwrap_or_default());
-            begin = end;
-        }
-        return Ok(f(&slices));
-    }
-    let strings = args::strings(keys, context, name)?;
-    let slices: Vec<&[u8]> = strings.iter().map(String::as_bytes).collect();
     Ok(f(&slices))
 }
