@@ -4,6 +4,9 @@ use std::rc::Rc;
 
 use super::ring::HashRing;
 
+/// No owner (no live node).
+const NONE: u32 = u32::MAX;
+
 /// A contiguous range of key positions `start..=end` (no wrap-around: a change that spans
 /// position 0 is reported as two arcs) whose owner changed from `from` to `to` (`None`: no
 /// live node).
@@ -63,6 +66,101 @@ impl<'a> Steps<'a> {
 }
 
 impl RingChange {
+    /// The change made by node `node` of `ring` (which must be up) taking over the keys its
+    /// points own, from the live nodes that owned them without it: what adding it, or marking
+    /// it up, moves. [`RingChange::reversed`] gives its removal or failure. One pass over the
+    /// ring and no copy of it, so a single add or health change stays cheap on big rings.
+    pub fn node_gained(ring: &HashRing, node: usize) -> RingChange {
+        let (positions, owners, nodes) = (ring.positions(), ring.owners(), ring.nodes());
+        let len = positions.len();
+        let node = node as u32;
+        // For each point: the owner of the first live point at or after it, and the first
+        // live one that is not `node` (what the keys just before the point had without it).
+        let mut without = vec![NONE; len];
+        let mut gained = vec![false; len];
+        let (mut next_live, mut next_other) = (NONE, NONE);
+        for step in (0..2 * len).rev() {
+            let point = step % len;
+            let owner = owners[point];
+            if nodes[owner as usize].up {
+                next_live = owner;
+                if owner != node {
+                    next_other = owner;
+                }
+            }
+            if step < len {
+                gained[point] = next_live == node;
+                without[point] = next_other;
+            }
+        }
+        let mut ids: Vec<Option<Rc<str>>> = vec![None; nodes.len()];
+        let mut id = |index: u32| -> Option<Rc<str>> {
+            let slot = ids.get_mut(index as usize)?;
+            Some(
+                slot.get_or_insert_with(|| Rc::from(nodes[index as usize].id.as_str()))
+                    .clone(),
+            )
+        };
+        let mut change = RingChange {
+            moved_fraction: 0.0,
+            arcs: Vec::new(),
+        };
+        let mut moved: u64 = 0;
+        let mut push = |start: u64, end: u64, from: Option<Rc<str>>, to: Option<Rc<str>>| {
+            moved += end - start + 1;
+            match change.arcs.last_mut() {
+                Some(last)
+                    if u64::from(last.end) + 1 == start && last.from == from && last.to == to =>
+                {
+                    last.end = end as u32;
+                }
+                _ => change.arcs.push(MovedArc {
+                    start: start as u32,
+                    end: end as u32,
+                    from,
+                    to,
+                }),
+            }
+        };
+        // Key positions (positions[p-1], positions[p]] belong to point p; point 0 also owns
+        // everything after the last point (the wrap), reported last so arcs stay ascending.
+        for point in 0..len {
+            if !gained[point] {
+                continue;
+            }
+            let start = match point {
+                0 => 0,
+                _ => u64::from(positions[point - 1]) + 1,
+            };
+            let end = u64::from(positions[point]);
+            if start <= end {
+                push(start, end, id(without[point]), id(node));
+            }
+        }
+        if len > 0 && gained[0] && positions[len - 1] < u32::MAX {
+            let start = u64::from(positions[len - 1]) + 1;
+            push(start, u64::from(u32::MAX), id(without[0]), id(node));
+        }
+        change.moved_fraction = moved as f64 / (1u64 << 32) as f64;
+        change
+    }
+
+    /// No change at all.
+    pub fn none() -> RingChange {
+        RingChange {
+            moved_fraction: 0.0,
+            arcs: Vec::new(),
+        }
+    }
+
+    /// The opposite change: every arc with `from` and `to` swapped.
+    pub fn reversed(mut self) -> RingChange {
+        for arc in &mut self.arcs {
+            std::mem::swap(&mut arc.from, &mut arc.to);
+        }
+        self
+    }
+
     /// The change that turns `before` into `after`. Linear in the two rings' point counts.
     pub fn between(before: &HashRing, after: &HashRing) -> RingChange {
         let (a, b) = (Steps::of(before), Steps::of(after));
@@ -123,6 +221,66 @@ impl RingChange {
 mod tests {
     use super::*;
     use crate::core::Scheme;
+
+    /// The one-pass `node_gained` equals the general two-ring merge for every node of random
+    /// rings with random health (both schemes; vnodes 1 makes wrap-around and single-point
+    /// arcs common).
+    #[test]
+    fn node_gained_equals_the_general_diff() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for case in 0..60 {
+            let scheme = if case % 3 == 0 {
+                Scheme::Ketama
+            } else {
+                Scheme::Sha1
+            };
+            let vnodes = [1, 3, 40][case % 3] as u32;
+            let count = 1 + next(12) as usize;
+            let ids: Vec<String> = (0..count).map(|i| format!("n{case}-{i}")).collect();
+            let specs: Vec<(&str, f64, bool)> = ids
+                .iter()
+                .map(|id| (id.as_str(), 1.0 + next(3) as f64, next(4) != 0))
+                .collect();
+            let empty = HashRing::with_scheme(scheme, vnodes).unwrap();
+            let ring = empty.rebuilt(&specs).unwrap();
+            for (x, id) in ids.iter().enumerate() {
+                if !specs[x].2 {
+                    continue;
+                }
+                let mut down = specs.clone();
+                down[x].2 = false;
+                let without = empty.rebuilt(&down).unwrap();
+                let index = ring.index_of(id).unwrap();
+                let fast = RingChange::node_gained(&ring, index);
+                assert_eq!(
+                    fast,
+                    RingChange::between(&without, &ring),
+                    "case {case} {id} up"
+                );
+                assert_eq!(
+                    fast.clone().reversed(),
+                    RingChange::between(&ring, &without),
+                    "case {case} {id} down"
+                );
+                if scheme == Scheme::Sha1 {
+                    let removed: Vec<(&str, f64, bool)> =
+                        specs.iter().copied().filter(|s| s.0 != id).collect();
+                    let smaller = empty.rebuilt(&removed).unwrap();
+                    assert_eq!(
+                        fast.reversed(),
+                        RingChange::between(&ring, &smaller),
+                        "case {case} {id} removed"
+                    );
+                }
+            }
+        }
+    }
 
     fn ring(scheme: Scheme, ids: &[&str]) -> HashRing {
         let mut ring = HashRing::with_scheme(scheme, 8).unwrap();

@@ -257,6 +257,13 @@ impl HashRing {
     /// One merge of the new points into the ring, so building a large ring this way costs one
     /// sort.
     pub fn add_nodes(&mut self, specs: &[(&str, f64)]) -> Result<RingChange, RingError> {
+        if let (Scheme::Sha1, [(id, _)]) = (self.scheme, specs) {
+            // One sha1 node: the other points stay put, so the change is what its points take.
+            // (insert_nodes validates everything before it changes anything.)
+            self.insert_nodes(specs)?;
+            let index = self.known(id)?;
+            return Ok(RingChange::node_gained(self, index));
+        }
         let before = self.clone();
         self.change(before, |ring| ring.insert_nodes(specs))
     }
@@ -265,6 +272,20 @@ impl HashRing {
     /// [`RingError::UnknownNode`] (ring unchanged) if it is not on the ring.
     pub fn remove_node(&mut self, id: &str) -> Result<RingChange, RingError> {
         let index = self.known(id)?;
+        if self.scheme == Scheme::Sha1 {
+            // The other points stay put: the change is what this node's points gave up.
+            let change = if self.nodes[index].up {
+                RingChange::node_gained(self, index).reversed()
+            } else {
+                RingChange::none()
+            };
+            let node = self.nodes.remove(index);
+            if !node.up {
+                self.down -= 1;
+            }
+            self.drop_points(index as u32, true);
+            return Ok(change);
+        }
         let before = self.clone();
         self.change(before, |ring| {
             let node = ring.nodes.remove(index);
@@ -325,18 +346,20 @@ impl HashRing {
 
     fn set_up(&mut self, id: &str, up: bool) -> Result<RingChange, RingError> {
         let index = self.known(id)?;
-        let before = self.clone();
-        self.change(before, |ring| {
-            let node = &mut ring.nodes[index];
-            if node.up != up {
-                node.up = up;
-                if up {
-                    ring.down -= 1;
-                } else {
-                    ring.down += 1;
-                }
-            }
-            Ok(())
+        if self.nodes[index].up == up {
+            return Ok(RingChange::none());
+        }
+        // Points never move on a health change: the node's points take over (up) or hand back
+        // (down) exactly the keys they own while it is up.
+        Ok(if up {
+            self.nodes[index].up = true;
+            self.down -= 1;
+            RingChange::node_gained(self, index)
+        } else {
+            let change = RingChange::node_gained(self, index).reversed();
+            self.nodes[index].up = false;
+            self.down += 1;
+            change
         })
     }
 
