@@ -559,7 +559,8 @@ impl HashRing {
         // Merge the node lists (both sorted by id) and record each old index's new index.
         let old_nodes = std::mem::take(&mut self.nodes);
         let mut remap = Vec::with_capacity(old_nodes.len());
-        let mut new_points: Vec<u64> = Vec::new();
+        let mut new_points: Vec<u64> =
+            Vec::with_capacity((total as usize).saturating_sub(self.positions.len()));
         let mut old_iter = old_nodes.into_iter().peekable();
         let mut added_iter = added.into_iter().peekable();
         while let Some(take_old) = match (old_iter.peek(), added_iter.peek()) {
@@ -599,6 +600,12 @@ impl HashRing {
     /// (which must preserve their order).
     fn merge_points(&mut self, remap: impl Fn(u32) -> u32, new_points: Vec<u64>) {
         let total = (self.positions.len() + new_points.len()) as u64;
+        if self.positions.is_empty() {
+            // Building from empty (the constructor): nothing to merge with.
+            (self.positions, self.owners) = unpack(new_points.into_iter(), total);
+            self.search = SearchIndex::build(&self.positions);
+            return;
+        }
         let old_points = self
             .positions
             .iter()

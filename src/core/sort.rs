@@ -9,19 +9,23 @@ pub(crate) fn sort_by_position(points: &mut Vec<u64>) {
         points.sort_by_key(|&point| point >> 32);
         return;
     }
-    let mut scratch = vec![0u64; points.len()];
-    for byte in 4..8 {
-        let shift = byte * 8;
-        let mut counts = [0usize; 256];
-        for &point in points.iter() {
-            counts[((point >> shift) & 0xff) as usize] += 1;
+    // All four histograms in one read of the input, then one scatter pass per byte.
+    let mut counts = [[0usize; 256]; 4];
+    for &point in points.iter() {
+        let position = (point >> 32) as u32;
+        for (byte, histogram) in counts.iter_mut().enumerate() {
+            histogram[((position >> (8 * byte)) & 0xff) as usize] += 1;
         }
-        if counts.contains(&points.len()) {
+    }
+    let mut scratch = vec![0u64; points.len()];
+    for (byte, histogram) in counts.iter().enumerate() {
+        if histogram.contains(&points.len()) {
             continue; // every point has the same byte here: the pass would not move anything
         }
+        let shift = 32 + 8 * byte;
         let mut offsets = [0usize; 256];
         let mut total = 0;
-        for (offset, count) in offsets.iter_mut().zip(counts) {
+        for (offset, &count) in offsets.iter_mut().zip(histogram) {
             *offset = total;
             total += count;
         }
