@@ -319,3 +319,49 @@ pub(crate) fn check_node(
     }
     Ok(())
 }
+
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A non-negative safe integer given as a JavaScript number (a time, TTL, duration or token):
+/// a `TypeError` for a non-number, a `RangeError` for `NaN`, ±Infinity, negatives, fractions and
+/// values above `2^53 − 1`. Tighter ranges are checked by the core.
+pub(crate) fn safe_integer(value: &JsValue, context: &str, name: &str) -> Result<u64, JsValue> {
+    let number = number(value, context, name)?;
+    if number.is_finite() && number.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&number) {
+        Ok(number as u64)
+    } else {
+        Err(range_error(
+            context,
+            &format!(
+                "{name} must be a non-negative safe integer (0..=2^53-1), got {}",
+                js_number(number)
+            ),
+        ))
+    }
+}
+
+/// A required options object (like [`options`], but `undefined` is a `TypeError`).
+pub(crate) fn required_options(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+    allowed: &[&str],
+) -> Result<Object, JsValue> {
+    options(value, context, name, allowed)?.ok_or_else(|| {
+        type_error(
+            context,
+            &format!("{name} must be a plain object, got undefined"),
+        )
+    })
+}
+
+/// A boolean argument (no truthiness coercion).
+pub(crate) fn boolean(value: &JsValue, context: &str, name: &str) -> Result<bool, JsValue> {
+    value.as_bool().ok_or_else(|| {
+        type_error(
+            context,
+            &format!("{name} must be a boolean, got {}", describe(value)),
+        )
+    })
+}
