@@ -6,3 +6,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "wasm/suite.rs"]
 pub mod suite;
+
+#[path = "wasm/lease_suite.rs"]
+pub mod lease_suite;

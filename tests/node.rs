@@ -3,3 +3,6 @@
 
 #[path = "wasm/suite.rs"]
 pub mod suite;
+
+#[path = "wasm/lease_suite.rs"]
+pub mod lease_suite;
