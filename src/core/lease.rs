@@ -908,9 +908,20 @@ impl LeaseTable {
     /// check).
     pub fn is_live(&self, resource: &str, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
         self.check_time(now_ms)?;
-        // No call happened since `self.now_ms`, so the settled holder is still the holder unless
-        // it expired; a lease granted after it would carry a token nobody has seen yet.
-        Ok(self
+        // Expiries and hand-overs due by `now_ms` have not been processed yet (no call since):
+        // answer from a copy settled to `now_ms`, so a lease a waiter took over in between
+        // counts (and its token, numbered in global time order, is the right one). The copy is
+        // only made when something is due.
+        let settled;
+        let table = if self.timers.first().is_some_and(|(t, _, _)| *t <= now_ms) {
+            let mut copy = self.clone();
+            copy.advance(now_ms)?;
+            settled = copy;
+            &settled
+        } else {
+            self
+        };
+        Ok(table
             .slot(Kind::Lock, resource)
             .and_then(|s| s.holder.as_ref())
             .is_some_and(|h| h.token == token && now_ms < h.expires_at_ms))
