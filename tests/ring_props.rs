@@ -29,7 +29,13 @@ fn node_ids() -> impl Strategy<Value = Vec<String>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    // The movement and weight bounds are statistical (4–5 σ at these sizes): a fixed seed keeps
+    // CI reproducible; the bounds were also checked over many random seeds.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_0001),
+        ..ProptestConfig::default()
+    })]
 
     /// R2: any insertion order of the same node set gives the same ring and the same owners.
     #[test]
