@@ -130,14 +130,30 @@ impl<V> FencedStore<V> {
                 reason: WriteRejection::NotLive,
             });
         }
-        let version = match self.entries.get_mut(key) {
+        Ok(Write::Accepted {
+            version: self.put(key, value, Some(token)),
+        })
+    }
+
+    /// The key's value, highest accepted token and version.
+    pub fn read(&self, key: &str) -> Option<&Entry<V>> {
+        self.entries.get(key)
+    }
+
+    /// Stores `value` under `key` with the next version (1 for a new key) and returns it;
+    /// `token`, when given, becomes the key's highest accepted token (a new key starts at 0).
+    fn put(&mut self, key: &str, value: V, token: Option<u64>) -> u64 {
+        match self.entries.get_mut(key) {
             Some(entry) => {
                 entry.value = value;
-                entry.token = token;
+                if let Some(token) = token {
+                    entry.token = token;
+                }
                 entry.version += 1;
                 entry.version
             }
             None => {
+                let token = token.unwrap_or(0);
                 self.entries.insert(
                     key.to_owned(),
                     Entry {
@@ -148,13 +164,7 @@ impl<V> FencedStore<V> {
                 );
                 1
             }
-        };
-        Ok(Write::Accepted { version })
-    }
-
-    /// The key's value, highest accepted token and version.
-    pub fn read(&self, key: &str) -> Option<&Entry<V>> {
-        self.entries.get(key)
+        }
     }
 
     /// Sets the value if the key's version is `expected_version` (0: the key must not exist).
@@ -170,24 +180,7 @@ impl<V> FencedStore<V> {
         if current != expected_version {
             return Ok(CompareAndSet::Rejected { version: current });
         }
-        let version = match self.entries.get_mut(key) {
-            Some(entry) => {
-                entry.value = value;
-                entry.version += 1;
-                entry.version
-            }
-            None => {
-                self.entries.insert(
-                    key.to_owned(),
-                    Entry {
-                        value,
-                        token: 0,
-                        version: 1,
-                    },
-                );
-                1
-            }
-        };
+        let version = self.put(key, value, None);
         Ok(CompareAndSet::Accepted { version })
     }
 

@@ -2,22 +2,13 @@
 //! Kleppmann's 33/34 scenario, renewal after expiry, and bad inputs that must throw real
 //! JavaScript errors (never a trap) while the table keeps working.
 
-use js_sys::{Object, RangeError, Reflect, TypeError};
+use js_sys::{RangeError, Reflect, TypeError};
 use ringlease::wasm::{JsFencedStore, JsLeaseTable};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn s(text: &str) -> JsValue {
-    JsValue::from_str(text)
-}
-
-fn object(entries: &[(&str, JsValue)]) -> JsValue {
-    let object = Object::new();
-    for (key, value) in entries {
-        Reflect::set(&object, &s(key), value).unwrap();
-    }
-    object.into()
-}
+// The JS-value helpers the ring suite already has.
+use super::suite::{message, object, s};
 
 fn field(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &s(key)).unwrap()
@@ -28,12 +19,6 @@ fn ttl(ttl_ms: f64, now_ms: f64) -> JsValue {
         ("ttlMs", JsValue::from_f64(ttl_ms)),
         ("nowMs", JsValue::from_f64(now_ms)),
     ])
-}
-
-fn message(err: &JsValue) -> String {
-    err.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_default()
 }
 
 fn table() -> JsLeaseTable {

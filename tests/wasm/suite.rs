@@ -11,11 +11,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 #[path = "../common/golden.rs"]
 mod golden;
 
-fn s(text: &str) -> JsValue {
+pub(crate) fn s(text: &str) -> JsValue {
     JsValue::from_str(text)
 }
 
-fn object(entries: &[(&str, JsValue)]) -> JsValue {
+pub(crate) fn object(entries: &[(&str, JsValue)]) -> JsValue {
     let object = Object::new();
     for (key, value) in entries {
         Reflect::set(&object, &s(key), value).unwrap();
@@ -27,7 +27,7 @@ fn vnodes(n: u32) -> JsValue {
     object(&[("vnodes", JsValue::from(n))])
 }
 
-fn message(err: &JsValue) -> String {
+pub(crate) fn message(err: &JsValue) -> String {
     err.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .unwrap_or_default()
