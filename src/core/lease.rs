@@ -454,6 +454,17 @@ enum Kind {
     Election,
 }
 
+impl Kind {
+    /// The parameter name of whoever holds or waits: `owner` for a lock, `candidate` for an
+    /// election (as errors name it).
+    fn member_param(self) -> &'static str {
+        match self {
+            Kind::Lock => "owner",
+            Kind::Election => "candidate",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Waiter {
     owner: String,
@@ -1082,14 +1093,7 @@ impl LeaseTable {
         now_ms: u64,
     ) -> Result<Release, LeaseError> {
         check_id(param, name)?;
-        check_id(
-            if kind == Kind::Lock {
-                "owner"
-            } else {
-                "candidate"
-            },
-            owner,
-        )?;
+        check_id(kind.member_param(), owner)?;
         self.advance(now_ms)?;
         let key = (kind, name.to_owned());
         let slot = self.slots.get_mut(&key);
@@ -1118,14 +1122,7 @@ impl LeaseTable {
         now_ms: u64,
     ) -> Result<Cancel, LeaseError> {
         check_id(param, name)?;
-        check_id(
-            if kind == Kind::Lock {
-                "owner"
-            } else {
-                "candidate"
-            },
-            owner,
-        )?;
+        check_id(kind.member_param(), owner)?;
         self.advance(now_ms)?;
         let key = (kind, name.to_owned());
         let Some(slot) = self.slots.get_mut(&key) else {
