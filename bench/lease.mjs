@@ -10,8 +10,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import v8 from "node:v8";
-import vm from "node:vm";
+
+import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
+
+const fail = failer(import.meta.url);
 
 const args = new Set(process.argv.slice(2));
 const NO_NATIVE = args.has("--no-native");
@@ -65,23 +67,11 @@ mod.initSync({ module: readFileSync(binary) });
 const version = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 
 // A real gc() between runs (no --expose-gc on the command line).
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc");
+const gc = exposeGc();
 
-function fail(message) {
-  console.error(`\n*** bench/lease.mjs ABORTED: ${message}\n`);
-  process.exit(1);
-}
-const log = (msg) => console.error(`[bench] ${msg}`);
 
 // ---------------------------------------------------------------- timing helpers
 let sink = 0; // results folded in here and printed, so no work can be dropped
-const nowNs = () => process.hrtime.bigint();
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const f1 = (x) => x.toFixed(1);
 const commas = (n) => n.toLocaleString("en-US");
 
@@ -260,12 +250,7 @@ console.log(out.join("\n"));
 
 // ---------------------------------------------------------------- 4. JSON
 const results = {
-  date: new Date().toISOString(),
-  node: process.version,
-  v8: process.versions.v8,
-  platform: `${os.platform()} ${os.arch()}`,
-  cpu: os.cpus()[0]?.model ?? null,
-  cores,
+  ...environment(),
   loadAverage: { before: loadBefore, after: loadAfter },
   version,
   workload: {

@@ -14,9 +14,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { Worker } from "node:worker_threads";
+
+import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
+
+const fail = failer(import.meta.url);
 
 const require = createRequire(import.meta.url);
 const args = new Set(process.argv.slice(2));
@@ -79,14 +81,8 @@ if (!PEERS_ONLY) {
 }
 
 // A real gc() for quieter measurements and JS heap deltas (no --expose-gc on the command line).
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc");
+const gc = exposeGc();
 
-function fail(message) {
-  console.error(`\n*** bench/ring.mjs ABORTED: ${message}\n`);
-  process.exit(1);
-}
-const log = (msg) => console.error(`[bench] ${msg}`);
 
 // How busy the machine was while we measured: CPU time used by other processes (from
 // /proc/stat minus our own process.cpuUsage()) and hypervisor steal. Linux only; null elsewhere.
@@ -120,12 +116,6 @@ function machineDelta(a, b) {
 // ---------------------------------------------------------------- timing helpers
 let sink = 0; // every measured result is folded in here and printed, so no work can be dropped
 
-const nowNs = () => process.hrtime.bigint();
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 // Checksum of a nodeForMany result (computed outside the timed region).
 function ownersChecksum(owners) {
   let sum = owners.length | 0;
@@ -893,12 +883,7 @@ console.log(out.join("\n"));
 
 // ---------------------------------------------------------------- 7. JSON
 const results = {
-  date: new Date().toISOString(),
-  node: process.version,
-  v8: process.versions.v8,
-  platform: `${os.platform()} ${os.arch()}`,
-  cpu: os.cpus()[0]?.model ?? null,
-  cores: os.cpus().length,
+  ...environment(),
   quick: QUICK,
   loadAverage: { before: loadBefore, after: loadAfter },
   machineWhileTiming: machine,
