@@ -1061,16 +1061,18 @@ impl Harness {
             Op::Write { res, owner, tok } => {
                 let (r, w) = (res_name(res), owner_name(owner));
                 let token = self.token(&format!("lock:{r}"), &w, tok);
-                let e = self.lax.write(&r, token, token, now, None, &r);
+                let e = self.lax.write(&r, token, token, now, None);
                 let m = self.mlax.write(&r, token, true);
                 Self::eq("write", &e, &Ok(m))?;
                 // Strict: the model's live check, with the model advanced to `now` first.
-                let e = self.strict.write(&r, token, token, now, Some(&self.t), &r);
+                // A token names one grant, lock or leadership: it is live if any holder has it.
+                let e = self.strict.write(&r, token, token, now, Some(&self.t));
                 let m = self.m.time(now).map(|()| {
-                    let live = self
-                        .m
-                        .holder(&(false, r.clone()))
-                        .is_some_and(|h| h.token == token && now < h.expires_at_ms);
+                    let live = self.m.slots.values().any(|s| {
+                        s.holder
+                            .as_ref()
+                            .is_some_and(|h| h.token == token && now < h.expires_at_ms)
+                    });
                     self.mstrict.write(&r, token, live)
                 });
                 Self::eq("strict write", &e, &m)?;

@@ -284,14 +284,14 @@ fn kleppmann_paused_client_write_with_stale_token_is_rejected() {
     assert_eq!(c2, 34);
     assert_eq!(
         store
-            .write("file", "from client 2", c2, 1_300, None, "file")
+            .write("file", "from client 2", c2, 1_300, None)
             .unwrap(),
         Write::Accepted { version: 1 }
     );
     // Client 1 wakes up believing it still holds the lock.
     assert_eq!(
         store
-            .write("file", "from client 1", c1, 5_000, None, "file")
+            .write("file", "from client 1", c1, 5_000, None)
             .unwrap(),
         Write::Rejected {
             reason: WriteRejection::StaleToken { highest: 34 }
@@ -319,19 +319,17 @@ fn kleppmann_paused_client_write_with_stale_token_is_rejected() {
             .unwrap(),
     );
     assert!(matches!(
-        lax.write("file", "x", c1, 2_000, None, "file").unwrap(),
+        lax.write("file", "x", c1, 2_000, None).unwrap(),
         Write::Accepted { .. }
     ));
     assert_eq!(
-        strict
-            .write("file", "x", c1, 2_000, Some(&t), "file")
-            .unwrap(),
+        strict.write("file", "x", c1, 2_000, Some(&t)).unwrap(),
         Write::Rejected {
             reason: WriteRejection::NotLive
         }
     );
     assert_eq!(
-        strict.write("file", "x", c1, 2_000, None, "file"),
+        strict.write("file", "x", c1, 2_000, None),
         Err(LeaseError::StrictStoreNeedsTable)
     );
 }
@@ -559,7 +557,7 @@ fn compare_and_set_by_version() {
         CompareAndSet::Accepted { version: 1 }
     );
     assert_eq!(
-        store.write("k", "b".into(), 5, 0, None, "k").unwrap(),
+        store.write("k", "b".into(), 5, 0, None).unwrap(),
         Write::Accepted { version: 2 }
     );
     assert_eq!(
@@ -576,7 +574,7 @@ fn compare_and_set_by_version() {
         ("c", 5, 3)
     );
     assert_eq!(
-        store.write("k", "d".into(), 4, 0, None, "k").unwrap(),
+        store.write("k", "d".into(), 4, 0, None).unwrap(),
         Write::Rejected {
             reason: WriteRejection::StaleToken { highest: 5 }
         }

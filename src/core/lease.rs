@@ -914,10 +914,11 @@ impl LeaseTable {
         self.line(Kind::Lock, resource)
     }
 
-    /// Whether `token` is the live lease on `resource` at `now_ms` (≥ the table's latest time).
-    /// Does not change the table, so a store can hold a shared reference (Chubby's sequencer
-    /// check).
-    pub fn is_live(&self, resource: &str, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
+    /// Whether `token` is a live lease (a lock or a leadership) at `now_ms` (≥ the table's
+    /// latest time). Tokens come from one counter per table, so a token names exactly one
+    /// grant: this is Chubby's sequencer check, asked by a strict store where the write lands.
+    /// Does not change the table, so a store can hold a shared reference.
+    pub fn is_live_token(&self, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
         self.check_time(now_ms)?;
         // Expiries and hand-overs due by `now_ms` have not been processed yet (no call since):
         // answer from a copy settled to `now_ms`, so a lease a waiter took over in between
@@ -933,9 +934,10 @@ impl LeaseTable {
             self
         };
         Ok(table
-            .slot(Kind::Lock, resource)
-            .and_then(|s| s.holder.as_ref())
-            .is_some_and(|h| h.token == token && now_ms < h.expires_at_ms))
+            .slots
+            .values()
+            .filter_map(|s| s.holder.as_ref())
+            .any(|h| h.token == token && now_ms < h.expires_at_ms))
     }
 
     /// Runs for leader of `election`. Elected if nobody leads (and no lock-delay blocks);

@@ -5,9 +5,10 @@
 //!   highest token the store has accepted for that key; then that token becomes the highest.
 //!   So the writes under each lease form one unbroken run: once a newer holder has written, an
 //!   older holder can never write again.
-//! - A *strict* store also asks the [`LeaseTable`] whether the token is the live lease on the
-//!   resource at the time of the write (Chubby's sequencer check), which additionally stops a
-//!   paused holder whose lease expired before anybody else wrote.
+//! - A *strict* store also asks the [`LeaseTable`] whether the token is a live lease at the
+//!   time of the write (Chubby's sequencer check; a token names one grant, since tokens come
+//!   from one counter per table), which additionally stops a paused holder whose lease expired
+//!   before anybody else wrote.
 //! - [`FencedStore::compare_and_set`] is optimistic locking by version, independent of tokens.
 //!
 //! Values are generic: the core does not look at them. The JavaScript layer stores JSON values.
@@ -35,7 +36,7 @@ pub enum WriteRejection {
         /// The highest token accepted for the key.
         highest: u64,
     },
-    /// Strict mode: the token is not the live lease on the resource.
+    /// Strict mode: the token is not a live lease in the table at the time of the write.
     NotLive,
 }
 
@@ -101,9 +102,9 @@ impl<V> FencedStore<V> {
     }
 
     /// Writes `value` under fencing `token`. A strict store needs `table` (else
-    /// [`LeaseError::StrictStoreNeedsTable`]) and accepts only if `token` is the live lease on
-    /// `resource` at `now_ms` ([`LeaseTable::is_live`]; `now_ms` must not be before the table's
-    /// latest time). A non-strict store ignores `table`, `resource` and `now_ms`.
+    /// [`LeaseError::StrictStoreNeedsTable`]) and accepts only if `token` is a live lease at
+    /// `now_ms` ([`LeaseTable::is_live_token`]; `now_ms` must not be before the table's latest
+    /// time). A non-strict store ignores `table` and `now_ms`.
     pub fn write(
         &mut self,
         key: &str,
@@ -111,13 +112,12 @@ impl<V> FencedStore<V> {
         token: u64,
         now_ms: u64,
         table: Option<&LeaseTable>,
-        resource: &str,
     ) -> Result<Write, LeaseError> {
         check_key(key)?;
         let live = match (self.strict, table) {
             (false, _) => true,
             (true, None) => return Err(LeaseError::StrictStoreNeedsTable),
-            (true, Some(table)) => table.is_live(resource, token, now_ms)?,
+            (true, Some(table)) => table.is_live_token(token, now_ms)?,
         };
         let highest = self.entries.get(key).map_or(0, |e| e.token);
         if token < highest {

@@ -5,8 +5,13 @@
 //! (busy, queued, rejected…) are values; bad arguments throw `TypeError` / `RangeError` naming
 //! the parameter, and leave the table unchanged.
 
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::Rc;
+
+use js_sys::{Function, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::args;
 use super::errors::{error, range_error, type_error};
@@ -363,7 +368,64 @@ fn ttl_and_now(options: &JsValue, context: &str) -> Result<(u64, u64), JsValue> 
 /// // { status: "released", next: { owner: "bob", token: 2, grantedAtMs: 20, expiresAtMs: 10020 } }
 /// ```
 #[wasm_bindgen(js_name = LeaseTable)]
-pub struct JsLeaseTable(pub(crate) LeaseTable);
+pub struct JsLeaseTable(SharedTable);
+
+/// The table behind a `LeaseTable` object, shared with the strict `FencedStore`s made from it.
+pub(crate) type SharedTable = Rc<RefCell<LeaseTable>>;
+
+thread_local! {
+    /// Where [`JsLeaseTable::share`] leaves its table for [`shared_table`] to pick up.
+    static HANDED_OVER: RefCell<Option<SharedTable>> = const { RefCell::new(None) };
+}
+
+/// The name of the hidden method through which a `LeaseTable` object hands over its table.
+const SHARE: &str = "__ringleaseShare";
+
+/// The table of the `LeaseTable` object `value`, or a `TypeError` naming `param`. The object is
+/// asked through its hidden method (the only way to reach a Rust object held by JavaScript
+/// without taking it over); anything else, including a freed table, is refused.
+pub(crate) fn shared_table(
+    value: &JsValue,
+    context: &str,
+    param: &str,
+) -> Result<SharedTable, JsValue> {
+    let refuse = || {
+        type_error(
+            context,
+            &format!(
+                "{param} must be a LeaseTable (the table whose tokens the store checks), got {}",
+                args::describe(value)
+            ),
+        )
+    };
+    if !value.is_object() {
+        return Err(refuse());
+    }
+    let method = Reflect::get(value, &JsValue::from_str(SHARE)).map_err(|_| refuse())?;
+    let method = method.dyn_into::<Function>().map_err(|_| refuse())?;
+    HANDED_OVER.with(|cell| cell.replace(None));
+    method.call0(value).map_err(|_| refuse())?;
+    HANDED_OVER
+        .with(|cell| cell.replace(None))
+        .ok_or_else(refuse)
+}
+
+impl JsLeaseTable {
+    /// The table, for a call that changes it. Nothing JavaScript runs while it is held, so it
+    /// is never busy; if it were, this is an `Error`, not a panic.
+    fn table(&self, context: &str) -> Result<RefMut<'_, LeaseTable>, JsValue> {
+        self.0
+            .try_borrow_mut()
+            .map_err(|_| error(context, "the table is in use (a re-entrant call)"))
+    }
+
+    /// The table, for a call that only reads it.
+    fn view(&self, context: &str) -> Result<Ref<'_, LeaseTable>, JsValue> {
+        self.0
+            .try_borrow()
+            .map_err(|_| error(context, "the table is in use (a re-entrant call)"))
+    }
+}
 
 #[wasm_bindgen(js_class = LeaseTable)]
 impl JsLeaseTable {
@@ -403,7 +465,7 @@ impl JsLeaseTable {
             }
         }
         LeaseTable::new(opts)
-            .map(JsLeaseTable)
+            .map(|table| JsLeaseTable(Rc::new(RefCell::new(table))))
             .map_err(|e| lease_error(CONTEXT, &e))
     }
 
@@ -465,7 +527,7 @@ impl JsLeaseTable {
             request.request_id = Some(args::string(&value, CONTEXT, "options.requestId")?);
         }
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .acquire(&resource, &owner, request)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match &outcome {
@@ -519,7 +581,7 @@ impl JsLeaseTable {
         let token = args::safe_integer(&token, CONTEXT, "token")?;
         let (ttl, now) = ttl_and_now(&options, CONTEXT)?;
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .renew(&resource, &owner, token, ttl, now)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match outcome {
@@ -555,7 +617,7 @@ impl JsLeaseTable {
         let token = args::safe_integer(&token, CONTEXT, "token")?;
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .release(&resource, &owner, token, now)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match &outcome {
@@ -587,7 +649,7 @@ impl JsLeaseTable {
         let owner = args::string(&owner, CONTEXT, "owner")?;
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .cancel(&resource, &owner, now)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         plain(&cancel_view(outcome), CONTEXT)
@@ -613,7 +675,10 @@ impl JsLeaseTable {
     ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "LeaseTable.tick";
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let events = self.0.tick(now).map_err(|e| lease_error(CONTEXT, &e))?;
+        let events = self
+            .table(CONTEXT)?
+            .tick(now)
+            .map_err(|e| lease_error(CONTEXT, &e))?;
         let views: Vec<EventView<'_>> = events.iter().map(EventView::of).collect();
         plain(&views, CONTEXT)
     }
@@ -634,7 +699,7 @@ impl JsLeaseTable {
         let resource = args::string(&resource, CONTEXT, "resource")?;
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
         match self
-            .0
+            .table(CONTEXT)?
             .holder(&resource, now)
             .map_err(|e| lease_error(CONTEXT, &e))?
         {
@@ -655,7 +720,7 @@ impl JsLeaseTable {
     ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "LeaseTable.waiters";
         let resource = args::string(&resource, CONTEXT, "resource")?;
-        plain(&self.0.waiters(&resource), CONTEXT)
+        plain(&self.view(CONTEXT)?.waiters(&resource), CONTEXT)
     }
 
     /// Runs `candidate` for leader of `election` with a lease of `ttlMs`:
@@ -680,7 +745,7 @@ impl JsLeaseTable {
         let candidate = args::string(&candidate, CONTEXT, "candidate")?;
         let (ttl, now) = ttl_and_now(&options, CONTEXT)?;
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .campaign(&election, &candidate, ttl, now)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match &outcome {
@@ -720,7 +785,7 @@ impl JsLeaseTable {
         let token = args::safe_integer(&token, CONTEXT, "token")?;
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .resign(&election, &candidate, token, now)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match &outcome {
@@ -752,7 +817,7 @@ impl JsLeaseTable {
         let candidate = args::string(&candidate, CONTEXT, "candidate")?;
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
         let outcome = self
-            .0
+            .table(CONTEXT)?
             .withdraw(&election, &candidate, now)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         plain(&cancel_view(outcome), CONTEXT)
@@ -774,7 +839,7 @@ impl JsLeaseTable {
         let election = args::string(&election, CONTEXT, "election")?;
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
         match self
-            .0
+            .table(CONTEXT)?
             .leader(&election, now)
             .map_err(|e| lease_error(CONTEXT, &e))?
         {
@@ -795,7 +860,7 @@ impl JsLeaseTable {
     ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "LeaseTable.candidates";
         let election = args::string(&election, CONTEXT, "election")?;
-        plain(&self.0.candidates(&election), CONTEXT)
+        plain(&self.view(CONTEXT)?.candidates(&election), CONTEXT)
     }
 
     /// The latest `nowMs` the table has seen (0 before the first call).
@@ -804,8 +869,8 @@ impl JsLeaseTable {
     /// table.nowMs;   // 9000
     /// ```
     #[wasm_bindgen(getter = nowMs)]
-    pub fn now_ms(&self) -> f64 {
-        num(self.0.now_ms())
+    pub fn now_ms(&self) -> Result<f64, JsValue> {
+        Ok(num(self.view("LeaseTable.nowMs")?.now_ms()))
     }
 
     /// The largest fencing token granted so far (0 before the first grant).
@@ -814,8 +879,15 @@ impl JsLeaseTable {
     /// table.lastToken;   // 34
     /// ```
     #[wasm_bindgen(getter = lastToken)]
-    pub fn last_token(&self) -> f64 {
-        num(self.0.last_token())
+    pub fn last_token(&self) -> Result<f64, JsValue> {
+        Ok(num(self.view("LeaseTable.lastToken")?.last_token()))
+    }
+
+    /// Internal: hands this table to the `FencedStore` constructor that asked for it (see
+    /// `new FencedStore({ strict: table })`). Not part of the API.
+    #[wasm_bindgen(js_name = __ringleaseShare, skip_typescript)]
+    pub fn share(&self) {
+        HANDED_OVER.with(|cell| cell.replace(Some(Rc::clone(&self.0))));
     }
 }
 

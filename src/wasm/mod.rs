@@ -173,8 +173,8 @@ export type LeaseEvent =
   | { type: "candidateDropped"; election: string; candidate: string; reason: "waitExpired" | "cancelled"; atMs: number };
 /** Options of `new FencedStore(options)`. */
 export interface FencedStoreOptions {
-  /** Also check each write's token against a LeaseTable (use `writeChecked`). Default false. */
-  strict?: boolean;
+  /** Also check each write's token with this LeaseTable: a write is accepted only while its token is a live lease. */
+  strict?: LeaseTable;
 }
 
 export type WriteResult =

@@ -8,9 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args;
-use super::errors::type_error;
-use super::lease::{lease_error, plain, JsLeaseTable};
-use crate::core::lease::{LeaseError, LeaseTable, MAX_ID_BYTES};
+use super::errors::{error, type_error};
+use super::lease::{lease_error, plain, shared_table, SharedTable};
 use crate::core::store::{CompareAndSet, FencedStore, Write, WriteRejection};
 
 #[derive(Serialize)]
@@ -60,9 +59,9 @@ fn json_text(value: &JsValue, context: &str) -> Result<String, JsValue> {
 /// a paused lock holder): a write is accepted only if its token is ≥ the highest token accepted
 /// for that key, so once a newer lease holder has written, an older one can never write again.
 ///
-/// A *strict* store (`new FencedStore({ strict: true })`) also asks a `LeaseTable`, passed to
-/// each `writeChecked`, whether the token is the live lease on the resource at the time of the write,
-/// which also stops a paused holder whose lease expired before anybody else wrote.
+/// A *strict* store (`new FencedStore({ strict: table })`) also asks that `LeaseTable`, at each
+/// write, whether the token is a live lease at `nowMs` (Chubby's sequencer check), which also
+/// stops a paused holder whose lease expired before anybody else wrote.
 ///
 /// Values are JSON-compatible: each is stored as `JSON.stringify(value)` and `read` returns a
 /// fresh `JSON.parse` of it.
@@ -77,30 +76,76 @@ fn json_text(value: &JsValue, context: &str) -> Result<String, JsValue> {
 /// store.read("file");                                 // { value: { text: "hello" }, token: 1, version: 1 }
 /// ```
 #[wasm_bindgen(js_name = FencedStore)]
-pub struct JsFencedStore(FencedStore<String>);
+pub struct JsFencedStore {
+    store: FencedStore<String>,
+    /// The table a strict store checks tokens with.
+    table: Option<SharedTable>,
+}
 
+#[wasm_bindgen(js_class = FencedStore)]
 impl JsFencedStore {
-    fn write_in(
+    /// Creates an empty store. `options.strict`: a `LeaseTable`; the store then also checks
+    /// every write's token with it (the store keeps the table alive, even after its `free()`).
+    ///
+    /// ```js
+    /// const store = new FencedStore();
+    /// const locks = new LeaseTable();
+    /// const strict = new FencedStore({ strict: locks });
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "FencedStoreOptions")] options: JsValue,
+    ) -> Result<JsFencedStore, JsValue> {
+        const CONTEXT: &str = "new FencedStore";
+        let mut table = None;
+        if let Some(object) = args::options(&options, CONTEXT, "options", &["strict"])? {
+            if let Some(value) = args::field(&object, "strict")? {
+                table = Some(shared_table(&value, CONTEXT, "options.strict")?);
+            }
+        }
+        Ok(JsFencedStore {
+            store: FencedStore::new(table.is_some()),
+            table,
+        })
+    }
+
+    /// Writes `value` under fencing `token` at `nowMs`: `{ accepted: true, version }`, or
+    /// `{ accepted: false, reason: "staleToken", highest }` when `token` is below the highest
+    /// token accepted for `key`, or (strict store) `{ accepted: false, reason: "notLive" }` when
+    /// `token` is not a live lease in the table at `nowMs` (which must not be before the
+    /// table's latest time). A refused write changes nothing. A non-strict store validates
+    /// `nowMs` but does not otherwise use it.
+    ///
+    /// ```js
+    /// store.write("file", { text: "hi" }, token, now);   // { accepted: true, version: 1 }
+    /// store.write("file", { text: "late" }, 33, now);    // after 34: { accepted: false, reason: "staleToken", highest: 34 }
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "WriteResult")]
+    pub fn write(
         &mut self,
-        context: &str,
-        key: JsValue,
-        value: JsValue,
-        token: JsValue,
-        now_ms: JsValue,
-        table: Option<(&LeaseTable, &str)>,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
+        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let key = args::string(&key, context, "key")?;
-        let token = args::safe_integer(&token, context, "token")?;
-        let now = args::safe_integer(&now_ms, context, "nowMs")?;
-        let text = json_text(&value, context)?;
-        let (table, resource) = match table {
-            Some((table, resource)) => (Some(table), resource),
-            None => (None, ""),
+        const CONTEXT: &str = "FencedStore.write";
+        let key = args::string(&key, CONTEXT, "key")?;
+        let token = args::safe_integer(&token, CONTEXT, "token")?;
+        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
+        // Before the table is borrowed: stringifying may run the caller's `toJSON`.
+        let text = json_text(&value, CONTEXT)?;
+        let table = match &self.table {
+            Some(table) => Some(
+                table
+                    .try_borrow()
+                    .map_err(|_| error(CONTEXT, "the LeaseTable is in use (a re-entrant call)"))?,
+            ),
+            None => None,
         };
         let outcome = self
-            .0
-            .write(&key, text, token, now, table, resource)
-            .map_err(|e| lease_error(context, &e))?;
+            .store
+            .write(&key, text, token, now, table.as_deref())
+            .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match outcome {
             Write::Accepted { version } => WriteView {
                 accepted: true,
@@ -118,107 +163,7 @@ impl JsFencedStore {
                 },
             },
         };
-        plain(&view, context)
-    }
-}
-
-#[wasm_bindgen(js_class = FencedStore)]
-impl JsFencedStore {
-    /// Creates an empty store. `options.strict` (default `false`): also check every write's
-    /// token with the `LeaseTable` passed to `writeChecked` (and refuse plain `write`).
-    ///
-    /// ```js
-    /// const store = new FencedStore();
-    /// const strict = new FencedStore({ strict: true });
-    /// ```
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "FencedStoreOptions")] options: JsValue,
-    ) -> Result<JsFencedStore, JsValue> {
-        const CONTEXT: &str = "new FencedStore";
-        let mut strict = false;
-        if let Some(object) = args::options(&options, CONTEXT, "options", &["strict"])? {
-            if let Some(value) = args::field(&object, "strict")? {
-                strict = args::boolean(&value, CONTEXT, "options.strict")?;
-            }
-        }
-        Ok(JsFencedStore(FencedStore::new(strict)))
-    }
-
-    /// Writes `value` under fencing `token`: `{ accepted: true, version }`, or
-    /// `{ accepted: false, reason: "staleToken", highest }` when `token` is below the highest
-    /// token accepted for `key` (nothing changes). `nowMs` is validated but not otherwise used.
-    /// A strict store throws a `TypeError` here: use `writeChecked`, which passes the table.
-    ///
-    /// ```js
-    /// store.write("file", { text: "hi" }, token, now);   // { accepted: true, version: 1 }
-    /// store.write("file", { text: "late" }, 33, now);    // after 34: { accepted: false, reason: "staleToken", highest: 34 }
-    /// ```
-    #[wasm_bindgen(unchecked_return_type = "WriteResult")]
-    pub fn write(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "FencedStore.write";
-        if self.0.is_strict() {
-            return Err(type_error(
-                CONTEXT,
-                "a strict FencedStore needs a LeaseTable to check tokens: use \
-                 writeChecked(key, value, token, nowMs, table, resource)",
-            ));
-        }
-        self.write_in(CONTEXT, key, value, token, now_ms, None)
-    }
-
-    /// A write to a strict store: like `write`, and also `{ accepted: false, reason: "notLive" }`
-    /// unless `token` is the live lease on `resource` in `table` at `nowMs` (Chubby's sequencer
-    /// check; `nowMs` must not be before the table's latest time). The table is only read.
-    /// Throws a `TypeError` on a non-strict store (which would not consult the table).
-    ///
-    /// ```js
-    /// const strict = new FencedStore({ strict: true });
-    /// strict.writeChecked("file", data, token, now, locks, "file");
-    /// ```
-    #[wasm_bindgen(js_name = writeChecked, unchecked_return_type = "WriteResult")]
-    pub fn write_checked(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
-        #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
-        table: &JsLeaseTable,
-        #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "FencedStore.writeChecked";
-        if !self.0.is_strict() {
-            return Err(type_error(
-                CONTEXT,
-                "the store is not strict (create it with { strict: true }), so it would not check the table",
-            ));
-        }
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        if resource.is_empty() {
-            let err = LeaseError::EmptyId { param: "resource" };
-            return Err(lease_error(CONTEXT, &err));
-        }
-        if resource.len() > MAX_ID_BYTES {
-            let err = LeaseError::IdTooLong {
-                param: "resource",
-                bytes: resource.len(),
-            };
-            return Err(lease_error(CONTEXT, &err));
-        }
-        self.write_in(
-            CONTEXT,
-            key,
-            value,
-            token,
-            now_ms,
-            Some((&table.0, &resource)),
-        )
+        plain(&view, CONTEXT)
     }
 
     /// The key's value (a fresh copy), the highest token accepted for it (0 if only written by
@@ -234,7 +179,7 @@ impl JsFencedStore {
     ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "FencedStore.read";
         let key = args::string(&key, CONTEXT, "key")?;
-        let Some(entry) = self.0.read(&key) else {
+        let Some(entry) = self.store.read(&key) else {
             return Ok(JsValue::UNDEFINED);
         };
         let result = Object::new();
@@ -265,7 +210,7 @@ impl JsFencedStore {
         let expected = args::safe_integer(&expected_version, CONTEXT, "expectedVersion")?;
         let text = json_text(&value, CONTEXT)?;
         let outcome = self
-            .0
+            .store
             .compare_and_set(&key, expected, text)
             .map_err(|e| lease_error(CONTEXT, &e))?;
         let view = match outcome {
@@ -284,11 +229,11 @@ impl JsFencedStore {
     /// Whether the store checks tokens with a `LeaseTable`.
     ///
     /// ```js
-    /// new FencedStore({ strict: true }).strict;   // true
+    /// new FencedStore({ strict: locks }).strict;   // true
     /// ```
     #[wasm_bindgen(getter)]
     pub fn strict(&self) -> bool {
-        self.0.is_strict()
+        self.store.is_strict()
     }
 
     /// How many keys the store holds.
@@ -298,6 +243,6 @@ impl JsFencedStore {
     /// ```
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
-        self.0.len()
+        self.store.len()
     }
 }

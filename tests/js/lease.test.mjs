@@ -466,19 +466,43 @@ describe("FencedStore", () => {
 
   test("Kleppmann, strict: the paused client is refused even before client 2 writes", () => {
     const { locks, c1, c2 } = kleppmannTable();
-    const store = new FencedStore({ strict: true });
+    const store = new FencedStore({ strict: locks });
     assert.equal(store.strict, true);
-    assert.deepEqual(store.writeChecked("file", "late", c1.token, 3000, locks, "file"), { accepted: false, reason: "notLive" });
+    assert.deepEqual(store.write("file", "late", c1.token, 3000), { accepted: false, reason: "notLive" });
     assert.equal(store.read("file"), undefined);
-    assert.deepEqual(store.writeChecked("file", "fresh", c2.token, 3000, locks, "file"), { accepted: true, version: 1 });
-    assert.deepEqual(store.writeChecked("file", "late", c1.token, 3000, locks, "file"), { accepted: false, reason: "staleToken", highest: 34 });
-    assert.deepEqual(store.writeChecked("file", "after expiry", c2.token, 3100, locks, "file"), { accepted: false, reason: "notLive" });
+    assert.deepEqual(store.write("file", "fresh", c2.token, 3000), { accepted: true, version: 1 });
+    assert.deepEqual(store.write("file", "late", c1.token, 3000), { accepted: false, reason: "staleToken", highest: 34 });
+    assert.deepEqual(store.write("file", "after expiry", c2.token, 3100), { accepted: false, reason: "notLive" });
     // The check only reads the table (its latest time stays 2100): a write time before it is refused.
-    expectThrow(() => store.writeChecked("file", "x", c2.token, 2000, locks, "file"), RangeError, {
-      method: "FencedStore.writeChecked",
+    expectThrow(() => store.write("file", "x", c2.token, 2000), RangeError, {
+      method: "FencedStore.write",
       param: /nowMs/,
       what: "time before the table's latest",
     });
+  });
+
+  test("strict: a token is live wherever it was granted (a leadership too), and sees the table's later changes", () => {
+    const locks = new LeaseTable();
+    const store = new FencedStore({ strict: locks });
+    const a = locks.acquire("stock", "a", T(1000, 0));
+    assert.deepEqual(store.write("sku:1", 9, a.token, 10), { accepted: true, version: 1 }, "any key, under a live lock token");
+    locks.release("stock", "a", a.token, 20);
+    assert.deepEqual(store.write("sku:1", 8, a.token, 20), { accepted: false, reason: "notLive" }, "released: no longer live");
+    const lead = locks.campaign("primary", "broker-1", T(500, 30));
+    assert.equal(lead.status, "leader");
+    assert.deepEqual(store.write("log", "x", lead.token, 40), { accepted: true, version: 1 }, "a leader's token (epoch)");
+    assert.deepEqual(store.write("log", "y", lead.token, 530), { accepted: false, reason: "notLive" }, "leadership expired at 530");
+    assert.deepEqual(store.write("log", "z", 999, 530), { accepted: false, reason: "notLive" }, "a token never granted");
+  });
+
+  test("strict: the store keeps its table alive after the table's free(), and stays usable", () => {
+    const locks = new LeaseTable();
+    const store = new FencedStore({ strict: locks });
+    const a = locks.acquire("r", "a", T(1000, 0));
+    locks.free();
+    assert.deepEqual(store.write("k", 1, a.token, 5), { accepted: true, version: 1 });
+    assert.deepEqual(store.write("k", 2, a.token, 1000), { accepted: false, reason: "notLive" });
+    store.free();
   });
 
   test("write with equal or higher tokens is accepted; versions grow; values are copies", () => {
@@ -510,15 +534,13 @@ describe("FencedStore", () => {
 
   const storeBad = (call, cls, method, param, what, strict = false) =>
     test(`${what} -> ${cls.name}`, () => {
-      const store = new FencedStore({ strict });
       const locks = new LeaseTable();
+      const store = new FencedStore(strict ? { strict: locks } : undefined);
       const l = locks.acquire("r", "o", T(1000, 0));
-      if (strict) store.writeChecked("k", 1, l.token, 0, locks, "r");
-      else store.write("k", 1, l.token, 0);
+      store.write("k", 1, l.token, 0);
       expectThrow(() => call(store, locks), cls, { method: `FencedStore.${method}`, param, what });
       assert.deepEqual(store.read("k"), { value: 1, token: 1, version: 1 }, `${what}: the store changed`);
-      if (strict) assert.equal(store.writeChecked("k", 2, l.token, 0, locks, "r").accepted, true, `${what}: works after`);
-      else assert.equal(store.write("k", 2, l.token, 0).accepted, true, `${what}: works after`);
+      assert.equal(store.write("k", 2, l.token, 0).accepted, true, `${what}: works after`);
     });
 
   for (const v of BAD_NUMBERS) {
@@ -543,29 +565,26 @@ describe("FencedStore", () => {
     storeBad((s) => s.write("k", v, 1, 0), TypeError, "write", /value/, `write value=${show(v)}`);
     storeBad((s) => s.compareAndSet("k", 1, v), TypeError, "compareAndSet", /value/, `compareAndSet value=${show(v)}`);
   }
-  storeBad((s) => s.write("k", 2, 1, 0), TypeError, "write", /strict.*writeChecked/, "plain write on a strict store", true);
-  storeBad((s, t) => s.writeChecked("k", 2, 1, 0, t, "r"), TypeError, "writeChecked", /strict/, "writeChecked on a non-strict store");
-  storeBad((s, t) => s.writeChecked("k", 2, 1, 0, t, 5), TypeError, "writeChecked", /resource/, "writeChecked resource=5", true);
-  for (const v of BAD_ID_STRINGS) {
-    storeBad((s, t) => s.writeChecked("k", 2, 1, 0, t, v), RangeError, "writeChecked", /resource/, `writeChecked resource=${show(v)}`, true);
-  }
+  storeBad((s) => s.write("k", 2, 1, -1), RangeError, "write", /nowMs/, "strict write nowMs=-1", true);
+  storeBad((s) => s.write("k", 2, 1, "0"), TypeError, "write", /nowMs/, "strict write nowMs='0'", true);
 
-  for (const o of [null, 5, [], { strict: 1 }, { strict: true, table: 1 }]) {
+  for (const o of [null, 5, [], { strict: 1 }, { strict: true }, { strict: {} }, { strict: new FencedStore() }, { strict: undefined, table: 1 }]) {
     test(`new FencedStore(${show(o)}) -> TypeError`, () => {
-      expectThrow(() => new FencedStore(o), TypeError, { method: "new FencedStore", param: /options|strict|table/ });
+      expectThrow(() => new FencedStore(o), TypeError, { method: "new FencedStore", param: /options/ });
     });
   }
 
-  test("writeChecked with something that is not a LeaseTable throws an Error, not a trap", () => {
-    const store = new FencedStore({ strict: true });
-    for (const t of [{}, null, undefined, new FencedStore()]) {
-      assert.throws(() => store.writeChecked("k", 1, 1, 0, t, "r"), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
-    }
+  test("options.strict that is not a live LeaseTable throws an Error naming it, not a trap", () => {
+    const fake = { __ringleaseShare() { return true; } };
+    const throwing = { get __ringleaseShare() { throw new Error("boom"); } };
     const freed = new LeaseTable();
     freed.free();
-    assert.throws(() => store.writeChecked("k", 1, 1, 0, freed, "r"), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
+    for (const strict of [fake, throwing, freed, new Proxy({}, {})]) {
+      expectThrow(() => new FencedStore({ strict }), TypeError, { method: "new FencedStore", param: /options\.strict/ });
+    }
     const locks = new LeaseTable();
     const l = locks.acquire("r", "o", T(1000, 0));
-    assert.deepEqual(store.writeChecked("k", 1, l.token, 0, locks, "r"), { accepted: true, version: 1 }, "still works");
+    assert.deepEqual(new FencedStore({ strict: locks }).write("k", 1, l.token, 0), { accepted: true, version: 1 }, "still works");
+    assert.equal(new FencedStore({ strict: undefined }).strict, false, "strict: undefined is a plain store");
   });
 });
