@@ -5,7 +5,9 @@
 //   node scripts/gen-golden.mjs           # (re)writes tests/golden/ring-sha1.json
 //   node scripts/gen-golden.mjs --check   # fails if the file on disk differs from a fresh run
 //
-// Written from the contract only, in plain JS on node:crypto; it shares no code with src/.
+// Written from the contract only, in plain JS on node:crypto; it shares no code with src/. The
+// reference part (everything but main()) uses no other Node built-in, so the JS suites can load it in
+// a browser too (tests/browser/ maps node:crypto to a plain-JS SHA-1 there).
 //
 // Rules:
 // - position(s) = big-endian u32 of the first 4 bytes of SHA-1(UTF-8 bytes of s).
@@ -15,15 +17,12 @@
 //   always > 0 here, so both give the same count (the "half" node of weighted-40 has
 //   40 * 0.3125 = 12.5 exactly, and gets 13 points on both sides).
 // - Points are sorted by (position, node id compared by UTF-8 bytes, i). Ids are compared with
-//   Buffer.compare on their UTF-8 bytes, NOT with JS string order: UTF-16 code-unit order puts
+//   their UTF-8 bytes (compareIds), NOT with JS string order: UTF-16 code-unit order puts
 //   astral characters (surrogates D800..DFFF) before U+E000..U+FFFF, UTF-8 byte order after.
 // - owner(key) = the first point with position >= position(key), wrapping to the first point.
 // - replicas(key, n) = walk clockwise from the owner's point, collecting distinct node ids,
 //   until n (or every node) is collected.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const CONTRACT =
   "sha1 ring: position(s) = big-endian u32 of the first 4 bytes of SHA-1(UTF-8 bytes of s); " +
@@ -37,12 +36,20 @@ export const SHA1_VECTORS = [
   { input: "abc", sha1: "a9993e364706816aba3e25717850c26c9cd0d89d" },
 ];
 
+const encoder = new TextEncoder();
+
+/** The UTF-8 bytes of s (a lone surrogate becomes U+FFFD, as with Buffer.from(s, "utf8")). */
+function utf8(s) {
+  return encoder.encode(s);
+}
+
 export function sha1Hex(s) {
-  return createHash("sha1").update(Buffer.from(s, "utf8")).digest("hex");
+  return createHash("sha1").update(utf8(s)).digest("hex");
 }
 
 export function positionOf(s) {
-  return createHash("sha1").update(Buffer.from(s, "utf8")).digest().readUInt32BE(0);
+  const d = createHash("sha1").update(utf8(s)).digest();
+  return ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
 }
 
 /** True if `s` contains a lone surrogate (such strings have no UTF-8 form). */
@@ -50,8 +57,13 @@ export function hasLoneSurrogate(s) {
   return !s.isWellFormed();
 }
 
+/** -1, 0 or 1: a and b compared by their UTF-8 bytes (as Buffer.compare would). */
 export function compareIds(a, b) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const x = utf8(a);
+  const y = utf8(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
 }
 
 export function pointsFor(vnodes, weight) {
@@ -69,7 +81,7 @@ export function buildRing(vnodes, nodes) {
   for (const node of nodes) {
     const weight = node.weight ?? 1;
     if (typeof node.id !== "string" || node.id === "" || hasLoneSurrogate(node.id)) throw new Error(`bad id ${node.id}`);
-    if (Buffer.byteLength(node.id, "utf8") > 256) throw new Error(`id too long ${node.id}`);
+    if (utf8(node.id).length > 256) throw new Error(`id too long ${node.id}`);
     if (seen.has(node.id)) throw new Error(`duplicate id ${node.id}`);
     seen.add(node.id);
     const count = pointsFor(vnodes, weight);
@@ -252,7 +264,10 @@ export function generate() {
 // colliding labels would have to be `${id}#${i}` of chosen nodes). The tie-break by (id bytes, i)
 // is left to the Rust tests with a test-only hasher (reliability.md R7).
 
-function main() {
+async function main() {
+  const { mkdirSync, readFileSync, writeFileSync } = await import("node:fs");
+  const { dirname, resolve } = await import("node:path");
+  const { fileURLToPath } = await import("node:url");
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   const file = resolve(root, "tests/golden/ring-sha1.json");
   const { golden, stats } = generate();
@@ -272,4 +287,8 @@ function main() {
   console.error(`[gen-golden] wrote ${file} (${Buffer.byteLength(text)} bytes)`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (globalThis.process?.argv[1] && import.meta.url.startsWith("file:")) {
+  const { resolve } = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  if (import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
+}
