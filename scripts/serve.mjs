@@ -3,7 +3,8 @@
 //   node scripts/serve.mjs [--port 8080]     (or PORT=8080)
 //
 // Only files under www/ and pkg/ are served; `/` redirects to the page. The page test imports
-// `startServer` so that it exercises exactly what `npm start` serves.
+// `startServer` so that it exercises exactly what `npm start` serves. The JS suites' browser run
+// (tests/page/js-suites.test.mjs) also serves the test files, with `extraRoots`; `npm start` never does.
 import { createReadStream, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -23,17 +24,17 @@ const types = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-function resolveFile(urlPath) {
+/** The file for a URL path if it is one of `roots` (paths relative to the repository) or under one. */
+function resolveFile(urlPath, roots) {
   let path;
   try {
     path = normalize(decodeURIComponent(urlPath));
   } catch {
     return undefined;
   }
-  const [top] = path.split("/").filter(Boolean);
-  if (!served.includes(top)) return undefined;
   let file = join(root, path);
-  if (!file.startsWith(join(root, top) + sep) && file !== join(root, top)) return undefined;
+  const within = roots.some((r) => file === join(root, r) || file.startsWith(join(root, r) + sep));
+  if (!within) return undefined;
   try {
     if (statSync(file).isDirectory()) file = join(file, "index.html");
     return statSync(file).isFile() ? file : undefined;
@@ -42,15 +43,23 @@ function resolveFile(urlPath) {
   }
 }
 
-/** Starts the server; resolves to `{ server, url }` once it listens. Port 0 picks a free port. */
-export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
+/**
+ * Starts the server; resolves to `{ server, url }` once it listens. Port 0 picks a free port.
+ * `extraRoots`: more directories or files (relative to the repository, e.g. "tests") to serve,
+ * for tests only.
+ */
+export function startServer({ port = 8080, host = "127.0.0.1", extraRoots = [] } = {}) {
+  const roots = [...served, ...extraRoots.map((r) => normalize(r).replace(/\/+$/, ""))];
+  if (roots.some((r) => r === "." || r.startsWith("..") || r.startsWith("/"))) {
+    throw new Error(`serve: extraRoots must be paths inside the repository, got ${JSON.stringify(extraRoots)}`);
+  }
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? "/", "http://localhost");
     if (pathname === "/" || pathname === "/index.html") {
       res.writeHead(302, { location: "/www/" }).end();
       return;
     }
-    const file = resolveFile(pathname);
+    const file = resolveFile(pathname, roots);
     if (!file || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
       return;
