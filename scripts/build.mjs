@@ -1,9 +1,10 @@
 // Builds the release wasm package into pkg/ (`wasm-pack build --target web --release`) when it is
 // missing or older than any Rust source, Cargo.toml or this script. `--force` always rebuilds.
+// It is also the `prepack` script: the published package ships pkg/ (see `files` in package.json).
 //
 //   node scripts/build.mjs [--force]
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,3 +49,8 @@ if (!stale) {
   }
   console.error(`[build] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
+
+// wasm-pack writes pkg/.gitignore ("*"). npm reads it as an ignore file for pkg/ when packing and
+// then drops pkg/snippets/ (which `files` lists as a folder) from the tarball. The repository's
+// own .gitignore already ignores /pkg/, so the file is only in the way.
+rmSync(join(root, "pkg", ".gitignore"), { force: true });

@@ -4,7 +4,9 @@
 #   2. rustfmt, clippy (native+wasm) 6. wasm-pack test --headless --chrome, then --firefox
 #   3. core purity check             7. release build of pkg/
 #   4. cargo test (native)           8. node --test: JS surface on the release build (in Node, and the
-#                                       same suite files in headless Chromium) + page test
+#                                       same suite files in headless Chromium), page test, and the
+#                                       consumers of the packed tarball (tests/consumers/: Node,
+#                                       TypeScript, esbuild, Vite, webpack)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -44,5 +46,6 @@ step "wasm-bindgen-test in headless Firefox" \
   env -u CHROMEDRIVER GECKODRIVER="$geckodriver" wasm-pack test --headless --firefox -- --test browser
 step "release build (pkg/)" node scripts/build.mjs
 printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
-printf '\n== node --test: JS surface on the release build in Node and in Chromium, README quick start, page in Chromium\n'
-node --test --test-reporter=spec tests/js/ tests/page/
+printf '\n== node --test: JS surface on the release build in Node and in Chromium, README quick start,\n'
+printf '   page in Chromium, consumers of the packed tarball (Node, TypeScript, esbuild, Vite, webpack)\n'
+node --test --test-reporter=spec tests/js/ tests/page/ tests/consumers/

@@ -1,5 +1,7 @@
 // The README's Node quick start, run as a user would: extracted verbatim, imported as
-// "ringlease" (the package resolving itself), and its `// →` comments asserted against stdout.
+// "ringlease" (the package resolving itself, through the `node` condition to node.js: no init
+// call), and its `// →` comments asserted against stdout. tests/consumers/ runs the same block
+// against the packed tarball.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
