@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shows that the named lease regression tests can fail: each mutant below puts one real bug back
 # into the core (etcd's expired waiter, a non-owner release, renewal at expiry, no fencing at the
-# store, a lost reply that queues twice), runs the test named after that bug, and expects it to
+# store, a lost reply that queues twice or is not recognised after the grant), runs the test named after that bug, and expects it to
 # FAIL. The source is restored after each mutant (also on Ctrl-C). Not part of `npm test` (each
 # mutant is a native rebuild); run it by hand after changing the lease engine:
 #
@@ -51,8 +51,13 @@ mutant "renewal: a lease is still live at expiresAtMs" src/core/lease.rs \
 mutant "kleppmann: the store ignores tokens" src/core/store.rs \
   'if token < highest {' 'if token < highest && false {' \
   lease_regressions kleppmann_paused_client_write_with_stale_token_is_rejected
-mutant "zookeeper: a retried request id is not recognised while queued" src/core/lease.rs \
-  '.filter(|&i| slot.queue[i].request_id.as_ref() == Some(id));' '.filter(|_| false);' \
+mutant "zookeeper: a retried acquire queues a second entry" src/core/lease.rs \
+  '} else if let Some(i) = slot.position(owner) {' \
+  '} else if let Some(i) = slot.position(owner).filter(|_| false) {' \
+  lease_regressions zookeeper_lost_acquire_reply_retried_with_same_request_id_leaves_one_queue_entry
+mutant "zookeeper: a late duplicate of a granted request is not recognised" src/core/lease.rs \
+  'if h.owner == owner && h.request_id.as_ref() == Some(id) {' \
+  'if h.owner == owner && h.request_id.as_ref() == Some(id) && false {' \
   lease_regressions zookeeper_lost_acquire_reply_retried_with_same_request_id_leaves_one_queue_entry
 
 restore
