@@ -131,8 +131,8 @@ const misuse = (): void => {
   new LeaseTable().acquire("r", "o", { ttlMs: 1 });
   // @ts-expect-error tokens are numbers
   new FencedStore().write("k", 1, "2", 0);
-  // @ts-expect-error a strict check needs the table
-  new FencedStore({ strict: true }).writeChecked("k", 1, 2, 0);
+  // @ts-expect-error strict takes the LeaseTable to check tokens with
+  new FencedStore({ strict: true });
 };
 void misuse;
 
@@ -215,12 +215,12 @@ is<unknown>()(entry?.value);
 is<CompareAndSetResult>()(store.compareAndSet("counter", 0, 1));
 is<number>()(store.size);
 is<boolean>()(store.strict);
-const strict = new FencedStore({ strict: true });
+const strict = new FencedStore({ strict: locks });
 const now = locks.nowMs;
 const lease = locks.acquire("file", "writer", { ttlMs: 1000, nowMs: now });
 if (lease.status === "granted") {
-  const checked = is<WriteResult>()(strict.writeChecked("file", "data", lease.token, now + 1, locks, "file"));
-  check(checked.accepted, "the live holder's checked write is accepted");
+  const checked = is<WriteResult>()(strict.write("file", "data", lease.token, now + 1));
+  check(checked.accepted, "the live holder's write to a strict store is accepted");
 }
 strict.free();
 store.free();
