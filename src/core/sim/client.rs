@@ -18,11 +18,13 @@
 //! - orders (election): actor `b × partitions + p` is broker `b`'s replica of partition `p`;
 //!   while it leads it takes orders from the partition's buffer and appends them to the log.
 
+use std::rc::Rc;
+
 use super::config::{Primitive, Workload};
 use super::event::EventKind;
 use super::faults;
 use super::network::{Endpoint, Msg, Outcome};
-use super::orders::Orders;
+use super::orders::{Orders, Taken};
 use super::rng::PPM;
 use super::server::Cluster;
 use super::storage::Cell;
@@ -72,7 +74,7 @@ struct Hold {
     ops: u32,
     step: Step,
     /// Orders taken for the current append.
-    batch: Vec<u32>,
+    batch: Vec<Taken>,
 }
 
 /// Where a client's actions go besides the world: lease-node routing and the order buffers.
@@ -461,21 +463,21 @@ impl Client {
         let cell = match cx.w.cfg.workload {
             Workload::Counter => Cell {
                 count: read.count - 1,
-                writer: 0,
-                log: Vec::new(),
+                ..Cell::default()
             },
             Workload::Orders => {
-                let mut log = read.log;
+                let mut log = Vec::clone(&read.log);
                 let batch = self.hold.as_ref().map_or(&[][..], |h| &h.batch[..]);
-                for &id in batch {
-                    if !log.contains(&id) {
-                        log.push(id);
+                for taken in batch {
+                    // Only an order offered before can already be in the log.
+                    if !(taken.retry && log.contains(&taken.id)) {
+                        log.push(taken.id);
                     }
                 }
                 Cell {
                     count: log.len() as i64,
                     writer: 0,
-                    log,
+                    log: Rc::new(log),
                 }
             }
         };

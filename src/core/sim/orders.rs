@@ -14,6 +14,16 @@ struct Pending {
     id: u32,
     /// Offered to a leader until this time (0: free).
     taken_until: u64,
+    /// Offered before (the producer's retry flag).
+    offered: bool,
+}
+
+/// An order a leader took: its id, and whether it was offered before (only then can it
+/// already be in the log: the producer tags retries, as Kafka's sequence numbers do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Taken {
+    pub(crate) id: u32,
+    pub(crate) retry: bool,
 }
 
 /// An order found wrong: its partition, its id, and a number (when it was acknowledged, for a
@@ -63,11 +73,15 @@ impl Orders {
         debug_assert_eq!(id as usize, self.partition.len());
         self.partition.push(p);
         self.acked_at.push(None);
-        self.pending[p as usize].push(Pending { id, taken_until: 0 });
+        self.pending[p as usize].push(Pending {
+            id,
+            taken_until: 0,
+            offered: false,
+        });
     }
 
     /// A leader of `partition` takes up to `max` orders that nobody holds, until `until`.
-    pub(crate) fn take(&mut self, partition: u32, now: u64, max: u32, until: u64) -> Vec<u32> {
+    pub(crate) fn take(&mut self, partition: u32, now: u64, max: u32, until: u64) -> Vec<Taken> {
         let mut batch = Vec::new();
         for slot in &mut self.pending[partition as usize] {
             if batch.len() as u32 == max {
@@ -75,27 +89,31 @@ impl Orders {
             }
             if slot.taken_until <= now {
                 slot.taken_until = until;
-                batch.push(slot.id);
+                batch.push(Taken {
+                    id: slot.id,
+                    retry: slot.offered,
+                });
+                slot.offered = true;
             }
         }
         batch
     }
 
     /// The orders were appended and the leader heard so: they are acknowledged.
-    pub(crate) fn ack(&mut self, partition: u32, ids: &[u32], now: u64) {
-        for &id in ids {
-            let slot = &mut self.acked_at[id as usize];
+    pub(crate) fn ack(&mut self, partition: u32, batch: &[Taken], now: u64) {
+        for taken in batch {
+            let slot = &mut self.acked_at[taken.id as usize];
             if slot.is_none() {
                 *slot = Some(now);
             }
         }
-        self.pending[partition as usize].retain(|p| !ids.contains(&p.id));
+        self.pending[partition as usize].retain(|p| !batch.iter().any(|t| t.id == p.id));
     }
 
     /// The leader gave up on the orders: offer them again.
-    pub(crate) fn give_back(&mut self, partition: u32, ids: &[u32]) {
+    pub(crate) fn give_back(&mut self, partition: u32, batch: &[Taken]) {
         for slot in &mut self.pending[partition as usize] {
-            if ids.contains(&slot.id) {
+            if batch.iter().any(|t| t.id == slot.id) {
                 slot.taken_until = 0;
             }
         }
@@ -106,7 +124,7 @@ impl Orders {
     pub(crate) fn audit(&self, logs: &[Option<&Cell>]) -> Audit {
         let mut copies = vec![0u32; self.partition.len()];
         for cell in logs.iter().flatten() {
-            for &id in &cell.log {
+            for &id in cell.log.iter() {
                 if let Some(n) = copies.get_mut(id as usize) {
                     *n += 1;
                 }
@@ -153,13 +171,19 @@ mod tests {
         assert!(per.iter().all(|&n| n > 20), "{per:?}");
         let first = o.take(0, 0, 3, 100);
         assert_eq!(first.len(), 3);
-        assert!(o.take(0, 50, 100, 150).iter().all(|id| !first.contains(id)));
-        assert_eq!(o.take(0, 100, 3, 200), first);
-        o.ack(0, &first, 120);
-        assert!(o
-            .take(0, 1_000, 1_000, 2_000)
+        assert!(first.iter().all(|t| !t.retry));
+        let ids = |batch: &[Taken]| batch.iter().map(|t| t.id).collect::<Vec<_>>();
+        let first_ids = ids(&first);
+        assert!(ids(&o.take(0, 50, 100, 150))
             .iter()
-            .all(|id| !first.contains(id)));
+            .all(|id| !first_ids.contains(id)));
+        let again = o.take(0, 100, 3, 200);
+        assert_eq!(ids(&again), first_ids);
+        assert!(again.iter().all(|t| t.retry));
+        o.ack(0, &again, 120);
+        assert!(ids(&o.take(0, 1_000, 1_000, 2_000))
+            .iter()
+            .all(|id| !first_ids.contains(id)));
     }
 
     #[test]
@@ -168,9 +192,10 @@ mod tests {
         for id in 0..4 {
             o.arrive(id);
         }
-        o.ack(0, &[0, 1, 2], 10);
+        let batch = o.take(0, 0, 3, 5);
+        o.ack(0, &batch, 10);
         let cell = Cell {
-            log: vec![0, 2, 2, 3, 3, 3],
+            log: vec![0, 2, 2, 3, 3, 3].into(),
             ..Cell::default()
         };
         let audit = o.audit(&[Some(&cell)]);

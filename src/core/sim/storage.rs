@@ -11,18 +11,21 @@
 //! - `strict`: a strict store asking the lease server whether the token is live, on every read
 //!   and write (Chubby's sequencer check).
 
+use std::rc::Rc;
+
 use crate::core::lease::LeaseTable;
 use crate::core::store::{FencedStore, Write};
 
 use super::config::Fencing;
 
 /// A resource's value: the counter with the id of the write that produced it (0: the initial
-/// value), and, for the orders workload, the partition's log of order ids.
+/// value), and, for the orders workload, the partition's log of order ids (shared, so reads
+/// and fenced claims do not copy it; a write builds a new one).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Cell {
     pub(crate) count: i64,
     pub(crate) writer: u32,
-    pub(crate) log: Vec<u32>,
+    pub(crate) log: Rc<Vec<u32>>,
 }
 
 /// The store and its fencing mode.
