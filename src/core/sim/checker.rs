@@ -147,7 +147,10 @@ struct Beliefs {
 pub(crate) struct Checker {
     primitive: Primitive,
     bounded_wait: bool,
-    wait_bound: u64,
+    /// V2 per holder ahead: `H_max + lock_delay`.
+    per_holder: u64,
+    /// V2's fixed part: the trips to learn of a grant and confirm it, a re-queue.
+    trips: u64,
     gap_bound: u64,
     /// Liveness is judged for waits that start at or after this time.
     settled_at: u64,
@@ -155,7 +158,8 @@ pub(crate) struct Checker {
     max_token: Vec<u64>,
     held_ms: Vec<u64>,
     beliefs: Vec<Beliefs>,
-    waiting_since: Vec<Option<u64>>,
+    /// Per client: when it started waiting, and the furthest back in the queue it has been.
+    waiting_since: Vec<Option<(u64, u32)>>,
     writes: Vec<WriteRec>,
     /// Write ids by (client, operation): a duplicated write message is the same write.
     write_ids: BTreeMap<(u32, u32), u32>,
@@ -176,23 +180,24 @@ impl Checker {
         // been re-queued once (a keep-alive interval, a timeout).
         let h_max = cfg.ttl_ms * (1 + renewals);
         let trips = 3 * cfg.latency_max_ms + cfg.request_timeout_ms + cfg.wait_ms;
-        let wait_bound = u64::from(actors) * (h_max + cfg.lock_delay_ms) + trips;
         // V3: a leader lost is replaced within TTL + lock-delay, plus the candidate's
         // keep-alive interval and its confirmation.
         let gap_bound = 2 * cfg.ttl_ms + cfg.lock_delay_ms + trips + cfg.think_max_ms;
         // Everything a fault leaves behind is over by then: pauses, held messages, a restart
         // delay, leases granted before.
-        let settle = cfg.pause_max_ms
-            + cfg.partition_max_ms
-            + cfg.crash_down_ms
+        let on = |yes: bool, ms: u64| if yes { ms } else { 0 };
+        let settle = on(cfg.pause_ppm > 0, cfg.pause_max_ms)
+            + on(cfg.partitions > 0, cfg.partition_max_ms)
+            + on(cfg.crash_at_ms.is_some(), cfg.crash_down_ms)
+            + on(cfg.reorder_ppm > 0, cfg.reorder_max_ms)
             + 2 * cfg.ttl_ms
             + cfg.lock_delay_ms
-            + cfg.reorder_max_ms
             + cfg.latency_max_ms;
         Checker {
             primitive: cfg.primitive,
             bounded_wait: cfg.primitive == Primitive::Lock && cfg.wait_ms > 0 && cfg.fifo,
-            wait_bound,
+            per_holder: h_max + cfg.lock_delay_ms,
+            trips,
             gap_bound,
             settled_at: cfg.faults_until_ms + settle,
             leases: vec![None; resources],
@@ -286,18 +291,31 @@ impl Checker {
     pub(crate) fn on_wait_start(&mut self, client: u32, at: u64) {
         let slot = &mut self.waiting_since[client as usize];
         if slot.is_none() {
-            *slot = Some(at);
+            *slot = Some((at, 1));
         }
+    }
+
+    /// The server queued `client` at `position` (1: next in line).
+    pub(crate) fn on_queued(&mut self, client: u32, position: u32) {
+        if let Some((_, furthest)) = self.waiting_since[client as usize].as_mut() {
+            *furthest = (*furthest).max(position);
+        }
+    }
+
+    /// V2: how long a waiter that was at most `position`-th in line may wait.
+    fn wait_bound(&self, position: u32) -> u64 {
+        u64::from(position) * self.per_holder + self.trips
     }
 
     /// `client` stops waiting (it holds, or gave up) at `at`; returns how long it waited.
     pub(crate) fn on_wait_end(&mut self, client: u32, resource: u32, at: u64) -> Option<u64> {
-        let since = self.waiting_since[client as usize].take()?;
+        let (since, position) = self.waiting_since[client as usize].take()?;
         let waited = at - since;
-        if self.bounded_wait && since >= self.settled_at && waited > self.wait_bound {
+        let bound = self.wait_bound(position);
+        if self.bounded_wait && since >= self.settled_at && waited > bound {
             self.report(Violation {
                 kind: ViolationKind::Liveness,
-                at_ms: since + self.wait_bound,
+                at_ms: since + bound,
                 client,
                 other: NO_CLIENT,
                 resource,
@@ -441,12 +459,13 @@ impl Checker {
     pub(crate) fn stalls(&self, now: u64) -> Vec<Violation> {
         let mut out = Vec::new();
         if self.bounded_wait {
-            for (c, since) in self.waiting_since.iter().enumerate() {
-                if let Some(since) = *since {
-                    if since >= self.settled_at && now - since > self.wait_bound {
+            for (c, waiting) in self.waiting_since.iter().enumerate() {
+                if let Some((since, position)) = *waiting {
+                    let bound = self.wait_bound(position);
+                    if since >= self.settled_at && now - since > bound {
                         out.push(Violation {
                             kind: ViolationKind::Liveness,
-                            at_ms: since + self.wait_bound,
+                            at_ms: since + bound,
                             client: c as u32,
                             other: NO_CLIENT,
                             resource: 0,
@@ -645,12 +664,14 @@ mod tests {
         assert_eq!(c.on_wait_end(0, 0, start + 10), Some(10));
         assert!(c.found().is_empty());
         c.on_wait_start(1, start);
-        assert!(c.stalls(start + c.wait_bound).is_empty());
+        c.on_queued(1, 2);
+        let bound = 2 * c.per_holder + c.trips;
+        assert!(c.stalls(start + bound).is_empty());
         assert_eq!(
-            kinds(&c.stalls(start + c.wait_bound + 1)),
+            kinds(&c.stalls(start + bound + 1)),
             [ViolationKind::Liveness]
         );
-        c.on_wait_end(1, 0, start + c.wait_bound + 1);
+        c.on_wait_end(1, 0, start + bound + 1);
         assert_eq!(kinds(c.found()), [ViolationKind::Liveness]);
     }
 }

@@ -302,6 +302,7 @@ impl Client {
                 remaining_ms,
             } => self.granted(cx, token, sent, remaining_ms),
             Outcome::Queued { position } => {
+                cx.w.checker.on_queued(self.id, position);
                 if !queued {
                     self.emit(cx, EventKind::Queued, 0, position.into());
                     self.phase = Phase::Acquiring { req, queued: true };
