@@ -11,7 +11,7 @@ use js_sys::{Array, Float64Array, Int32Array, Object, Reflect, Uint32Array, Uint
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use super::errors::{range_error, type_error};
+use super::errors::range_error;
 use crate::core::sim::{
     presets, ConfigError, CrashMode, EventKind, Fencing, MetricsReport, Primitive, SimConfig,
     SimEvent, Simulation, Violation, ViolationKind, Workload, NO_CLIENT,
@@ -274,33 +274,25 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// One of the names `parse` knows.
-    fn choice<T>(
-        &self,
-        key: &str,
-        into: &mut T,
-        parse: fn(&str) -> Option<T>,
-        names: &str,
-    ) -> Result<(), JsValue> {
-        if let Some(value) = self.get(key)? {
-            let name = format!("config.{key}");
-            let text = value.as_string().ok_or_else(|| {
-                type_error(
-                    self.context,
-                    &format!("{name} must be a string, got {}", args::describe(&value)),
-                )
-            })?;
-            *into = parse(&text).ok_or_else(|| {
-                range_error(
-                    self.context,
-                    &format!(
-                        "{name} must be one of {names}, got {}",
-                        args::describe(&value)
-                    ),
-                )
-            })?;
+    /// One of `names` (a mode's name), or `None` if the key is absent.
+    fn name(&self, key: &str, names: &[&str]) -> Result<Option<String>, JsValue> {
+        let Some(value) = self.get(key)? else {
+            return Ok(None);
+        };
+        let name = format!("config.{key}");
+        let text = args::string(&value, self.context, &name)?;
+        if names.contains(&text.as_str()) {
+            return Ok(Some(text));
         }
-        Ok(())
+        let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        Err(range_error(
+            self.context,
+            &format!(
+                "{name} must be one of {}, got {}",
+                quoted.join(", "),
+                args::describe(&value)
+            ),
+        ))
     }
 }
 
@@ -342,18 +334,12 @@ fn decode(config: &JsValue, context: &str) -> Result<SimConfig, JsValue> {
     r.u32("clients", &mut c.clients)?;
     r.u32("resources", &mut c.resources)?;
     r.u64("stock", &mut c.stock)?;
-    r.choice(
-        "primitive",
-        &mut c.primitive,
-        Primitive::parse,
-        "\"lock\", \"election\"",
-    )?;
-    r.choice(
-        "workload",
-        &mut c.workload,
-        Workload::parse,
-        "\"counter\", \"orders\"",
-    )?;
+    if let Some(name) = r.name("primitive", &["lock", "election"])? {
+        c.primitive = Primitive::parse(&name).unwrap_or(c.primitive);
+    }
+    if let Some(name) = r.name("workload", &["counter", "orders"])? {
+        c.workload = Workload::parse(&name).unwrap_or(c.workload);
+    }
     r.u32("opsPerHold", &mut c.ops_per_hold)?;
     r.u64("thinkMinMs", &mut c.think_min_ms)?;
     r.u64("thinkMaxMs", &mut c.think_max_ms)?;
@@ -369,8 +355,9 @@ fn decode(config: &JsValue, context: &str) -> Result<SimConfig, JsValue> {
     r.u32("maxRenewals", &mut c.max_renewals)?;
     r.u64("lockDelayMs", &mut c.lock_delay_ms)?;
     r.bool("fifo", &mut c.fifo)?;
-    let fencings = "\"off\", \"maxToken\", \"strict\"";
-    r.choice("fencing", &mut c.fencing, Fencing::parse, fencings)?;
+    if let Some(name) = r.name("fencing", &["off", "maxToken", "strict"])? {
+        c.fencing = Fencing::parse(&name).unwrap_or(c.fencing);
+    }
     r.u32("assumedDriftPpm", &mut c.assumed_drift_ppm)?;
     r.u64("marginMs", &mut c.margin_ms)?;
     r.u64("latencyMinMs", &mut c.latency_min_ms)?;
@@ -389,8 +376,9 @@ fn decode(config: &JsValue, context: &str) -> Result<SimConfig, JsValue> {
     r.u64("partitionMaxMs", &mut c.partition_max_ms)?;
     r.when("crashAtMs", &mut c.crash_at_ms)?;
     r.u64("crashDownMs", &mut c.crash_down_ms)?;
-    let modes = "\"keepState\", \"loseState\", \"loseStateNoDelay\"";
-    r.choice("crashMode", &mut c.crash_mode, CrashMode::parse, modes)?;
+    if let Some(name) = r.name("crashMode", &["keepState", "loseState", "loseStateNoDelay"])? {
+        c.crash_mode = CrashMode::parse(&name).unwrap_or(c.crash_mode);
+    }
     r.u32("leaseNodes", &mut c.lease_nodes)?;
     r.when("nodeDownAtMs", &mut c.node_down_at_ms)?;
     r.u64("orderIntervalMs", &mut c.order_interval_ms)?;

@@ -21,8 +21,6 @@
 //! - `liveness` (V2/V3): a waiter still waiting past the bound, or an election without a leader
 //!   for longer than the bound.
 
-use std::collections::BTreeMap;
-
 use super::config::{Primitive, SimConfig};
 use super::event::NO_CLIENT;
 
@@ -161,8 +159,9 @@ pub(crate) struct Checker {
     /// Per client: when it started waiting, and the furthest back in the queue it has been.
     waiting_since: Vec<Option<(u64, u32)>>,
     writes: Vec<WriteRec>,
-    /// Write ids by (client, operation): a duplicated write message is the same write.
-    write_ids: BTreeMap<(u32, u32), u32>,
+    /// Per client, write ids by operation number (operation numbers are dense per client; 0:
+    /// not applied yet): a duplicated write message is the same write.
+    write_ids: Vec<Vec<u32>>,
     found: Vec<Violation>,
     counts: ViolationCounts,
 }
@@ -206,7 +205,7 @@ impl Checker {
             beliefs: (0..resources).map(|_| Beliefs::default()).collect(),
             waiting_since: vec![None; actors as usize],
             writes: Vec::new(),
-            write_ids: BTreeMap::new(),
+            write_ids: vec![Vec::new(); actors as usize],
             found: Vec::new(),
             counts: [0; 8],
         }
@@ -368,8 +367,10 @@ impl Checker {
     /// value).
     pub(crate) fn write_id(&self, client: u32, op: u32) -> u32 {
         self.write_ids
-            .get(&(client, op))
+            .get(client as usize)
+            .and_then(|ids| ids.get(op as usize))
             .copied()
+            .filter(|&id| id != 0)
             .unwrap_or(self.writes.len() as u32 + 1)
     }
 
@@ -398,7 +399,12 @@ impl Checker {
             });
         }
         if id as usize > self.writes.len() {
-            self.write_ids.insert((client, op), id);
+            if let Some(ids) = self.write_ids.get_mut(client as usize) {
+                if ids.len() <= op as usize {
+                    ids.resize(op as usize + 1, 0);
+                }
+                ids[op as usize] = id;
+            }
             self.writes.push(WriteRec {
                 parent,
                 client,

@@ -124,11 +124,13 @@ impl Client {
         self.think(cx);
     }
 
+    #[inline(never)]
     fn arm(&mut self, cx: &mut Ctx<'_>, kind: TimerKind, ms: u64) {
         let gen = self.bump(kind);
         cx.w.timer_after(self.id, kind, gen, ms);
     }
 
+    #[inline(never)]
     fn arm_at(&mut self, cx: &mut Ctx<'_>, kind: TimerKind, local: i64) {
         let gen = self.bump(kind);
         cx.w.timer_at_local(self.id, kind, gen, local);
@@ -141,10 +143,12 @@ impl Client {
         *g
     }
 
+    #[inline(never)]
     fn emit(&self, cx: &mut Ctx<'_>, kind: EventKind, token: u64, value: i64) {
         cx.w.emit(self.id, kind, self.resource, token, value);
     }
 
+    #[inline(never)]
     fn send_lease(&self, cx: &mut Ctx<'_>, msg: Msg) {
         let node = cx.cluster.node_of(self.resource);
         cx.w.send(Endpoint::Lease(node), self.id, self.resource, msg);
@@ -164,6 +168,7 @@ impl Client {
         sent + (remaining_ms * keep / u64::from(PPM)) as i64 - w.cfg.margin_ms as i64
     }
 
+    #[inline(never)]
     fn think(&mut self, cx: &mut Ctx<'_>) {
         self.phase = Phase::Thinking;
         let cfg = &cx.w.cfg;
@@ -172,6 +177,7 @@ impl Client {
         self.arm(cx, TimerKind::Phase, ms);
     }
 
+    #[inline(never)]
     fn back_off(&mut self, cx: &mut Ctx<'_>) {
         self.phase = Phase::BackingOff;
         let cfg = &cx.w.cfg;
@@ -318,6 +324,7 @@ impl Client {
         }
     }
 
+    #[inline(never)]
     fn granted(&mut self, cx: &mut Ctx<'_>, token: u64, sent: i64, remaining_ms: u64) {
         let valid_until = Self::validity(cx.w, sent, remaining_ms);
         let local = cx.w.local(self.id);
@@ -363,6 +370,7 @@ impl Client {
     }
 
     /// Starts an operation under the lease (after checking it is still valid).
+    #[inline(never)]
     fn begin_op(&mut self, cx: &mut Ctx<'_>) {
         if !self.valid(cx) {
             return self.lose(cx, EventKind::BeliefExpired);
@@ -494,6 +502,7 @@ impl Client {
         }
     }
 
+    #[inline(never)]
     fn send_write(&mut self, cx: &mut Ctx<'_>, op: u32, parent: u32, cell: Cell) {
         let Some(token) = self.hold.as_ref().map(|h| h.token) else {
             return;
@@ -570,6 +579,7 @@ impl Client {
 
     /// Ends the hold: the client stops believing (`kind` says why), tells the server (a
     /// release is harmless if the lease already ended), gives back untaken orders and thinks.
+    #[inline(never)]
     fn lose(&mut self, cx: &mut Ctx<'_>, kind: EventKind) {
         if let Some(hold) = self.hold.take() {
             let (now, id, resource) = (cx.w.now, self.id, self.resource);

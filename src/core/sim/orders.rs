@@ -49,12 +49,8 @@ pub(crate) struct Orders {
 
 impl Orders {
     pub(crate) fn new(partition_names: &[String]) -> Self {
-        let mut ring = HashRing::new(160).expect("160 vnodes is valid");
-        for name in partition_names {
-            ring.add_node(name, 1.0).expect("distinct partition names");
-        }
         Orders {
-            ring,
+            ring: super::ring_of(partition_names.iter().map(String::as_str)),
             pending: vec![Vec::new(); partition_names.len()],
             partition: Vec::new(),
             acked_at: Vec::new(),

@@ -63,12 +63,8 @@ impl Cluster {
             })
             .collect();
         let ring = (cfg.lease_nodes > 1).then(|| {
-            let mut ring = HashRing::new(160).expect("160 vnodes is valid");
-            for n in 0..cfg.lease_nodes {
-                ring.add_node(&format!("lease-{n}"), 1.0)
-                    .expect("distinct node ids");
-            }
-            ring
+            let names: Vec<String> = (0..cfg.lease_nodes).map(|n| format!("lease-{n}")).collect();
+            super::ring_of(names.iter().map(String::as_str))
         });
         let mut cluster = Cluster {
             nodes,
@@ -248,6 +244,7 @@ impl Cluster {
     /// Ticks `node`'s table to now and acts on its events: trace and checker updates, grant
     /// notifications (except for `direct`, the grant just answered), and ticks for what falls
     /// due next.
+    #[inline(never)]
     fn drain(&mut self, w: &mut World, node: u32, direct: Option<(u32, u64)>) {
         let events = match self.nodes[node as usize].table.tick(w.now) {
             Ok(events) => events,
@@ -300,6 +297,7 @@ impl Cluster {
         }
     }
 
+    #[inline(never)]
     fn granted(
         &mut self,
         w: &mut World,
@@ -408,7 +406,8 @@ impl Cluster {
 }
 
 fn new_table(options: LeaseOptions) -> LeaseTable {
-    LeaseTable::new(options).expect("options built from a validated config")
+    // The options come from a validated config (no Debug formatting of the error in wasm).
+    LeaseTable::new(options).unwrap_or_else(|_| unreachable!())
 }
 
 /// Moves a table's token counter up to `high_water` (a persisted high-water mark, as etcd keeps

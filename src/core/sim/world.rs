@@ -122,6 +122,7 @@ impl World {
     }
 
     /// Records a trace event at `at_ms` (server events carry their own event time).
+    #[inline(never)]
     pub(crate) fn emit_at(
         &mut self,
         at_ms: u64,
@@ -144,6 +145,7 @@ impl World {
     }
 
     /// Sends `msg` about `client` (from or to it) over the network.
+    #[inline(never)]
     pub(crate) fn send(&mut self, to: Endpoint, client: u32, resource: u32, msg: Msg) {
         let group = self.group_of(client);
         let route = self
@@ -191,6 +193,7 @@ impl World {
     }
 
     /// Arms a client timer for when its local clock reads `local` (now, if already past).
+    #[inline(never)]
     pub(crate) fn timer_at_local(&mut self, client: u32, kind: TimerKind, gen: u32, local: i64) {
         let clock = self.clocks[self.group_of(client) as usize];
         let at = clock.true_at(local).max(self.now);
