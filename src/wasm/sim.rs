@@ -96,9 +96,22 @@ export interface SimulationConfig {
 
 /**
  * Trace events as parallel typed arrays (one entry per event, in trace order). `kind[i]` is a
- * code: `Simulation.eventKinds()[kind[i]]` is its name (e.g. "granted", "writeRejected").
- * `client[i]` is -1 for events of no client (server crashes, node failures); `resource[i]` is a
- * node index for those. What `token[i]` and `value[i]` mean depends on the kind (see README).
+ * code: `Simulation.eventKinds()[kind[i]]` is its name. `atMs` is true (server) time; server
+ * events carry their own event time, which can precede the step that reported them.
+ * `client[i]` is -1 for events of no client; `resource[i]` is then a lease-node index.
+ * `token`/`value` by kind (0 when unused):
+ * - think (value: think ms) · acquire (value: request number) · queued (value: position)
+ * - granted: the client now believes it holds `token` (value: ms it will believe, own clock)
+ * - busy (value: back-off ms) · finished · grantTooLate (token) · soldOut (value: counter)
+ * - read (token, value read) · writeSent (token, value written; orders: log length)
+ * - writeAccepted / writeRejected / readRejected: at the store when the request arrived (token, value)
+ * - renewed (token, value: TTL left) · renewRejected (token)
+ * - released / beliefExpired: the client stops believing it holds `token`
+ * - paused (value: pause ms) · resumed · partitionStart (value: heal time) · partitionEnd
+ * - leaseGranted (token, value: TTL) / leaseExpired / leaseReleased: server truth for the client's lease
+ * - serverCrash (value: 0 keepState, 1 loseState, 2 loseStateNoDelay) · serverRestart (value: serving from)
+ * - nodeDown (value: resources that failed over)
+ * A lane "believes it holds but the lease expired" runs from leaseExpired to released/beliefExpired.
  */
 export interface SimEvents {
   length: number;
