@@ -61,7 +61,7 @@ export interface SimulationConfig {
   maxRenewals?: number;
   lockDelayMs?: number;
   fifo?: boolean;
-  /** How the store checks tokens: not at all, max-token (Kleppmann), or against the live lease. */
+  /** How the store checks tokens: not at all, max-token (Kleppmann), or against the live lease ("strict" needs primitive "lock"). */
   fencing?: "off" | "maxToken" | "strict";
   /** Clock drift the clients allow for, 0..=500000 ppm. */
   assumedDriftPpm?: number;

@@ -147,6 +147,7 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
     ["thinkMax < thinkMin", { thinkMinMs: 10, thinkMaxMs: 5 }, RangeError, /config\.thinkMaxMs/],
     ["lossPpm over 10^6", { lossPpm: 1_000_001 }, RangeError, /config\.lossPpm/],
     ["orders without an election", { workload: "orders" }, RangeError, /config\.workload/],
+    ["strict fencing with an election", { preset: "failover", fencing: "strict" }, RangeError, /config\.fencing "strict" needs primitive "lock"/],
     ["preset 'nope'", { preset: "nope" }, RangeError, /config\.preset must be one of flashSale/],
     ["preset 1", { preset: 1 }, TypeError, /config\.preset must be a string/],
   ];

@@ -207,7 +207,8 @@ pub struct SimConfig {
     pub lock_delay_ms: u64,
     /// `fifo`: serve waiters in arrival order (else in owner-name order).
     pub fifo: bool,
-    /// `fencing`: `"off"`, `"maxToken"` or `"strict"`.
+    /// `fencing`: `"off"`, `"maxToken"` or `"strict"` (strict needs primitive `"lock"`: the
+    /// store's liveness check knows lock leases only).
     pub fencing: Fencing,
     /// `assumedDriftPpm`: the clock drift clients allow for when judging their lease,
     /// 0..=500,000 (Redlock's drift factor).
@@ -414,6 +415,13 @@ impl SimConfig {
         }
         range("orderIntervalMs", self.order_interval_ms, 1, MAX_SPAN_MS)?;
         range("batch", self.batch.into(), 1, 1_000)?;
+        if self.fencing == Fencing::Strict && self.primitive == Primitive::Election {
+            // FencedStore's strict check asks LeaseTable::is_live, which knows lock leases only.
+            return Err(conflict(
+                "fencing",
+                "\"strict\" needs primitive \"lock\" (the store checks lock leases only)",
+            ));
+        }
         if self.workload == Workload::Orders && self.primitive != Primitive::Election {
             return Err(conflict(
                 "workload",
@@ -598,6 +606,14 @@ mod tests {
                 ..d()
             }),
             "workload"
+        );
+        assert_eq!(
+            field_of(SimConfig {
+                fencing: Fencing::Strict,
+                primitive: Primitive::Election,
+                ..d()
+            }),
+            "fencing"
         );
         assert_eq!(
             field_of(SimConfig {
