@@ -6,3 +6,6 @@ pub mod suite;
 
 #[path = "wasm/lease_suite.rs"]
 pub mod lease_suite;
+
+#[path = "wasm/sim_suite.rs"]
+pub mod sim_suite;

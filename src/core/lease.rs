@@ -919,25 +919,52 @@ impl LeaseTable {
     /// grant: this is Chubby's sequencer check, asked by a strict store where the write lands.
     /// Does not change the table, so a store can hold a shared reference.
     pub fn is_live_token(&self, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
+        self.settled(now_ms, |table| {
+            table
+                .slots
+                .values()
+                .filter_map(|s| s.holder.as_ref())
+                .any(|h| h.token == token && now_ms < h.expires_at_ms)
+        })
+    }
+
+    /// Whether `token` is the live lock lease on `resource` at `now_ms` (≥ the table's latest
+    /// time): [`LeaseTable::is_live_token`] scoped to one resource, for a caller that checks
+    /// tokens from several tables (whose counters are independent). Does not change the table.
+    pub fn is_live(&self, resource: &str, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
+        self.settled(now_ms, |table| {
+            table
+                .slot(Kind::Lock, resource)
+                .and_then(|s| s.holder.as_ref())
+                .is_some_and(|h| h.token == token && now_ms < h.expires_at_ms)
+        })
+    }
+
+    /// Answers `question` about the table as it is at `now_ms` without changing it. Expiries
+    /// and hand-overs due by `now_ms` have not been processed yet (no call since): the answer
+    /// comes from a copy settled to `now_ms`, so a lease a waiter took over in between counts
+    /// (and its token, numbered in global time order, is the right one). The copy is only made
+    /// when something is due.
+    fn settled<R>(
+        &self,
+        now_ms: u64,
+        question: impl FnOnce(&LeaseTable) -> R,
+    ) -> Result<R, LeaseError> {
         self.check_time(now_ms)?;
-        // Expiries and hand-overs due by `now_ms` have not been processed yet (no call since):
-        // answer from a copy settled to `now_ms`, so a lease a waiter took over in between
-        // counts (and its token, numbered in global time order, is the right one). The copy is
-        // only made when something is due.
-        let settled;
-        let table = if self.timers.first().is_some_and(|(t, _, _)| *t <= now_ms) {
+        if self.timers.first().is_some_and(|(t, _, _)| *t <= now_ms) {
             let mut copy = self.clone();
             copy.advance(now_ms)?;
-            settled = copy;
-            &settled
-        } else {
-            self
-        };
-        Ok(table
-            .slots
-            .values()
-            .filter_map(|s| s.holder.as_ref())
-            .any(|h| h.token == token && now_ms < h.expires_at_ms))
+            return Ok(question(&copy));
+        }
+        Ok(question(self))
+    }
+
+    /// Makes every later token larger than `floor`, as a lease server that lost its state
+    /// restarts from a persisted high-water mark (etcd keeps its revision). Never lowers the
+    /// counter. `floor` is capped at 2^52, so tokens stay below 2^53.
+    pub fn raise_token_floor(&mut self, floor: u64) {
+        let floor = floor.min(MAX_NOW_MS);
+        self.engine.last_token = self.engine.last_token.max(floor);
     }
 
     /// Runs for leader of `election`. Elected if nobody leads (and no lock-delay blocks);

@@ -16,10 +16,12 @@ mod keys;
 mod lease;
 mod persist;
 mod ring;
+mod sim;
 mod store;
 
 pub use lease::JsLeaseTable;
 pub use ring::JsHashRing;
+pub use sim::JsSimulation;
 pub use store::JsFencedStore;
 
 use wasm_bindgen::prelude::wasm_bindgen;
