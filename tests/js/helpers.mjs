@@ -22,7 +22,12 @@ export const wasm = IN_NODE ? initSync({ module: readFileSync(WASM_URL) }) : awa
 
 export { HashRing, reference };
 
-export const golden = IN_NODE ? JSON.parse(readFileSync(GOLDEN_URL, "utf8")) : await (await fetch(GOLDEN_URL)).json();
+export const golden = await readJson(GOLDEN_URL);
+
+/** A JSON file next to the tests: read from disk in Node, fetched over HTTP in a browser. */
+export async function readJson(url) {
+  return IN_NODE ? JSON.parse(readFileSync(url, "utf8")) : await (await fetch(url)).json();
+}
 
 export const FIXTURE_NODES = [
   { id: "node-0", weight: 1 },

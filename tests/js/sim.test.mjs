@@ -5,13 +5,12 @@
 // with a message that starts with the method and names the field, and the SAME simulation must
 // keep working.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
-import { expectThrow, show } from "./helpers.mjs";
+import { expectThrow, readJson, show } from "./helpers.mjs";
 import { Simulation } from "../../pkg/ringlease.js";
 
-const golden = JSON.parse(readFileSync(new URL("../golden/sim-digests.json", import.meta.url), "utf8"));
+const golden = await readJson(new URL("../golden/sim-digests.json", import.meta.url));
 
 describe("Simulation: determinism", () => {
   test("golden digests at seed 1 match the native ones, for every preset", () => {
