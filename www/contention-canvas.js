@@ -85,6 +85,38 @@ function tickStep(msPerPx, minPx) {
 
 const msLabel = (ms) => `${Math.round(ms).toLocaleString("en-US")} ms`;
 
+/**
+ * Rectangles of one style, merged while they touch on the same row (added left to right per
+ * row): a long run at a whole-run scale is thousands of sub-pixel intervals but a few rects.
+ */
+class Rects {
+  path = new Path2D();
+  #y = NaN;
+  #h = 0;
+  #a = 0;
+  #b = -Infinity;
+
+  add(xa, xb, y, h) {
+    if (y === this.#y && h === this.#h && xa <= this.#b + 0.5 && xb >= this.#a) {
+      if (xb > this.#b) this.#b = xb;
+      if (xa < this.#a) this.#a = xa;
+      return;
+    }
+    this.flush();
+    this.#a = xa;
+    this.#b = xb;
+    this.#y = y;
+    this.#h = h;
+  }
+
+  flush() {
+    if (this.#b > this.#a) this.path.rect(this.#a, this.#y, this.#b - this.#a, this.#h);
+    this.#b = -Infinity;
+    this.#y = NaN;
+    return this.path;
+  }
+}
+
 export class ContentionCanvas {
   #canvas;
   #ctx;
@@ -217,17 +249,17 @@ export class ContentionCanvas {
     const gap = laneH >= 10 ? 1 : 0;
     const barH = Math.max(2, laneH - 2 * gap - strip - leaseH);
     const paths = {
-      waiting: new Path2D(),
-      queued: new Path2D(),
-      backoff: new Path2D(),
-      holding: new Path2D(),
-      danger: new Path2D(),
-      lease: new Path2D(),
-      paused: new Path2D(),
-      partitioned: new Path2D(),
-      writeOk: new Path2D(),
-      writeRejected: new Path2D(),
-      soldOut: new Path2D(),
+      waiting: new Rects(),
+      queued: new Rects(),
+      backoff: new Rects(),
+      holding: new Rects(),
+      danger: new Rects(),
+      lease: new Rects(),
+      paused: new Rects(),
+      partitioned: new Rects(),
+      writeOk: new Rects(),
+      writeRejected: new Rects(),
+      soldOut: new Rects(),
     };
     const rejectGlyphs = [];
     const grantLabels = [];
@@ -243,7 +275,7 @@ export class ContentionCanvas {
       let w = xb - xa;
       if (w < minW) w = minW;
       if (w <= 0) return;
-      path.rect(xa, y, w, h);
+      path.add(xa, xa + w, y, h);
     };
     const phasePath = { [WAITING]: paths.waiting, [QUEUED]: paths.queued, [BACKOFF]: paths.backoff };
     for (let i = 0; i < lanes; i++) {
@@ -254,10 +286,9 @@ export class ContentionCanvas {
       const leaseY = barY + barH;
       for (const p of lane.phases) rect(phasePath[p.kind], p.start, p.end ?? now, barY, barH);
       for (const lease of lane.leases) rect(paths.lease, lease.start, lease.end ?? now, leaseY, leaseH, 1);
+      const span = (a, b, dangerous) => rect(dangerous ? paths.danger : paths.holding, a, b, barY, barH, 1);
       for (const belief of lane.beliefs) {
-        const { agreed, danger } = model.beliefSpans(belief, now);
-        for (const [a, b] of agreed) rect(paths.holding, a, b, barY, barH, 1);
-        for (const [a, b] of danger) rect(paths.danger, a, b, barY, barH, 1);
+        model.eachSpan(belief, now, span);
         const x = X(belief.start);
         if (x >= plotX - 1 && x <= plotX + plotW) grantLabels.push({ x, y: top + laneH / 2, token: belief.token, lane: i });
       }
@@ -266,12 +297,16 @@ export class ContentionCanvas {
       if (lane.soldOutAt !== null) rect(paths.soldOut, lane.soldOutAt, now, barY + Math.floor(barH / 2), 1);
       const tickY = top + gap;
       const tickH = laneH - 2 * gap;
+      let lastGlyph = -Infinity;
       for (const w of lane.writes) {
         const x = X(w.at);
         if (x < minX || x > maxX) continue;
         const tick = Math.round(x) - 1;
-        (w.accepted ? paths.writeOk : paths.writeRejected).rect(tick, tickY, 2, tickH);
-        if (!w.accepted) rejectGlyphs.push({ x: tick + 1, y: top + laneH / 2 });
+        (w.accepted ? paths.writeOk : paths.writeRejected).add(tick, tick + 2, tickY, tickH);
+        if (!w.accepted && tick > lastGlyph + 1) {
+          rejectGlyphs.push({ x: tick + 1, y: top + laneH / 2 });
+          lastGlyph = tick;
+        }
       }
     }
     for (const v of violations ?? []) {
@@ -285,7 +320,7 @@ export class ContentionCanvas {
 
     const fill = (name, style) => {
       ctx.fillStyle = style;
-      ctx.fill(paths[name]);
+      ctx.fill(paths[name].flush());
     };
     fill("waiting", STYLE.waiting.css);
     fill("queued", STYLE.queued.css);
@@ -323,13 +358,14 @@ export class ContentionCanvas {
       ctx.lineWidth = 3;
       ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
       ctx.fillStyle = INK;
+      // A monospace font: one measurement gives every label's width.
+      const charW = ctx.measureText("0").width;
       const lastEnd = new Float64Array(lanes).fill(-Infinity);
       for (const g of grantLabels) {
-        const text = `#${g.token}`;
-        const w = ctx.measureText(text).width;
         const x = g.x + 2;
         if (x < lastEnd[g.lane] + 3) continue;
-        lastEnd[g.lane] = x + w;
+        const text = `#${g.token}`;
+        lastEnd[g.lane] = x + charW * text.length;
         ctx.strokeText(text, x, g.y);
         ctx.fillText(text, x, g.y);
       }
@@ -388,13 +424,13 @@ export class ContentionCanvas {
       ctx.fillStyle = row % 2 ? "#ffffff" : "#f8fafc";
       ctx.fillRect(plotX, y, plotW, RUG_ROW);
       ctx.fillStyle = VIOLATION_STYLE[kind].color.css;
-      const path = new Path2D();
+      const ticks = new Rects();
       for (const v of violations ?? []) {
         if (v.kind !== kind) continue;
-        const x = X(v.atMs);
-        if (x >= minX && x <= maxX) path.rect(Math.round(x) - 1, y + 2, 2, RUG_ROW - 4);
+        const x = Math.round(X(v.atMs)) - 1;
+        if (x >= minX && x <= maxX) ticks.add(x, x + 2, y + 2, RUG_ROW - 4);
       }
-      ctx.fill(path);
+      ctx.fill(ticks.flush());
     });
     ctx.restore();
 

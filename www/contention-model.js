@@ -10,7 +10,7 @@
 // - pauses and partitions;
 // and points: store writes (accepted or rejected, at the store), the moment it sold out.
 // A belief minus its server lease is the dangerous part: the client acts as the holder while the
-// server has moved on (`beliefSpans`).
+// server has moved on (`eachSpan`).
 // Whole-run marks (server crash and restart, a lease node going down) are `bands`.
 
 export const WAITING = 1;
@@ -229,25 +229,31 @@ export class ContentionModel {
   }
 
   /**
-   * A belief split into where the server agrees (its lease for that token is live) and where it
-   * does not (the dangerous part): `{ agreed: [[a, b]], danger: [[a, b]] }`.
+   * Calls `fn(a, b, dangerous)` for each piece of a belief, in time order: where the server's
+   * lease for that token is live (`dangerous` false), and where it is not (true). No allocation:
+   * the canvas calls it for every belief on every frame.
    */
-  beliefSpans(belief, now) {
+  eachSpan(belief, now, fn) {
     const start = belief.start;
     const end = belief.end ?? now;
+    if (end <= start) return;
     const lease = belief.lease;
-    if (!lease) return { agreed: [], danger: end > start ? [[start, end]] : [] };
-    const leaseEnd = lease.end ?? now;
-    const a = Math.max(start, lease.start);
-    const b = Math.min(end, leaseEnd);
-    const agreed = b > a ? [[a, b]] : [];
-    const danger = [];
-    if (b > a) {
-      if (a > start) danger.push([start, a]);
-      if (end > b) danger.push([b, end]);
-    } else if (end > start) {
-      danger.push([start, end]);
+    const a = lease ? Math.max(start, lease.start) : end;
+    const b = lease ? Math.min(end, lease.end ?? now) : end;
+    if (b <= a) {
+      fn(start, end, true);
+      return;
     }
+    if (a > start) fn(start, a, true);
+    fn(a, b, false);
+    if (end > b) fn(b, end, true);
+  }
+
+  /** A belief split as `{ agreed: [[a, b]], danger: [[a, b]] }` (see `eachSpan`). */
+  beliefSpans(belief, now) {
+    const agreed = [];
+    const danger = [];
+    this.eachSpan(belief, now, (a, b, dangerous) => (dangerous ? danger : agreed).push([a, b]));
     return { agreed, danger };
   }
 

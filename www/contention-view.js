@@ -18,8 +18,10 @@ export const DEFAULT_RUN = { preset: "gcPause", seed: 1, fencing: "off" };
 const LEADING = ["preset", "seed", "fencing"];
 /** Real ms per frame at most (a background tab, a slow frame): no huge jumps. */
 const MAX_FRAME_MS = 100;
-/** "To end" computes for at most this long per frame, so the page stays responsive. */
-const TO_END_BUDGET_MS = 30;
+/** "To end" computes for at most this long per frame, so the page stays responsive… */
+const TO_END_BUDGET_MS = 40;
+/** …and redraws the lanes and panels this often (the clock every frame). */
+const TO_END_DRAW_MS = 250;
 /** Metrics are refreshed at most this often while playing (real ms). */
 const METRICS_EVERY_MS = 120;
 /** Zooming to a violation shows this much time around it. */
@@ -278,12 +280,13 @@ export class ContentionView {
     window.location.hash = runHash(next);
   }
 
-  #advance(until) {
+  /** Steps the simulation to `until` and feeds the events to the model (and, if `check`, re-reads the checker). */
+  #advance(until, check = true) {
     const sim = this.#sim;
     const events = sim.step(Math.min(until, this.#config.durationMs));
     this.#model.ingest(events);
     this.#model.now = sim.nowMs;
-    this.#refreshChecker(sim.done);
+    if (check) this.#refreshChecker(sim.done);
   }
 
   /** Re-reads the checker's counts, and its violations when they changed. */
@@ -307,9 +310,11 @@ export class ContentionView {
     if (!sim) return;
     if (this.#toEnd) {
       const started = performance.now();
-      while (!sim.done && performance.now() - started < TO_END_BUDGET_MS) this.#advance(sim.nowMs + 1000);
+      while (!sim.done && performance.now() - started < TO_END_BUDGET_MS) this.#advance(sim.nowMs + 2000, false);
+      this.#refreshChecker(sim.done);
       if (sim.done) this.#toEnd = false;
-      this.#render(true);
+      if (sim.done || ts - this.#lastMetrics >= TO_END_DRAW_MS) this.#render(true, ts);
+      else this.#renderClock();
       if (this.#toEnd) this.#schedule();
       return;
     }
@@ -353,11 +358,8 @@ export class ContentionView {
       counts: this.#counts,
       highlight: this.#highlight,
     });
-    this.#controls.setPlayback({ playing: this.#playing, done, nowMs: now, durationMs: duration });
     this.#controls.setWindow({ windowMs: this.#windowMs, startMs: t0, durationMs: duration });
-    const root = this.#root;
-    root.dataset.state = done ? "done" : this.#playing ? "playing" : this.#toEnd ? "running" : "paused";
-    root.dataset.nowMs = String(now);
+    this.#renderClock();
     if (full) {
       this.#lastMetrics = ts;
       this.#metrics.render({
@@ -371,6 +373,17 @@ export class ContentionView {
         fencing: this.#config.fencing,
       });
     }
+  }
+
+  /** The clock, the playback buttons and the view's state attributes. */
+  #renderClock() {
+    const sim = this.#sim;
+    const done = sim.done;
+    const now = sim.nowMs;
+    this.#controls.setPlayback({ playing: this.#playing, done, nowMs: now, durationMs: this.#config.durationMs });
+    const root = this.#root;
+    root.dataset.state = done ? "done" : this.#playing ? "playing" : this.#toEnd ? "running" : "paused";
+    root.dataset.nowMs = String(now);
   }
 
   #bindCanvas() {
