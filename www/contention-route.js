@@ -27,21 +27,20 @@ export function decodeValue(text) {
 }
 
 /**
- * Parses a location hash. Returns `{ view: "ring" }`, or `{ view: "locks", run }` where `run`
- * is the decoded query (`null` for a bare `#locks`). Unknown views fall back to the ring.
+ * Parses a location hash `#<view>?<query>`. Returns `{ view, params }`: the view's name ("ring"
+ * for no hash) and its decoded query (`null` if none). For `#locks`, `run` is the same object:
+ * the run to open. The page shows the ring for a view it has no tab for.
  */
 export function parseHash(hash) {
   const text = (hash ?? "").replace(/^#/, "");
   const mark = text.indexOf("?");
-  const name = mark < 0 ? text : text.slice(0, mark);
-  if (name !== LOCKS) return { view: RING };
-  const query = mark < 0 ? "" : text.slice(mark + 1);
-  const params = new URLSearchParams(query);
-  const run = {};
-  for (const [key, value] of params) {
-    if (key) run[key] = decodeValue(value);
+  const view = (mark < 0 ? text : text.slice(0, mark)) || RING;
+  const decoded = {};
+  for (const [key, value] of new URLSearchParams(mark < 0 ? "" : text.slice(mark + 1))) {
+    if (key) decoded[key] = decodeValue(value);
   }
-  return { view: LOCKS, run: Object.keys(run).length > 0 ? run : null };
+  const params = Object.keys(decoded).length > 0 ? decoded : null;
+  return view === LOCKS ? { view, params, run: params } : { view, params };
 }
 
 function encodeValue(value) {

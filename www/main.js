@@ -7,8 +7,9 @@ import { RingView } from "./ring-view.js";
 
 const tabs = () => [...document.querySelectorAll('.tabs [role="tab"]')];
 
-/** Shows the tab and panel of `view` ("ring" or "locks"), hides the others. */
+/** Shows the tab and panel of `view` ("ring", "locks", …; the ring if no such tab), hides the others. */
 function selectTab(view) {
+  if (!document.getElementById(`tab-${view}`)) view = RING;
   for (const tab of tabs()) {
     const selected = tab.id === `tab-${view}`;
     tab.setAttribute("aria-selected", String(selected));
@@ -48,7 +49,8 @@ function showFatal(message) {
 
 async function main() {
   let contention = null;
-  setupTabs((view) => (view === LOCKS ? contention?.hash || `#${LOCKS}` : view === RING ? `#${RING}` : ""));
+  // A tab links its view: the lock contention tab the run last shown there.
+  setupTabs((view) => (view === LOCKS ? contention?.hash || `#${LOCKS}` : `#${view}`));
   selectTab(parseHash(window.location.hash).view);
   try {
     await init();
@@ -75,6 +77,7 @@ async function main() {
     if (view === LOCKS) contention.show(run);
     else contention.hide();
   };
+  // (A new tab: a button id="tab-<name>" with aria-controls, and its view started here.)
   window.addEventListener("hashchange", route);
   route();
   // For poking around in devtools: ringlease.view.model.ring is the live HashRing,
