@@ -104,7 +104,7 @@ export class ContentionMetrics {
     ui.details.replaceChildren(
       ...[
         ["Simulated", `${ms(nowMs)}${done ? " (done)" : ""}`],
-        ["Events", integer(m.events)],
+        ["Engine events", integer(m.events)],
         ["Grants", integer(m.grants)],
         ["Renewals", `${integer(m.renewals)} (${integer(m.renewalsRejected)} refused)`],
         ["Pauses", integer(m.pauses)],
