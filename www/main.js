@@ -1,16 +1,41 @@
-// Entry point: loads the wasm package, sets up the tabs and starts the ring view.
-import init, { HashRing } from "../pkg/ringlease.js";
+// Entry point: loads the wasm package, starts the views and routes between them by the URL hash
+// (`#ring`, `#locks?preset=…&seed=…`; see contention-route.js).
+import init, { HashRing, Simulation } from "../pkg/ringlease.js";
+import { ContentionView } from "./contention-view.js";
+import { LOCKS, RING, parseHash } from "./contention-route.js";
 import { RingView } from "./ring-view.js";
 
-function setupTabs() {
-  const tabs = [...document.querySelectorAll('[role="tab"]')];
-  for (const tab of tabs) {
+const tabs = () => [...document.querySelectorAll('.tabs [role="tab"]')];
+
+/** Shows the tab and panel of `view` ("ring", "locks", …; the ring if no such tab), hides the others. */
+function selectTab(view) {
+  if (!document.getElementById(`tab-${view}`)) view = RING;
+  for (const tab of tabs()) {
+    const selected = tab.id === `tab-${view}`;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    document.getElementById(tab.getAttribute("aria-controls")).hidden = !selected;
+  }
+}
+
+function setupTabs(hashFor) {
+  for (const tab of tabs()) {
     tab.addEventListener("click", () => {
-      for (const other of tabs) {
-        const selected = other === tab;
-        other.setAttribute("aria-selected", String(selected));
-        document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
-      }
+      const view = tab.id.replace(/^tab-/, "");
+      const hash = hashFor(view);
+      if (hash && window.location.hash !== hash) window.location.hash = hash;
+      else selectTab(view);
+    });
+    // Arrow keys move between tabs (WAI-ARIA tabs pattern); Home/End to the first/last.
+    tab.addEventListener("keydown", (event) => {
+      const all = tabs();
+      const i = all.indexOf(tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      const target = all[(next + all.length) % all.length];
+      target.focus();
+      target.click();
     });
   }
 }
@@ -23,21 +48,42 @@ function showFatal(message) {
 }
 
 async function main() {
-  setupTabs();
+  let contention = null;
+  // A tab links its view: the lock contention tab the run last shown there.
+  setupTabs((view) => (view === LOCKS ? contention?.hash || `#${LOCKS}` : `#${view}`));
+  selectTab(parseHash(window.location.hash).view);
   try {
     await init();
   } catch (error) {
     showFatal(`Could not load the wasm package (${error.message}). Build it with \`npm run build\`, then reload.`);
     return;
   }
+  let ring;
   try {
-    const view = new RingView(document.getElementById("view-ring"), HashRing);
-    // For poking around in devtools: ringlease.view.model.ring is the live HashRing.
-    window.ringlease = { view, HashRing };
-    document.body.dataset.state = "ready";
+    ring = new RingView(document.getElementById("view-ring"), HashRing);
   } catch (error) {
     showFatal(`The ring view failed to start: ${error.message}`);
+    return;
   }
+  try {
+    contention = new ContentionView(document.getElementById("view-locks"), Simulation);
+  } catch (error) {
+    showFatal(`The lock contention view failed to start: ${error.message}`);
+    return;
+  }
+  const route = () => {
+    const { view, run } = parseHash(window.location.hash);
+    selectTab(view);
+    if (view === LOCKS) contention.show(run);
+    else contention.hide();
+  };
+  // (A new tab: a button id="tab-<name>" with aria-controls, and its view started here.)
+  window.addEventListener("hashchange", route);
+  route();
+  // For poking around in devtools: ringlease.view.model.ring is the live HashRing,
+  // ringlease.contention.sim the running Simulation.
+  window.ringlease = { view: ring, contention, HashRing, Simulation };
+  document.body.dataset.state = "ready";
 }
 
 main();

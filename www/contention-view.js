@@ -1,0 +1,407 @@
+// The lock contention view: loads a run (a Simulation from a preset, seed and overrides, as
+// linked by `#locks?…`), plays it from requestAnimationFrame with `sim.step(sim.nowMs + Δ)`,
+// and keeps the model, the swimlanes, the metrics panel and the controls in step.
+//
+// Determinism: the simulation's results depend only on its config; wall time (the frame
+// timestamps) only decides how far to step per frame, and the engine guarantees that stepping
+// in any increments gives the same run.
+import { ContentionCanvas } from "./contention-canvas.js";
+import { ContentionControls } from "./contention-controls.js";
+import { renderLegend } from "./contention-legend.js";
+import { ContentionMetrics } from "./contention-metrics.js";
+import { ContentionModel } from "./contention-model.js";
+import { runHash } from "./contention-route.js";
+import { integer } from "./format.js";
+
+/** What a bare `#locks` opens: the pause scenario without fencing, which loses updates. */
+export const DEFAULT_RUN = { preset: "gcPause", seed: 1, fencing: "off" };
+const LEADING = ["preset", "seed", "fencing"];
+/** Real ms per frame at most (a background tab, a slow frame): no huge jumps. */
+const MAX_FRAME_MS = 100;
+/** "To end" computes for at most this long per frame, so the page stays responsive… */
+const TO_END_BUDGET_MS = 40;
+/** …and redraws the lanes and panels this often (the clock every frame). */
+const TO_END_DRAW_MS = 250;
+/** Metrics are refreshed at most this often while playing (real ms). */
+const METRICS_EVERY_MS = 120;
+/** Zooming to a violation shows this much time around it. */
+const JUMP_WINDOW_MS = 1000;
+
+export class ContentionView {
+  #root;
+  #Simulation;
+  #kinds;
+  #controls;
+  #metrics;
+  #canvas;
+  #ui;
+  #sim = null;
+  #model = null;
+  #config = null;
+  /** The loaded run ({ preset, seed, fencing, ...overrides }) and its canonical hash. */
+  #run = null;
+  #hash = "";
+  #playing = false;
+  #toEnd = false;
+  #speed = 1;
+  #frame = 0;
+  #lastTs = null;
+  #carry = 0;
+  #lastMetrics = -Infinity;
+  #counts = null;
+  #countsKey = "";
+  #violations = [];
+  #windowMs = 0;
+  #windowStart = 0;
+  #follow = true;
+  #highlight = null;
+  #laneLabels = [];
+
+  constructor(root, Simulation) {
+    this.#root = root;
+    this.#Simulation = Simulation;
+    this.#kinds = Simulation.eventKinds();
+    const q = (id) => root.querySelector(`[data-testid="${id}"]`);
+    this.#ui = { canvas: q("contention-canvas"), hover: q("contention-hover"), scroll: q("lanes-scroll"), legend: q("contention-legend") };
+    this.#canvas = new ContentionCanvas(this.#ui.canvas);
+    this.#metrics = new ContentionMetrics(root, (v) => this.jumpTo(v));
+    this.#controls = new ContentionControls(
+      root,
+      { presets: Simulation.presets(), describe: (name) => Simulation.describe(name) },
+      {
+        change: (key, value) => this.#change(key, value),
+        play: () => this.play(),
+        pause: () => this.pause(),
+        step: (ms) => this.step(ms),
+        toEnd: () => this.toEnd(),
+        reset: () => this.reset(),
+        speed: (x) => {
+          this.#speed = x;
+        },
+        zoom: (ms) => this.#zoom(ms),
+        pan: (start) => {
+          this.#follow = false;
+          this.#windowStart = start;
+          this.#render(true);
+        },
+      },
+    );
+    renderLegend(this.#ui.legend);
+    this.#bindCanvas();
+    window.addEventListener("resize", () => {
+      if (!this.#root.hidden) this.#schedule();
+    });
+  }
+
+  /** The canonical hash of the loaded run (`#locks?…`), or "" before any. */
+  get hash() {
+    return this.#hash;
+  }
+
+  get sim() {
+    return this.#sim;
+  }
+
+  /** Shows `run` (null: the loaded run, or the default): loads it unless it is the loaded one. */
+  show(run) {
+    const next = this.#normalize(run ?? this.#run ?? DEFAULT_RUN);
+    const hash = runHash(next);
+    if (hash !== this.#hash || !this.#sim) this.load(next);
+    else this.#syncHash();
+    this.#render(true);
+  }
+
+  /** Called when the tab is left: stops playing. */
+  hide() {
+    this.pause();
+    this.#toEnd = false;
+  }
+
+  /** Fills preset, seed and fencing (from the preset) so equal runs have equal hashes. */
+  #normalize(run) {
+    const out = { ...run };
+    if (out.preset === undefined) out.preset = DEFAULT_RUN.preset;
+    try {
+      const preset = this.#Simulation.preset(out.preset);
+      if (out.seed === undefined) out.seed = preset.seed;
+      if (out.fencing === undefined) out.fencing = preset.fencing;
+    } catch {
+      // An unknown preset: the constructor will say so.
+    }
+    return out;
+  }
+
+  #syncHash() {
+    if (this.#hash && window.location.hash !== this.#hash) history.replaceState(null, "", this.#hash);
+  }
+
+  /** Loads `run` at time 0 (paused). */
+  load(run) {
+    this.pause();
+    this.#toEnd = false;
+    this.#sim?.free();
+    this.#sim = null;
+    this.#model = null;
+    this.#run = run;
+    this.#hash = runHash(run);
+    this.#highlight = null;
+    this.#ui.hover.textContent = "";
+    let sim;
+    try {
+      sim = new this.#Simulation(run);
+    } catch (error) {
+      this.#root.dataset.state = "error";
+      this.#root.dataset.run = this.#hash;
+      this.#controls.setDisabled(true);
+      this.#controls.setStatus(`Cannot load this run: ${error.message}`, "error");
+      this.#ui.canvas.getContext("2d").clearRect(0, 0, this.#ui.canvas.width, this.#ui.canvas.height);
+      return;
+    }
+    this.#sim = sim;
+    this.#config = sim.config();
+    this.#syncHash();
+    const lanes = sim.metrics().clients.length;
+    const orders = this.#config.workload === "orders";
+    const resources = this.#config.resources;
+    this.#laneLabels = Array.from({ length: lanes }, (_, i) => (orders ? `b${Math.floor(i / resources)}·p${i % resources}` : `c${i}`));
+    this.#model = new ContentionModel({ kinds: this.#kinds, lanes, config: this.#config });
+    this.#counts = sim.counts();
+    this.#countsKey = "";
+    this.#violations = [];
+    this.#lastMetrics = -Infinity;
+    const extra = Object.entries(run).filter(([key]) => !LEADING.includes(key) && !["ttlMs", "clients", "pausePpm", "renewal", "fifo"].includes(key));
+    this.#controls.setDisabled(false);
+    this.#controls.setConfig(this.#config, run.preset, extra);
+    const c = this.#config;
+    this.#controls.setStatus(
+      `${run.preset}, seed ${c.seed}, fencing ${c.fencing}: ${integer(lanes)} ${orders ? "broker replicas" : "clients"}, TTL ${integer(c.ttlMs)} ms, ` +
+        `${integer(c.durationMs)} ms to simulate.`,
+    );
+    this.#root.dataset.run = this.#hash;
+    this.#refreshChecker(true);
+    this.#render(true);
+  }
+
+  reset() {
+    if (this.#run) this.load(this.#run);
+  }
+
+  play() {
+    if (!this.#sim || this.#sim.done) return;
+    this.#playing = true;
+    this.#follow = true;
+    this.#lastTs = null;
+    this.#carry = 0;
+    this.#schedule();
+    this.#render(true);
+  }
+
+  pause() {
+    if (!this.#playing) return;
+    this.#playing = false;
+    this.#render(true);
+  }
+
+  /** Pauses and advances the simulation by `ms`. */
+  step(ms) {
+    if (!this.#sim || this.#sim.done) return;
+    this.#playing = false;
+    this.#toEnd = false;
+    this.#follow = true;
+    this.#advance(this.#sim.nowMs + ms);
+    this.#render(true);
+  }
+
+  /** Runs to the end (a budget per frame, so the page stays responsive). */
+  toEnd() {
+    if (!this.#sim || this.#sim.done) return;
+    this.#playing = false;
+    this.#toEnd = true;
+    this.#follow = true;
+    this.#schedule();
+  }
+
+  /** Shows violation `v`: pauses, zooms the view around its moment, marks it. */
+  jumpTo(v) {
+    if (!v) return;
+    this.pause();
+    this.#toEnd = false;
+    this.#highlight = v;
+    const duration = this.#config.durationMs;
+    if (this.#windowMs === 0 || this.#windowMs > JUMP_WINDOW_MS) this.#windowMs = Math.min(JUMP_WINDOW_MS, duration);
+    this.#follow = false;
+    this.#windowStart = Math.max(0, Math.min(duration - this.#windowMs, v.atMs - this.#windowMs / 2));
+    const who = v.client === null ? "" : ` — c${v.client}${v.other === null ? "" : ` and c${v.other}`}`;
+    this.#ui.hover.textContent = `${v.kind} at ${integer(v.atMs)} ms${who}${v.token ? `, token #${v.token}` : ""}`;
+    this.#render(true);
+    const g = this.#canvas.geometry;
+    if (g && v.client !== null && v.client < g.lanes) {
+      const y = g.lanesTop + v.client * g.laneH;
+      const scroll = this.#ui.scroll;
+      if (y < scroll.scrollTop || y > scroll.scrollTop + scroll.clientHeight - g.laneH) scroll.scrollTop = Math.max(0, y - scroll.clientHeight / 2);
+    }
+    this.#ui.canvas.scrollIntoView({ block: "nearest" });
+  }
+
+  #zoom(ms) {
+    const duration = this.#config?.durationMs ?? 0;
+    this.#windowMs = ms >= duration ? 0 : ms;
+    this.#follow = true;
+    if (this.#highlight && this.#windowMs) {
+      this.#follow = false;
+      this.#windowStart = Math.max(0, Math.min(duration - this.#windowMs, this.#highlight.atMs - this.#windowMs / 2));
+    }
+    this.#render(true);
+  }
+
+  /** A config field changed in the controls: validate, then link it (the hash loads it). */
+  #change(key, value) {
+    if (!this.#run) return;
+    let next;
+    if (key === "preset") {
+      next = { preset: value, seed: this.#run.seed, fencing: this.#run.fencing };
+    } else {
+      next = { ...this.#run, [key]: value };
+      if (!LEADING.includes(key)) {
+        try {
+          if (this.#Simulation.preset(next.preset)[key] === value) delete next[key];
+        } catch {
+          // keep it
+        }
+      }
+    }
+    try {
+      new this.#Simulation(next).free();
+    } catch (error) {
+      this.#controls.setStatus(error.message, "error");
+      if (this.#config) this.#controls.setConfig(this.#config, this.#run.preset, []);
+      return;
+    }
+    window.location.hash = runHash(next);
+  }
+
+  /** Steps the simulation to `until` and feeds the events to the model (and, if `check`, re-reads the checker). */
+  #advance(until, check = true) {
+    const sim = this.#sim;
+    const events = sim.step(Math.min(until, this.#config.durationMs));
+    this.#model.ingest(events);
+    this.#model.now = sim.nowMs;
+    if (check) this.#refreshChecker(sim.done);
+  }
+
+  /** Re-reads the checker's counts, and its violations when they changed. */
+  #refreshChecker(force) {
+    const counts = this.#sim.counts();
+    const key = Object.values(counts).join(",");
+    if (force || key !== this.#countsKey) {
+      this.#countsKey = key;
+      this.#counts = counts;
+      this.#violations = this.#sim.violations();
+    }
+  }
+
+  #schedule() {
+    if (!this.#frame) this.#frame = requestAnimationFrame((ts) => this.#onFrame(ts));
+  }
+
+  #onFrame(ts) {
+    this.#frame = 0;
+    const sim = this.#sim;
+    if (!sim) return;
+    if (this.#toEnd) {
+      const started = performance.now();
+      while (!sim.done && performance.now() - started < TO_END_BUDGET_MS) this.#advance(sim.nowMs + 2000, false);
+      this.#refreshChecker(sim.done);
+      if (sim.done) this.#toEnd = false;
+      if (sim.done || ts - this.#lastMetrics >= TO_END_DRAW_MS) this.#render(true, ts);
+      else this.#renderClock();
+      if (this.#toEnd) this.#schedule();
+      return;
+    }
+    if (this.#playing) {
+      if (this.#lastTs !== null) {
+        const want = this.#carry + Math.min(ts - this.#lastTs, MAX_FRAME_MS) * this.#speed;
+        const whole = Math.floor(want);
+        this.#carry = want - whole;
+        if (whole > 0) this.#advance(sim.nowMs + whole);
+      }
+      this.#lastTs = ts;
+      if (sim.done) this.#playing = false;
+      this.#render(!this.#playing || ts - this.#lastMetrics >= METRICS_EVERY_MS, ts);
+      if (this.#playing) this.#schedule();
+      return;
+    }
+    this.#render(true);
+  }
+
+  /** Redraws the lanes; refreshes the panels too when `full`. */
+  #render(full, ts = performance.now()) {
+    const sim = this.#sim;
+    if (!sim || this.#root.hidden) return;
+    const now = sim.nowMs;
+    const done = sim.done;
+    const duration = this.#config.durationMs;
+    let t0 = 0;
+    let t1 = duration;
+    if (this.#windowMs > 0) {
+      if (this.#follow) this.#windowStart = Math.max(0, Math.min(duration - this.#windowMs, now - this.#windowMs * 0.85));
+      t0 = this.#windowStart;
+      t1 = t0 + this.#windowMs;
+    }
+    this.#canvas.render({
+      model: this.#model,
+      now,
+      t0,
+      t1,
+      laneLabels: this.#laneLabels,
+      violations: this.#violations,
+      counts: this.#counts,
+      highlight: this.#highlight,
+    });
+    this.#controls.setWindow({ windowMs: this.#windowMs, startMs: t0, durationMs: duration });
+    this.#renderClock();
+    if (full) {
+      this.#lastMetrics = ts;
+      this.#metrics.render({
+        metrics: sim.metrics(),
+        counts: this.#counts,
+        violations: this.#violations,
+        digest: sim.digest(),
+        nowMs: now,
+        done,
+        workload: this.#config.workload,
+        fencing: this.#config.fencing,
+      });
+    }
+  }
+
+  /** The clock, the playback buttons and the view's state attributes. */
+  #renderClock() {
+    const sim = this.#sim;
+    const done = sim.done;
+    const now = sim.nowMs;
+    this.#controls.setPlayback({ playing: this.#playing, done, nowMs: now, durationMs: this.#config.durationMs });
+    const root = this.#root;
+    root.dataset.state = done ? "done" : this.#playing ? "playing" : this.#toEnd ? "running" : "paused";
+    root.dataset.nowMs = String(now);
+  }
+
+  #bindCanvas() {
+    const canvas = this.#ui.canvas;
+    canvas.addEventListener("mousemove", (event) => {
+      if (!this.#model) return;
+      const rect = canvas.getBoundingClientRect();
+      const hit = this.#canvas.hit(event.clientX - rect.left, event.clientY - rect.top);
+      if (!hit) {
+        this.#ui.hover.textContent = "";
+        return;
+      }
+      const t = Math.round(hit.t);
+      const text = this.#model.describe(hit.lane, t);
+      this.#ui.hover.textContent = text ? `${this.#laneLabels[hit.lane]} at ${integer(t)} ms: ${text}` : `${this.#laneLabels[hit.lane]} at ${integer(t)} ms: not simulated yet`;
+    });
+    canvas.addEventListener("mouseleave", () => {
+      this.#ui.hover.textContent = "";
+    });
+  }
+}
