@@ -1,6 +1,7 @@
 // Entry point: loads the wasm package, sets up the tabs and starts the ring view.
-import init, { HashRing } from "../pkg/ringlease.js";
+import init, { HashRing, Simulation } from "../pkg/ringlease.js";
 import { RingView } from "./ring-view.js";
+import { SweepPanel } from "./sweep-panel.js";
 
 function setupTabs() {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
@@ -34,6 +35,7 @@ async function main() {
     const view = new RingView(document.getElementById("view-ring"), HashRing);
     // For poking around in devtools: ringlease.view.model.ring is the live HashRing.
     window.ringlease = { view, HashRing };
+    new SweepPanel(document.getElementById("view-sweep"), Simulation);
     document.body.dataset.state = "ready";
   } catch (error) {
     showFatal(`The ring view failed to start: ${error.message}`);
