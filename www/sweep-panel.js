@@ -399,6 +399,7 @@ export class SweepPanel {
 
     const worker = new Worker(new URL("./sweep-worker.js", import.meta.url), { type: "module" });
     this.worker = worker;
+    this.root.dataset.worker = "running";
     worker.onmessage = ({ data }) => {
       if (worker !== this.worker) return; // a message from a cancelled sweep
       this.onMessage(data);

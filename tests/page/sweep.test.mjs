@@ -261,6 +261,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     await byTestId("sweep-start").click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="sweep-progress"]').dataset.done) >= 10, null, { timeout: 30_000 });
     assert.match(await byTestId("sweep-progress-text").textContent(), /runs · [\d.]+ s · about [\d.]+ s left/);
+    assert.equal(await byTestId("sweep-view").getAttribute("data-worker"), "running");
     await byTestId("sweep-cancel").click();
     assert.equal(await sweepState(), "cancelled");
     const stopped = (await progress()).done;
