@@ -1,9 +1,10 @@
 // Entry point: loads the wasm package, starts the views and routes between them by the URL hash
-// (`#ring`, `#locks?preset=…&seed=…`; see contention-route.js).
+// (`#ring`, `#locks?preset=…&seed=…`, see contention-route.js; `#sweep?…`, see sweep-model.js).
 import init, { HashRing, Simulation } from "../pkg/ringlease.js";
 import { ContentionView } from "./contention-view.js";
 import { LOCKS, RING, parseHash } from "./contention-route.js";
 import { RingView } from "./ring-view.js";
+import { SweepPanel } from "./sweep-panel.js";
 
 const tabs = () => [...document.querySelectorAll('.tabs [role="tab"]')];
 
@@ -71,6 +72,14 @@ async function main() {
     showFatal(`The lock contention view failed to start: ${error.message}`);
     return;
   }
+  let sweeps;
+  try {
+    // The sweep panel also reads `#sweep?…` links itself (filling its form, starting on run=1).
+    sweeps = new SweepPanel(document.getElementById("view-sweep"), Simulation);
+  } catch (error) {
+    showFatal(`The sweeps view failed to start: ${error.message}`);
+    return;
+  }
   const route = () => {
     const { view, run } = parseHash(window.location.hash);
     selectTab(view);
@@ -82,7 +91,7 @@ async function main() {
   route();
   // For poking around in devtools: ringlease.view.model.ring is the live HashRing,
   // ringlease.contention.sim the running Simulation.
-  window.ringlease = { view: ring, contention, HashRing, Simulation };
+  window.ringlease = { view: ring, contention, sweeps, HashRing, Simulation };
   document.body.dataset.state = "ready";
 }
 

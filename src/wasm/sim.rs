@@ -16,6 +16,7 @@ use crate::core::sim::{
     presets, ConfigError, CrashMode, EventKind, Fencing, MetricsReport, Primitive, SimConfig,
     SimEvent, Simulation, Violation, ViolationKind, Workload, NO_CLIENT,
 };
+mod sweep;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SIM_TYPES: &'static str = r#"

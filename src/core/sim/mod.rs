@@ -42,6 +42,7 @@ mod queue;
 pub mod rng;
 mod server;
 mod storage;
+pub mod sweep;
 mod world;
 
 pub use checker::{Violation, ViolationCounts, ViolationKind};
