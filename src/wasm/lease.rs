@@ -9,7 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use super::errors::{error, range_error, type_error};
+use super::errors::{range_error, type_error};
 use crate::core::lease::{
     Acquire, AcquireOptions, Campaign, Cancel, DequeueReason, Lease, LeaseError, LeaseEvent,
     LeaseOptions, LeaseTable, LossCause, Release, Renew,
@@ -30,9 +30,7 @@ pub(crate) fn lease_error(context: &str, err: &LeaseError) -> JsValue {
 
 /// Serializes a view as a plain JSON-compatible JavaScript value.
 pub(crate) fn plain<T: Serialize>(value: &T, context: &str) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error(context, &e.to_string()))
+    super::encode::plain(value, context)
 }
 
 /// Times and tokens cross as numbers: every value the core produces stays below 2^53.

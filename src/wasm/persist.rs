@@ -14,6 +14,7 @@ use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args;
+use super::encode;
 use super::errors::{error, range_error, ring_error, type_error};
 use crate::core::error::js_number;
 use crate::core::ring::{HashRing, MAX_POINTS, MAX_VNODES};
@@ -56,9 +57,7 @@ pub(crate) fn to_json(ring: &HashRing) -> Result<JsValue, JsValue> {
             })
             .collect(),
     };
-    saved
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error("HashRing.toJSON", &e.to_string()))
+    encode::plain(&saved, "HashRing.toJSON")
 }
 
 /// A ring from `toJSON()`'s object or its JSON text, validated field by field.
