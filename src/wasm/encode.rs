@@ -1,6 +1,7 @@
 //! Encoding core results as plain JavaScript values (objects, arrays, typed arrays).
 //!
-//! Views are `#[derive(Serialize)]` structs and enums, turned into JavaScript values by
+//! Ring results are built directly with [`Obj`] (fields set in order, names decoded once). The
+//! lease views are `#[derive(Serialize)]` structs and enums, turned into JavaScript values by
 //! [`plain`] through [`JsSerializer`]: a small serde serializer that makes exactly what
 //! `serde_wasm_bindgen::Serializer::json_compatible()` made for these views (plain objects with
 //! the fields in declaration order, arrays, numbers, strings, booleans, `null` for `None`), with
@@ -8,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use serde::ser::{self, Impossible};
@@ -19,29 +21,6 @@ use super::errors::error;
 use crate::core::ring::Node;
 use crate::core::RingChange;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ChangeView<'a> {
-    moved_fraction: f64,
-    arcs: Vec<ArcView<'a>>,
-}
-
-#[derive(Serialize)]
-struct ArcView<'a> {
-    start: u32,
-    end: u32,
-    from: Option<&'a str>,
-    to: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct NodeView<'a> {
-    id: &'a str,
-    weight: f64,
-    points: u32,
-    up: bool,
-}
-
 /// A view as a plain JSON-compatible JavaScript value.
 pub(crate) fn plain<T: Serialize + ?Sized>(value: &T, context: &str) -> Result<JsValue, JsValue> {
     value
@@ -51,35 +30,61 @@ pub(crate) fn plain<T: Serialize + ?Sized>(value: &T, context: &str) -> Result<J
 
 /// A `RingChange` as `{ movedFraction, arcs: [{ start, end, from, to }] }` (`null` for "no
 /// live node").
-pub(crate) fn change(change: &RingChange, context: &str) -> Result<JsValue, JsValue> {
-    let view = ChangeView {
-        moved_fraction: change.moved_fraction,
-        arcs: change
-            .arcs
-            .iter()
-            .map(|arc| ArcView {
-                start: arc.start,
-                end: arc.end,
-                from: arc.from.as_deref(),
-                to: arc.to.as_deref(),
-            })
-            .collect(),
+/// (`Result` and `_context` keep the callers' shape: building plain objects cannot fail.)
+pub(crate) fn change(change: &RingChange, _context: &str) -> Result<JsValue, JsValue> {
+    // Arcs share their ids (`Rc<str>` per node): each id becomes a JavaScript string once.
+    let mut ids: Vec<(usize, JsValue)> = Vec::new();
+    ids.resize_with(ID_SLOTS, || (0, JsValue::NULL));
+    let mut id = |id: &Option<Rc<str>>| -> JsValue {
+        let Some(id) = id else {
+            return JsValue::NULL;
+        };
+        let address = id.as_ptr() as usize;
+        match ids.get_mut((address >> 3) % ID_SLOTS) {
+            Some(slot) => {
+                if slot.0 != address {
+                    *slot = (address, JsValue::from_str(id));
+                }
+                slot.1.clone()
+            }
+            None => JsValue::from_str(id),
+        }
     };
-    plain(&view, context)
+    let arcs = Array::new();
+    for arc in &change.arcs {
+        let from = id(&arc.from);
+        let to = id(&arc.to);
+        arcs.push(
+            &Obj::new()
+                .num("start", f64::from(arc.start))
+                .num("end", f64::from(arc.end))
+                .set("from", &from)
+                .set("to", &to)
+                .done(),
+        );
+    }
+    Ok(Obj::new()
+        .num("movedFraction", change.moved_fraction)
+        .set("arcs", &arcs)
+        .done())
 }
 
+const ID_SLOTS: usize = 256;
+
 /// The node list as `[{ id, weight, points, up }]`.
-pub(crate) fn nodes(nodes: &[Node], context: &str) -> Result<JsValue, JsValue> {
-    let views: Vec<NodeView<'_>> = nodes
+pub(crate) fn nodes(nodes: &[Node], _context: &str) -> Result<JsValue, JsValue> {
+    Ok(nodes
         .iter()
-        .map(|node| NodeView {
-            id: &node.id,
-            weight: node.weight,
-            points: node.points,
-            up: node.up,
+        .map(|node| {
+            Obj::new()
+                .str("id", &node.id)
+                .num("weight", node.weight)
+                .num("points", f64::from(node.points))
+                .bool("up", node.up)
+                .done()
         })
-        .collect();
-    plain(&views, context)
+        .collect::<Array>()
+        .into())
 }
 
 /// `{ positions: Uint32Array, owners: Uint32Array }` (copies, safe across memory growth).
@@ -97,6 +102,36 @@ extern "C" {
 
     #[wasm_bindgen(method, indexing_setter)]
     fn set(this: &PlainObject, key: &JsValue, value: &JsValue);
+}
+
+/// A plain object being built, field by field, in the order the fields are set.
+pub(crate) struct Obj(PlainObject);
+
+impl Obj {
+    pub(crate) fn new() -> Obj {
+        Obj(Object::new().unchecked_into())
+    }
+
+    pub(crate) fn set(self, name: &'static str, value: &JsValue) -> Obj {
+        self.0.set(&key(name), value);
+        self
+    }
+
+    pub(crate) fn num(self, name: &'static str, value: f64) -> Obj {
+        self.set(name, &JsValue::from_f64(value))
+    }
+
+    pub(crate) fn str(self, name: &'static str, value: &str) -> Obj {
+        self.set(name, &JsValue::from_str(value))
+    }
+
+    pub(crate) fn bool(self, name: &'static str, value: bool) -> Obj {
+        self.set(name, &JsValue::from_bool(value))
+    }
+
+    pub(crate) fn done(self) -> JsValue {
+        self.0.into()
+    }
 }
 
 thread_local! {
