@@ -20,3 +20,8 @@
 
 pub mod core;
 pub mod wasm;
+
+/// The wasm heap allocator: Talc, much smaller in wasm than the standard library's dlmalloc.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

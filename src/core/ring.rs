@@ -223,9 +223,19 @@ impl HashRing {
 
     /// The nodes in the order they were added (the order persistence and ketama ties use).
     pub fn nodes_in_insertion_order(&self) -> Vec<&Node> {
-        let mut nodes: Vec<&Node> = self.nodes.iter().collect();
-        nodes.sort_unstable_by_key(|node| node.seq);
-        nodes
+        self.insertion_order()
+            .into_iter()
+            .map(|index| &self.nodes[index as usize])
+            .collect()
+    }
+
+    /// Indexes into [`HashRing::nodes`], in the order the nodes were added.
+    fn insertion_order(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.nodes.len() as u32).collect();
+        sort::sort_indices(&mut order, &|a, b| {
+            self.nodes[a as usize].seq.cmp(&self.nodes[b as usize].seq)
+        });
+        order
     }
 
     /// Whether node `id` is up; [`RingError::UnknownNode`] if it is not on the ring.
@@ -547,13 +557,25 @@ impl HashRing {
             });
         }
         self.check_total(total)?;
-        added.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        if let Some(pair) = added.windows(2).find(|pair| pair[0].id == pair[1].id) {
-            return Err(RingError::DuplicateNode(pair[0].id.clone()));
+        let mut order: Vec<u32> = (0..added.len() as u32).collect();
+        sort::sort_indices(&mut order, &|a, b| {
+            added[a as usize].id.cmp(&added[b as usize].id)
+        });
+        if let Some(pair) = order
+            .windows(2)
+            .find(|pair| added[pair[0] as usize].id == added[pair[1] as usize].id)
+        {
+            return Err(RingError::DuplicateNode(added[pair[0] as usize].id.clone()));
         }
         if added.is_empty() {
             return Ok(());
         }
+        // The new nodes in id order.
+        let mut slots: Vec<Option<Node>> = added.into_iter().map(Some).collect();
+        let added: Vec<Node> = order
+            .iter()
+            .filter_map(|&index| slots[index as usize].take())
+            .collect();
         self.next_seq += added.len() as u64;
 
         // Merge the node lists (both sorted by id) and record each old index's new index.
@@ -641,8 +663,11 @@ impl HashRing {
     /// Recomputes every point of a ketama ring: a server's share depends on all the weights.
     fn rebuild_ketama(&mut self) -> Result<(), RingError> {
         let servers = self.nodes.len();
-        let mut by_seq: Vec<usize> = (0..servers).collect();
-        by_seq.sort_unstable_by_key(|&index| self.nodes[index].seq);
+        let by_seq: Vec<usize> = self
+            .insertion_order()
+            .into_iter()
+            .map(|index| index as usize)
+            .collect();
         // hashring sums the weights in constructor order; float addition is not associative.
         let total_weight = ketama::total_weight(by_seq.iter().map(|&i| self.nodes[i].weight));
         let mut vnodes = Vec::with_capacity(servers);

@@ -1,4 +1,6 @@
-//! Sorting packed points: `(position << 32) | owner` values, by position.
+//! Sorting packed points: `(position << 32) | owner` values, by position; and node indices.
+
+use std::cmp::Ordering;
 
 /// Sorts packed points by their high 32 bits (the position) with a stable LSD radix sort: four
 /// passes of one byte each. Points that share a position keep their input order, so input
@@ -6,7 +8,16 @@
 /// contract — in linear time. Several times faster than a comparison sort at ring sizes.
 pub(crate) fn sort_by_position(points: &mut Vec<u64>) {
     if points.len() < 64 {
-        points.sort_by_key(|&point| point >> 32);
+        // Insertion sort: stable, and far less code than the standard library's stable sort.
+        for i in 1..points.len() {
+            let point = points[i];
+            let mut j = i;
+            while j > 0 && points[j - 1] >> 32 > point >> 32 {
+                points[j] = points[j - 1];
+                j -= 1;
+            }
+            points[j] = point;
+        }
         return;
     }
     // All four histograms in one read of the input, then one scatter pass per byte.
@@ -36,6 +47,14 @@ pub(crate) fn sort_by_position(points: &mut Vec<u64>) {
         }
         std::mem::swap(points, &mut scratch);
     }
+}
+
+/// Sorts `indices` by `compare` (not stable). Every sort of nodes goes through here, as a sort
+/// of their indices: one copy of the standard library's sort in the wasm instead of one per
+/// element type and comparison.
+#[inline(never)]
+pub(crate) fn sort_indices(indices: &mut [u32], compare: &dyn Fn(u32, u32) -> Ordering) {
+    indices.sort_unstable_by(|&a, &b| compare(a, b));
 }
 
 #[cfg(test)]

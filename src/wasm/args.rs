@@ -14,7 +14,7 @@ use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::{error, range_error, type_error};
-use crate::core::error::js_number;
+use crate::core::error::{decimal, js_number};
 use crate::core::Scheme;
 
 /// A short description of a value for error messages: `"abc"`, `42`, `NaN`, `null`, `an object`.
@@ -194,7 +194,10 @@ pub(crate) fn array(
     if length > max as f64 {
         return Err(range_error(
             context,
-            &format!("{name} must have at most {max} elements, got {length}"),
+            &format!(
+                "{name} must have at most {max} elements, got {}",
+                decimal(length)
+            ),
         ));
     }
     (0..length as u32)

@@ -35,9 +35,7 @@ pub(crate) fn lease_error(context: &str, err: &LeaseError) -> JsValue {
 
 /// Serializes a view as a plain JSON-compatible JavaScript value.
 pub(crate) fn plain<T: Serialize>(value: &T, context: &str) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error(context, &e.to_string()))
+    super::encode::plain(value, context)
 }
 
 /// Times and tokens cross as numbers: every value the core produces stays below 2^53.

@@ -9,11 +9,11 @@
 
 use std::collections::BTreeSet;
 
-use js_sys::{Reflect, JSON};
-use serde::Serialize;
+use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args;
+use super::encode::Obj;
 use super::errors::{error, range_error, ring_error, type_error};
 use crate::core::error::js_number;
 use crate::core::ring::{HashRing, MAX_POINTS, MAX_VNODES};
@@ -23,42 +23,26 @@ pub(crate) const FORMAT: &str = "ringlease.HashRing";
 const VERSION: f64 = 1.0;
 const CONTEXT: &str = "HashRing.fromJSON";
 
-#[derive(Serialize)]
-struct Saved<'a> {
-    format: &'static str,
-    version: f64,
-    scheme: &'static str,
-    vnodes: u32,
-    nodes: Vec<SavedNode<'a>>,
-}
-
-#[derive(Serialize)]
-struct SavedNode<'a> {
-    id: &'a str,
-    weight: f64,
-    up: bool,
-}
-
 /// The ring as a plain object.
 pub(crate) fn to_json(ring: &HashRing) -> Result<JsValue, JsValue> {
-    let saved = Saved {
-        format: FORMAT,
-        version: VERSION,
-        scheme: ring.scheme().name(),
-        vnodes: ring.vnodes(),
-        nodes: ring
-            .nodes_in_insertion_order()
-            .into_iter()
-            .map(|node| SavedNode {
-                id: &node.id,
-                weight: node.weight,
-                up: node.up,
-            })
-            .collect(),
-    };
-    saved
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error("HashRing.toJSON", &e.to_string()))
+    let nodes: Array = ring
+        .nodes_in_insertion_order()
+        .into_iter()
+        .map(|node| {
+            Obj::new()
+                .str("id", &node.id)
+                .num("weight", node.weight)
+                .bool("up", node.up)
+                .done()
+        })
+        .collect();
+    Ok(Obj::new()
+        .str("format", FORMAT)
+        .num("version", VERSION)
+        .str("scheme", ring.scheme().name())
+        .num("vnodes", f64::from(ring.vnodes()))
+        .set("nodes", &nodes)
+        .done())
 }
 
 /// A ring from `toJSON()`'s object or its JSON text, validated field by field.
