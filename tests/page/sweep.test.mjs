@@ -217,6 +217,12 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     const hash = await page.evaluate(() => location.hash);
     assert.equal(hash, `#locks?preset=gcPause&seed=${chosen}&fencing=off&ttlMs=60`);
     await tip.waitFor({ state: "hidden" });
+    // The contention view opens at exactly that run.
+    await page.waitForFunction(() => !document.querySelector('[data-testid="locks-view"]').hidden);
+    assert.equal(await byTestId("tab-locks").getAttribute("aria-selected"), "true");
+    assert.equal(await byTestId("contention-seed").inputValue(), String(chosen));
+    assert.equal(await byTestId("contention-ttl").inputValue(), "60");
+    assert.equal(await byTestId("fencing-off").getAttribute("aria-pressed"), "true");
     // Back to the sweep: the link restores the settings (what the address bar held).
     await page.evaluate((h) => {
       location.hash = h;
