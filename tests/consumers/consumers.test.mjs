@@ -11,13 +11,12 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 
 import { describeSizes, measure } from "../../scripts/size.mjs";
 import {
   arrows,
   bin,
-  CHROMIUM_ARGS,
   closeServer,
   indexHtml,
   makeProject,
@@ -56,7 +55,7 @@ async function timed(name, fn) {
 }
 
 async function getBrowser() {
-  browser ??= await timed("chromium launch", () => chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }));
+  browser ??= await timed("chromium launch", () => launchChromium());
   return browser;
 }
 

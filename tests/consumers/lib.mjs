@@ -106,17 +106,6 @@ export function serveDir(dir) {
 
 export const closeServer = (server) => new Promise((resolvePromise) => server.close(resolvePromise));
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 /**
  * Opens `url` in a new page of `browser` and waits for `#owner` to be filled in (or, with
  * `waitForConsole`, for the first `console.log`). Fails on console errors or warnings, page errors, failed

@@ -13,23 +13,13 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 import { initSync, Simulation } from "../../pkg/ringlease.js";
 import { startServer } from "../../scripts/serve.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/ringlease_bg.wasm", import.meta.url)) });
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 /** The canvas colours (www/contention-canvas.js STYLE), as the legend publishes them. */
 const COLOURS = ["danger", "holding", "queued", "writeOk", "writeRejected", "lost", "paused", "lease"];
 
@@ -154,7 +144,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     fenced = expected({ preset: "gcPause", seed, fencing: "maxToken" });
     console.log(`# gcPause seed ${seed}: fencing off ${lossy.counts.lostUpdate} lost updates; maxToken ${fenced.metrics.rejectedWrites} rejected writes`);
     ({ server, url: baseUrl } = await startServer({ port: 0 }));
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1 });
     page = await context.newPage();
     const origin = new URL(baseUrl).origin;

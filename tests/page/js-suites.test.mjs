@@ -19,23 +19,13 @@ import { readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 import shimAssert, { isDeepStrictEqual as shimDeepEqual } from "../browser/node-assert.mjs";
 import { createHash as shimCreateHash } from "../browser/node-crypto.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const jsDir = fileURLToPath(new URL("../js/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 /** Suites that only make sense in Node, and why. Every other tests/js/*.test.mjs runs in Chromium. */
 const NODE_ONLY = new Map([
   [
@@ -178,7 +168,7 @@ describe("the JS suites in headless Chromium, on the release build", () => {
     [nodeTests, { server, url: baseUrl }, browser] = await Promise.all([
       listNodeTests(FILES),
       startServer({ port: 0, extraRoots: ["tests", "scripts/gen-golden.mjs"] }),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
+      launchChromium(),
     ]);
     const skipped = [...NODE_ONLY].map(([f, why]) => `${f} (${why})`).join("; ");
     console.log(`# Chromium ${browser.version()}: ${FILES.length} suite files; Node only: ${skipped}`);

@@ -11,20 +11,10 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 /** The page's "down" tick colour and moved-arcs strip colour (www/ring-canvas.js). */
 const DOWN_RGB = [150, 150, 150];
 const MOVED_RGB = [245, 158, 11];
@@ -277,7 +267,7 @@ describe("the ring page", { timeout: 55_000 }, () => {
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
     ({ server, url: baseUrl } = await startServer({ port: 0 }));
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1 });
     page = await context.newPage();
     const origin = new URL(baseUrl).origin;

@@ -15,20 +15,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SMALL_LINK = "#sweep?preset=gcPause&parameter=ttlMs&values=60,150,400&seeds=6&fencing=off,maxToken";
 const SMALL = { parameter: "ttlMs", values: [60, 150, 400], seeds: 6, fencing: ["off", "maxToken"] };
 
@@ -93,7 +83,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
     ({ server, url: baseUrl } = await startServer({ port: 0 }));
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
     page = await context.newPage();
     const origin = new URL(baseUrl).origin;
