@@ -8,6 +8,8 @@ import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
+import { watchPage } from "../chromium.mjs";
+
 export const root = resolve(fileURLToPath(import.meta.url), "../../..");
 /** Throwaway projects live under the repository, so their build tools resolve from its node_modules. */
 export const workDir = join(root, "test-results", "consumers");
@@ -118,18 +120,11 @@ export async function openPage(browser, url, { waitForConsole = false } = {}) {
   const problems = [];
   const logs = [];
   const wasmResponses = [];
+  watchPage(page, origin, { problems });
   page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`console.${message.type()}: ${message.text()}`);
-    else if (message.type() === "log") logs.push(message.text());
+    if (message.type() === "log") logs.push(message.text());
   });
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("request", (request) => {
-    const target = request.url();
-    if (!target.startsWith("data:") && new URL(target).origin !== origin) problems.push(`foreign request: ${target}`);
-  });
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
   page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     if (response.url().endsWith(".wasm")) wasmResponses.push({ url: response.url(), type: response.headers()["content-type"] });
   });
   const firstLog = new Promise((resolveLog) => {

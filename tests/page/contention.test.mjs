@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "../chromium.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 import { initSync, Simulation } from "../../pkg/ringlease.js";
 import { startServer } from "../../scripts/serve.mjs";
 
@@ -148,19 +148,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1 });
     page = await context.newPage();
     const origin = new URL(baseUrl).origin;
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
-      else if (message.type() === "warning") warnings.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-    page.on("request", (request) => {
-      const url = request.url();
-      if (!url.startsWith("data:") && new URL(url).origin !== origin) problems.push(`foreign request: ${url}`);
-    });
-    page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-    page.on("response", (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
+    watchPage(page, origin, { problems, warnings });
   });
 
   after(async () => {

@@ -19,7 +19,7 @@ import { readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { launchChromium } from "../chromium.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 import shimAssert, { isDeepStrictEqual as shimDeepEqual } from "../browser/node-assert.mjs";
 import { createHash as shimCreateHash } from "../browser/node-crypto.mjs";
@@ -193,18 +193,7 @@ describe("the JS suites in headless Chromium, on the release build", () => {
       const problems = [];
       const page = await browser.newPage();
       try {
-        page.on("console", (message) => {
-          if (message.type() === "error" || message.type() === "warning") problems.push(`console.${message.type()}: ${message.text()}`);
-        });
-        page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-        page.on("request", (request) => {
-          const url = request.url();
-          if (!url.startsWith("data:") && new URL(url).origin !== origin) problems.push(`foreign request: ${url}`);
-        });
-        page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-        page.on("response", (response) => {
-          if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-        });
+        watchPage(page, origin, { problems });
         const started = Date.now();
         await page.goto(`${baseUrl}tests/browser/?file=${encodeURIComponent(file)}`);
         await page.waitForFunction(() => window.jsSuite?.done === true, null, { timeout: PER_FILE_TIMEOUT_MS - 5_000, polling: 100 });

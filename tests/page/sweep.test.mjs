@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "../chromium.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
@@ -87,19 +87,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
     page = await context.newPage();
     const origin = new URL(baseUrl).origin;
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
-      else if (message.type() === "warning") warnings.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-    page.on("request", (request) => {
-      const url = request.url();
-      if (!/^(data|blob):/.test(url) && new URL(url).origin !== origin) problems.push(`foreign request: ${url}`);
-    });
-    page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-    page.on("response", (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
+    watchPage(page, origin, { problems, warnings, localUrl: /^(data|blob):/ });
     page.on("worker", (worker) => {
       const entry = { url: worker.url(), closed: false };
       workers.push(entry);
