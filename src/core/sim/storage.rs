@@ -8,8 +8,8 @@
 //!   is refused. Fencing only writes gives contiguity, not atomicity (Jepsen, etcd 3.4.3): an
 //!   expired holder's write can land after its successor *read* and before it wrote, and the
 //!   successor then overwrites it. Registering the reader's token closes that gap.
-//! - `strict`: a strict store asking the lease server whether the token is live, on every read
-//!   and write (Chubby's sequencer check).
+//! - `strict`: max-token fencing plus, on every read and write, asking the lease server whether
+//!   the token is the live lease on that resource (Chubby's sequencer check; see `put`).
 
 use std::rc::Rc;
 
@@ -37,13 +37,14 @@ pub(crate) struct Storage {
 impl Storage {
     /// A store with one cell per key, each starting at `count`.
     pub(crate) fn new(fencing: Fencing, keys: &[String], count: i64) -> Self {
-        let mut store = FencedStore::new(fencing == Fencing::Strict);
+        // Max-token checking by the store itself; strict mode adds its liveness check in `put`.
+        let mut store = FencedStore::new(false);
         for key in keys {
             let cell = Cell {
                 count,
                 ..Cell::default()
             };
-            // Version 0: the key does not exist yet. Token-free, so it works in strict mode.
+            // Version 0: the key does not exist yet (token-free).
             let created = store.compare_and_set(key, 0, cell);
             debug_assert!(created.is_ok());
         }
@@ -95,15 +96,15 @@ impl Storage {
         } else {
             token
         };
-        let strict = (self.fencing == Fencing::Strict).then_some(table);
-        // Strict: the token must be the live lease on this very resource. With several lease
-        // tables (a ring of lease nodes) token counters are independent, so the store's own
-        // table-wide check (any live lease with this token) alone would be too weak.
-        if strict.is_some() && !table.is_live(key, token, now).unwrap_or(false) {
+        // Strict: the token must be the live lease on this very resource (Chubby's sequencer
+        // check). With several lease tables (a ring of lease nodes) token counters are
+        // independent, so a strict FencedStore's table-wide check (any live lease with this
+        // token) would be too weak: the resource-scoped check is made here, once.
+        if self.fencing == Fencing::Strict && !table.is_live(key, token, now).unwrap_or(false) {
             return false;
         }
         matches!(
-            self.store.write(key, cell, token, now, strict),
+            self.store.write(key, cell, token, now, None),
             Ok(Write::Accepted { .. })
         )
     }
