@@ -5,9 +5,9 @@
 // `init()` and `initSync()` are re-exported for code written for the browser entry: once the
 // instance exists, both return it at once and ignore their argument.
 import { readFileSync } from "node:fs";
-import { initSync } from "./pkg/ringlease.js";
+import { initSync } from "./pkg/index.js";
 
 initSync({ module: readFileSync(new URL("./pkg/ringlease_bg.wasm", import.meta.url)) });
 
-export * from "./pkg/ringlease.js";
-export { default } from "./pkg/ringlease.js";
+export * from "./pkg/index.js";
+export { default } from "./pkg/index.js";

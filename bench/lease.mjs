@@ -55,14 +55,14 @@ const PAIR_OWNER = new Uint16Array(PAIRS);
 }
 
 // ---------------------------------------------------------------- ringlease
-const glue = new URL("../pkg/ringlease.js", import.meta.url);
+const glue = new URL("../pkg/index.js", import.meta.url);
 const binary = new URL("../pkg/ringlease_bg.wasm", import.meta.url);
 if (!existsSync(glue) || !existsSync(binary)) {
-  fail("pkg/ringlease.js or pkg/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
+  fail("pkg/index.js or pkg/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
 }
 const mod = await import(glue.href);
 const { LeaseTable } = mod;
-if (typeof LeaseTable !== "function") fail("pkg/ringlease.js does not export LeaseTable: pkg/ is older than issue 4");
+if (typeof LeaseTable !== "function") fail("pkg/index.js does not export LeaseTable: pkg/ is older than issue 4");
 mod.initSync({ module: readFileSync(binary) });
 const version = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 

@@ -67,14 +67,14 @@ const versions = {
 let HashRing = null;
 let wasm = null;
 if (!PEERS_ONLY) {
-  const glue = new URL("../pkg/ringlease.js", import.meta.url);
+  const glue = new URL("../pkg/index.js", import.meta.url);
   const binary = new URL("../pkg/ringlease_bg.wasm", import.meta.url);
   if (!existsSync(glue) || !existsSync(binary)) {
-    fail("pkg/ringlease.js or pkg/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
+    fail("pkg/index.js or pkg/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
   }
   const mod = await import(glue.href);
   HashRing = mod.HashRing;
-  if (typeof HashRing !== "function") fail("pkg/ringlease.js does not export HashRing");
+  if (typeof HashRing !== "function") fail("pkg/index.js does not export HashRing");
   if (typeof HashRing.prototype.nodeForMany !== "function") fail("HashRing has no nodeForMany: pkg/ is older than issue 3");
   // initSync returns the wasm exports; `memory` is the wasm linear memory.
   wasm = mod.initSync({ module: readFileSync(binary) });

@@ -20,7 +20,7 @@ const TARGET = 1_000_000;
 
 let Simulation;
 try {
-  const pkg = await import("../pkg/ringlease.js");
+  const pkg = await import("../pkg/index.js");
   pkg.initSync({ module: readFileSync(new URL("../pkg/ringlease_bg.wasm", import.meta.url)) });
   Simulation = pkg.Simulation;
 } catch (e) {

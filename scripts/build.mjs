@@ -4,7 +4,7 @@
 //
 //   node scripts/build.mjs [--force]
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,3 +54,7 @@ if (!stale) {
 // then drops pkg/snippets/ (which `files` lists as a folder) from the tarball. The repository's
 // own .gitignore already ignores /pkg/, so the file is only in the way.
 rmSync(join(root, "pkg", ".gitignore"), { force: true });
+
+// The package entry, pkg/index.js: the generated bindings plus the JS fast path of nodeFor.
+// Copied on every run (it is one small file), so editing js/index.js needs no wasm rebuild.
+copyFileSync(join(root, "js", "index.js"), join(root, "pkg", "index.js"));

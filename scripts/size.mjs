@@ -14,9 +14,9 @@ const root = resolve(fileURLToPath(import.meta.url), "../..");
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-/** The glue is ringlease.js plus its inline snippets (what a bundler pulls in besides the wasm). */
+/** The glue is index.js, ringlease.js and its inline snippets (what a bundler pulls in besides the wasm). */
 function glueFiles(pkgDir) {
-  const files = [join(pkgDir, "ringlease.js")];
+  const files = [join(pkgDir, "index.js"), join(pkgDir, "ringlease.js")];
   const snippets = join(pkgDir, "snippets");
   for (const dir of readdirSync(snippets)) {
     for (const file of readdirSync(join(snippets, dir))) files.push(join(snippets, dir, file));

@@ -41,6 +41,7 @@ function put(mem, key, at, cap) {
   return i + encoder.encodeInto(key.slice(i), mem.subarray(at + i, at + cap)).written;
 }
 export function ringleaseSetMemory(m) { memory = m; bytes = undefined; }
+export function ringleaseKeyWriter() { return ringleaseWriteKey; }
 export function ringleaseWriteKey(key, ptr, cap) {
   try { return put(view(), key, ptr, cap); } catch { return -1; }
 }
@@ -70,6 +71,8 @@ export function ringleaseWriteKeys(keys, start, ptr, cap) {
 extern "C" {
     #[wasm_bindgen(js_name = ringleaseSetMemory)]
     fn set_memory(memory: &JsValue);
+    #[wasm_bindgen(js_name = ringleaseKeyWriter)]
+    fn key_writer() -> JsValue;
     #[wasm_bindgen(js_name = ringleaseWriteKey)]
     fn write_key(key: &JsValue, ptr: u32, cap: u32) -> i32;
     #[wasm_bindgen(js_name = ringleaseWriteKeys)]
@@ -81,10 +84,42 @@ struct Scratch {
     memory_set: bool,
 }
 
+/// Size of [`JS_KEY`]: longer keys take the checked path.
+const JS_KEY_CAP: usize = 4096;
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = const {
         RefCell::new(Scratch { bytes: Vec::new(), memory_set: false })
     };
+    /// The key buffer of the package's JS entry (`js/index.js`), which writes a key here itself
+    /// and then calls wasm with its length: allocated once and never resized, so the address
+    /// handed out by [`js_key_writer`] stays valid for the life of the instance.
+    static JS_KEY: RefCell<Vec<u8>> = RefCell::new(vec![0; JS_KEY_CAP]);
+}
+
+/// For the package's JS entry: `[writeKey, ptr, cap]`, where `writeKey(key, ptr, cap)` writes
+/// the UTF-8 of a well-formed string key into wasm memory and returns its length (negative:
+/// use the checked path), and `ptr`/`cap` locate [`JS_KEY`]. Read it back with
+/// [`with_js_key`].
+pub(crate) fn js_key_writer() -> js_sys::Array {
+    SCRATCH.with(|cell| {
+        if let Ok(mut scratch) = cell.try_borrow_mut() {
+            if !scratch.memory_set {
+                set_memory(&wasm_bindgen::memory());
+                scratch.memory_set = true;
+            }
+        }
+    });
+    let ptr = JS_KEY.with(|cell| cell.borrow().as_ptr() as usize as u32);
+    [key_writer(), ptr.into(), (JS_KEY_CAP as u32).into()]
+        .iter()
+        .collect()
+}
+
+/// Calls `f` with the first `len` bytes of [`JS_KEY`] (a key the JS entry wrote there);
+/// `None` if `len` is out of range.
+pub(crate) fn with_js_key<R>(len: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    JS_KEY.with(|cell| Some(f(cell.try_borrow().ok()?.get(..len as usize)?)))
 }
 
 /// Runs `write` against the scratch buffer, growing it when asked (up to [`MAX_SCRATCH`]), and

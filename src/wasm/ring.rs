@@ -37,6 +37,9 @@ pub struct JsHashRing {
     /// The node ids as JS strings, parallel to `ring.nodes()`: lookups hand these back instead
     /// of decoding a fresh string on every call.
     ids: Vec<JsValue>,
+    /// Bumped whenever `ids` changes, so a JS-side copy of them (see `js/index.js`) can tell
+    /// when it is stale.
+    ids_generation: u32,
 }
 
 impl JsHashRing {
@@ -46,7 +49,11 @@ impl JsHashRing {
             .iter()
             .map(|n| JsValue::from_str(&n.id))
             .collect();
-        JsHashRing { ring, ids }
+        JsHashRing {
+            ring,
+            ids,
+            ids_generation: 0,
+        }
     }
 
     fn id(&self, index: usize) -> JsValue {
@@ -88,9 +95,20 @@ impl JsHashRing {
             }
             IdSync::Unchanged => {}
         }
+        if !matches!(ids, IdSync::Unchanged) {
+            self.ids_generation = self.ids_generation.wrapping_add(1);
+        }
         encode::change(&change, context)
     }
 }
+
+/// [`JsHashRing::owner_index_js`]: no node is up (`nodeFor` returns `undefined`).
+const OWNER_NONE: i32 = -1;
+/// [`JsHashRing::owner_index_js`]: the caller's copy of the ids is out of date.
+const OWNER_STALE: i32 = -2;
+/// [`JsHashRing::owner_index_js`]: the key needs the checked path (`nodeFor`), which also
+/// throws its error.
+const OWNER_CHECKED: i32 = -3;
 
 /// How a change affects the node list, so the cached JS ids can follow cheaply.
 enum IdSync<'a> {
@@ -339,6 +357,41 @@ impl JsHashRing {
             self.ring.owner_index(key)
         })?;
         Ok(owner.map_or(JsValue::UNDEFINED, |index| self.id(index)))
+    }
+
+    /// `nodeFor`'s fast path, for the package's JS entry (`js/index.js`), which writes the key
+    /// into wasm memory itself (see [`Self::key_writer`]) and keeps its own copy of the node
+    /// ids, so neither the key nor the owner's id crosses the boundary as a string: the owner
+    /// of the `keyLength`-byte key as an index into `nodes()` when `generation` is
+    /// [`Self::ids_generation`], else [`OWNER_NONE`], [`OWNER_STALE`] or [`OWNER_CHECKED`].
+    #[wasm_bindgen(js_name = __ownerIndex, skip_typescript)]
+    pub fn owner_index_js(&self, key_length: u32, generation: u32) -> i32 {
+        if generation != self.ids_generation {
+            return OWNER_STALE;
+        }
+        match keys::with_js_key(key_length, |key| self.ring.owner_index(key)) {
+            Some(Some(index)) => i32::try_from(index).unwrap_or(OWNER_CHECKED),
+            Some(None) => OWNER_NONE,
+            None => OWNER_CHECKED,
+        }
+    }
+
+    /// `[writeKey, ptr, cap]` for the JS entry's `nodeFor` (see [`keys::js_key_writer`]).
+    #[wasm_bindgen(js_name = __keyWriter, skip_typescript)]
+    pub fn key_writer() -> Array {
+        keys::js_key_writer()
+    }
+
+    /// The node ids in `nodes()` order, for the JS entry's copy (see [`Self::owner_index_js`]).
+    #[wasm_bindgen(js_name = __ids, skip_typescript)]
+    pub fn ids_js(&self) -> Array {
+        self.ids.iter().collect()
+    }
+
+    /// Changes whenever the node list does (see [`Self::owner_index_js`]).
+    #[wasm_bindgen(getter, js_name = __idsGeneration, skip_typescript)]
+    pub fn ids_generation(&self) -> u32 {
+        self.ids_generation
     }
 
     /// The owner of every key, as indexes into `nodes()` in one `Uint32Array` (one boundary

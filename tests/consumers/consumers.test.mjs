@@ -102,6 +102,7 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
       "node.d.ts",
       "node.js",
       "package.json",
+      "pkg/index.js",
       "pkg/ringlease.d.ts",
       "pkg/ringlease.js",
       "pkg/ringlease_bg.wasm",

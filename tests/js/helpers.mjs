@@ -6,7 +6,7 @@
 // than node:assert/strict are only imported dynamically, when running from file: URLs.
 import assert from "node:assert/strict";
 
-import init, { initSync, HashRing } from "../../pkg/ringlease.js";
+import init, { initSync, HashRing } from "../../pkg/index.js";
 import * as reference from "../../scripts/gen-golden.mjs";
 
 export * from "./support.mjs";

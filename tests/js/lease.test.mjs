@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { expectThrow, show } from "./helpers.mjs";
-import { FencedStore, LeaseTable } from "../../pkg/ringlease.js";
+import { FencedStore, LeaseTable } from "../../pkg/index.js";
 
 const T = (ttlMs, nowMs, more = {}) => ({ ttlMs, nowMs, ...more });
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { expectThrow, readJson, show } from "./helpers.mjs";
-import { Simulation } from "../../pkg/ringlease.js";
+import { Simulation } from "../../pkg/index.js";
 
 const golden = await readJson(new URL("../golden/sim-digests.json", import.meta.url));
 

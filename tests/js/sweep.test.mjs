@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { expectThrow } from "./helpers.mjs";
-import { Simulation } from "../../pkg/ringlease.js";
+import { Simulation } from "../../pkg/index.js";
 import { sweepRows } from "../../www/sweep-runner.js";
 import {
   aggregate,

@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launchChromium, watchPage } from "../chromium.mjs";
-import { initSync, Simulation } from "../../pkg/ringlease.js";
+import { initSync, Simulation } from "../../pkg/index.js";
 import { startServer } from "../../scripts/serve.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/ringlease_bg.wasm", import.meta.url)) });

@@ -1,0 +1,47 @@
+// The package's entry (`exports["."]`): the generated bindings (./ringlease.js, copied next to
+// this file into pkg/ by scripts/build.mjs), plus a faster `HashRing.prototype.nodeFor`.
+//
+// wasm-bindgen's own `nodeFor` passes the key as a JS value (which wasm then asks JS to encode)
+// and returns the owner as a `Result`, a multi-value array whose id leaves wasm's externref
+// table on every call. Here the key is written straight into a fixed buffer in wasm memory,
+// wasm returns the owner's index as a plain number, and the id comes from a copy of the node
+// ids kept on the ring object, refreshed whenever wasm reports that the node list changed. The
+// answer is identical: anything unusual (not a string, a lone surrogate, a key over 4 KiB, a
+// changed node list, an empty ring…) goes through the generated method, which also throws its
+// errors.
+import { HashRing } from "./ringlease.js";
+
+export * from "./ringlease.js";
+export { default } from "./ringlease.js";
+
+const checkedNodeFor = HashRing.prototype.nodeFor;
+const IDS = Symbol("ringlease.nodeIds");
+// [writeKey, ptr, cap] from wasm, fetched on first use (after init).
+let writer;
+
+function nodeFor(key) {
+  const ids = this[IDS];
+  if (ids !== undefined && typeof key === "string") {
+    if (writer === undefined) writer = HashRing.__keyWriter();
+    const length = writer[0](key, writer[1], writer[2]);
+    if (length >= 0) {
+      const owner = this.__ownerIndex(length, ids.generation);
+      if (owner >= 0) return ids.list[owner];
+      if (owner === -1) return undefined; // no node is up
+    }
+  }
+  return nodeForChecked(this, key);
+}
+
+function nodeForChecked(ring, key) {
+  const owner = checkedNodeFor.call(ring, key);
+  ring[IDS] = { generation: ring.__idsGeneration, list: ring.__ids() };
+  return owner;
+}
+
+Object.defineProperty(HashRing.prototype, "nodeFor", {
+  value: nodeFor,
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
