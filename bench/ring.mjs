@@ -822,7 +822,7 @@ if (!PEERS_ONLY) {
   const many = lookups["ringlease nodeForMany"].nsPerKey;
   const one = lookups["ringlease nodeFor"].nsPerKey;
   out.push(`  nodeForMany, per key (keys copied in bulk, SHA-1 + search in wasm, a u32 index out): ${f1(many)}`);
-  out.push(`  nodeFor − nodeForMany (per-call boundary crossing + owner string back to JS): ${f1(one - many)}`);
+  out.push(`  nodeFor − nodeForMany (per-call crossing: the JS entry writes the key, wasm returns an index): ${f1(one - many)}`);
   out.push(
     `  binary search alone over ${pointCounts.ringlease} u32 positions, done in JS on precomputed hashes ` +
       `(an upper bound for the wasm search): ${f1(lookups["search only (JS)"].nsPerKey)}`,
