@@ -14,6 +14,8 @@ use super::sha1x4;
 /// // SHA-1("abc") = a9993e36…
 /// assert_eq!(position(b"abc"), 0xa999_3e36);
 /// ```
+// Not inlined: it is called from many lookups, and SHA-1 inlined into each costs kilobytes of wasm.
+#[inline(never)]
 pub fn position(bytes: &[u8]) -> u32 {
     single_block(&[bytes]).unwrap_or_else(|| first_u32(&Sha1::digest(bytes)))
 }
@@ -196,6 +198,134 @@ fn add_to_label(block: &mut [u8; 64], prefix: usize, end: &mut usize, add: u8) {
     }
 }
 
+/// The positions of `keys`, in order: the same values as [`position`], with the keys that fit
+/// one block (at most 55 bytes) hashed four at a time ([`sha1x4`]).
+///
+/// ```
+/// use ringlease::core::hash::{position, positions};
+/// let keys: [&[u8]; 3] = [b"abc", b"", &[b'x'; 100]];
+/// let batch: Vec<u32> = positions(keys).collect();
+/// assert_eq!(batch, keys.map(position));
+/// ```
+pub fn positions<'k, I>(keys: I) -> Positions<I::IntoIter>
+where
+    I: IntoIterator<Item = &'k [u8]>,
+{
+    Positions {
+        keys: keys.into_iter(),
+        group: KeyGroup {
+            blocks: [[0; 64]; 4],
+            ready: [0; 4],
+            short: [false; 4],
+            next: 0,
+            len: 0,
+        },
+    }
+}
+
+/// The iterator of [`positions`]: it takes up to four keys, hashes them together and hands their
+/// positions back one by one.
+#[derive(Debug, Clone)]
+pub struct Positions<I> {
+    keys: I,
+    group: KeyGroup,
+}
+
+impl<'k, I: Iterator<Item = &'k [u8]>> Iterator for Positions<I> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        if let Some(position) = self.group.pop() {
+            return Some(position);
+        }
+        self.group.clear();
+        for key in self.keys.by_ref().take(4) {
+            self.group.push(key);
+        }
+        self.group.hash();
+        self.group.pop()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let (low, high) = self.keys.size_hint();
+        let ready = self.group.len - self.group.next;
+        (
+            low.saturating_add(ready),
+            high.and_then(|high| high.checked_add(ready)),
+        )
+    }
+}
+
+/// Up to four keys hashed together, and their positions. Not generic, so every kind of key
+/// iterator shares one copy of this code.
+#[derive(Debug, Clone)]
+struct KeyGroup {
+    /// The padded blocks of the keys that fit one, one per lane.
+    blocks: [[u8; 64]; 4],
+    /// The positions of the group's keys; `ready[next..len]` are still to be returned.
+    ready: [u32; 4],
+    /// Which lanes hold a block to hash (the others hold a long key's position already).
+    short: [bool; 4],
+    next: usize,
+    len: usize,
+}
+
+impl KeyGroup {
+    /// The next position of the group, if any is left.
+    #[inline]
+    fn pop(&mut self) -> Option<u32> {
+        let position = *self.ready.get(self.next..self.len)?.first()?;
+        self.next += 1;
+        Some(position)
+    }
+
+    /// Empties the group.
+    fn clear(&mut self) {
+        (self.next, self.len, self.short) = (0, 0, [false; 4]);
+    }
+
+    /// Adds a key to the group (which holds fewer than four). A key longer than one block is
+    /// hashed on its own right away; its lane's block is left as it was and not used.
+    #[inline(never)]
+    fn push(&mut self, key: &[u8]) {
+        let lane = self.len;
+        let (Some(block), Some(ready), Some(short)) = (
+            self.blocks.get_mut(lane),
+            self.ready.get_mut(lane),
+            self.short.get_mut(lane),
+        ) else {
+            return;
+        };
+        if key.len() <= SINGLE_BLOCK_MAX {
+            key_block(key, block);
+            *short = true;
+        } else {
+            *ready = first_u32(&Sha1::digest(key));
+        }
+        self.len += 1;
+    }
+
+    /// Hashes the group's short keys, four lanes at once.
+    fn hash(&mut self) {
+        if self.short.contains(&true) {
+            let hashed = sha1x4::first_words(&self.blocks);
+            for ((ready, &short), hashed) in self.ready.iter_mut().zip(&self.short).zip(hashed) {
+                if short {
+                    *ready = hashed;
+                }
+            }
+        }
+    }
+}
+
+/// Writes the padded block of `key` (at most 55 bytes) over all of `block`.
+fn key_block(key: &[u8], block: &mut [u8; 64]) {
+    *block = [0; 64];
+    block[..key.len()].copy_from_slice(key);
+    pad(block, key.len());
+}
+
 /// Writes SHA-1's padding after a `len`-byte message (`len` ≤ 55) at the start of `block`,
 /// whose bytes past the message must be zero: the 0x80 marker and the bit length.
 fn pad(block: &mut [u8; 64], len: usize) {
@@ -318,6 +448,45 @@ mod tests {
         }
     }
 
+    /// Batched key positions against one-by-one ones, with long keys (hashed on their own)
+    /// at every place within a group of four and every batch length 0..=9.
+    #[test]
+    fn positions_match_position_with_long_keys_anywhere() {
+        let mut state = 0x2545_f491u32;
+        let keys: Vec<Vec<u8>> = (0..300usize)
+            .map(|i| {
+                let len = match i % 7 {
+                    0 => 55,
+                    1 => 56,
+                    2 => 64 + i % 90,
+                    _ => i % 56,
+                };
+                (0..len)
+                    .map(|_| {
+                        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                        (state >> 24) as u8
+                    })
+                    .collect()
+            })
+            .collect();
+        let slices: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        for start in 0..8 {
+            for len in 0..=9 {
+                let run = &slices[start..start + len];
+                let batch: Vec<u32> = positions(run.iter().copied()).collect();
+                let single: Vec<u32> = run.iter().map(|key| position(key)).collect();
+                assert_eq!(batch, single, "keys {start}..{}", start + len);
+            }
+        }
+        let batch: Vec<u32> = positions(slices.iter().copied()).collect();
+        let single: Vec<u32> = slices.iter().map(|key| position(key)).collect();
+        assert_eq!(batch, single);
+        let mut iter = positions(slices.iter().copied());
+        assert_eq!(iter.size_hint(), (300, Some(300)));
+        iter.next();
+        assert_eq!(iter.size_hint(), (299, Some(299)));
+    }
+
     /// The single-block path against the `sha1` crate's own hasher, at every length around and
     /// past the one-block limit.
     #[test]
@@ -365,6 +534,18 @@ mod tests {
             let via_iter: Vec<u32> = point_positions(&id, count).collect();
             let direct: Vec<u32> = (0..count).map(|i| point_position(&id, i)).collect();
             proptest::prop_assert_eq!(via_iter, direct);
+        }
+
+        #[test]
+        fn positions_match_sha1_crate(
+            keys in proptest::collection::vec(
+                proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80),
+                0..13,
+            ),
+        ) {
+            let batch: Vec<u32> = positions(keys.iter().map(Vec::as_slice)).collect();
+            let expected: Vec<u32> = keys.iter().map(|key| first_u32(&Sha1::digest(key))).collect();
+            proptest::prop_assert_eq!(batch, expected);
         }
     }
 
