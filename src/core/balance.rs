@@ -31,9 +31,9 @@ impl HashRing {
 
     /// The owner index of every key ([`NO_NODE`] when no node is up).
     pub fn owners_of<'k>(&self, keys: impl IntoIterator<Item = &'k [u8]>) -> Vec<u32> {
-        keys.into_iter()
-            .map(|key| self.owner_index(key).map_or(NO_NODE, |index| index as u32))
-            .collect()
+        let mut owners = Vec::new();
+        self.owner_indexes_into(keys, &mut owners);
+        owners
     }
 
     /// How many of `keys` each node owns, by index in [`HashRing::nodes`].
@@ -54,9 +54,22 @@ impl HashRing {
         other: &HashRing,
         keys: impl IntoIterator<Item = &'k [u8]>,
     ) -> Vec<usize> {
-        keys.into_iter()
+        if self.scheme() != other.scheme() {
+            return keys
+                .into_iter()
+                .enumerate()
+                .filter(|(_, key)| self.node_for(key) != other.node_for(key))
+                .map(|(index, _)| index)
+                .collect();
+        }
+        // Same scheme, same key positions: hash each key once (four at a time for sha1).
+        fn owner(ring: &HashRing, position: u32) -> Option<&str> {
+            ring.owner_of_position(position)
+                .map(|index| ring.nodes()[index].id.as_str())
+        }
+        self.positions_of(keys)
             .enumerate()
-            .filter(|(_, key)| self.node_for(key) != other.node_for(key))
+            .filter(|&(_, position)| owner(self, position) != owner(other, position))
             .map(|(index, _)| index)
             .collect()
     }
@@ -86,8 +99,8 @@ impl HashRing {
         let (positions, owners, nodes) = (self.positions(), self.owners(), self.nodes());
         let mut load = vec![0u64; nodes.len()];
         let mut assigned = Vec::with_capacity(keys.len());
-        for key in keys {
-            let start = self.point_at_or_after(self.position_of(key)).unwrap_or(0);
+        for position in self.positions_of(keys.iter().copied()) {
+            let start = self.point_at_or_after(position).unwrap_or(0);
             let mut chosen = NO_NODE;
             for step in 0..positions.len() {
                 let owner = owners[(start + step) % positions.len()];

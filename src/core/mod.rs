@@ -8,6 +8,7 @@ pub mod ketama;
 pub mod lease;
 pub mod ring;
 pub mod scheme;
+pub mod sha1x4;
 pub mod sim;
 mod sort;
 pub mod store;

@@ -18,11 +18,12 @@
 //! indexes follow id order, sorting by (position, owner) is sorting by (position, id); points of
 //! one node at one position are indistinguishable, so `i` never needs storing.
 
+use super::balance::NO_NODE;
 use super::change::RingChange;
 use super::error::RingError;
 use super::hash;
 use super::ketama;
-use super::scheme::Scheme;
+use super::scheme::{KeyPositions, Scheme};
 use super::sort;
 
 /// Vnodes per unit of weight when none is given (sha1 scheme).
@@ -420,6 +421,29 @@ impl HashRing {
         self.owner_of_position(self.position_of(key))
     }
 
+    /// The ring positions of `keys` under this ring's scheme, in order (sha1 keys hashed four
+    /// at a time: see [`Scheme::key_positions`]).
+    pub fn positions_of<'k, I>(&self, keys: I) -> KeyPositions<I::IntoIter>
+    where
+        I: IntoIterator<Item = &'k [u8]>,
+    {
+        self.scheme.key_positions(keys)
+    }
+
+    /// Appends to `out` the owner index of every key, in order, as [`HashRing::owner_index`]
+    /// would give it ([`NO_NODE`] when no node is up): the batch form, whose sha1 positions are
+    /// hashed four at a time.
+    pub fn owner_indexes_into<'k>(
+        &self,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+        out: &mut Vec<u32>,
+    ) {
+        out.extend(self.positions_of(keys).map(|position| {
+            self.owner_of_position(position)
+                .map_or(NO_NODE, |index| index as u32)
+        }));
+    }
+
     /// The id of the live node that owns `key`; `None` when no node is up.
     pub fn node_for(&self, key: &[u8]) -> Option<&str> {
         self.owner_index(key)
@@ -802,6 +826,57 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The batch lookups (keys hashed four at a time) against `owner_index` key by key, on
+    /// both schemes, with keys of every length around the one-block limit and down nodes.
+    #[test]
+    fn batch_lookups_match_single_lookups() {
+        let keys: Vec<String> = (0..403)
+            .map(|i| format!("{}{i}", "k".repeat(i % 70)))
+            .collect();
+        let keys: Vec<&[u8]> = keys.iter().map(String::as_bytes).collect();
+        for scheme in [Scheme::Sha1, Scheme::Ketama] {
+            let mut ring = HashRing::with_scheme(scheme, 20).unwrap();
+            let mut other = ring.clone();
+            ring.add_nodes(&[("a", 1.0), ("b", 2.0), ("c", 0.5), ("d", 1.0)])
+                .unwrap();
+            other
+                .add_nodes(&[("a", 1.0), ("c", 0.5), ("e", 1.0)])
+                .unwrap();
+            for down in [None, Some("b"), Some("a")] {
+                if let Some(id) = down {
+                    ring.mark_down(id).unwrap();
+                }
+                let mut batch = vec![7];
+                ring.owner_indexes_into(keys.iter().copied(), &mut batch);
+                let single: Vec<u32> = keys
+                    .iter()
+                    .map(|key| ring.owner_index(key).map_or(NO_NODE, |i| i as u32))
+                    .collect();
+                assert_eq!(batch[0], 7);
+                assert_eq!(batch[1..], single[..], "{scheme:?}, {down:?} down");
+                let positions: Vec<u32> = ring.positions_of(keys.iter().copied()).collect();
+                let one_by_one: Vec<u32> = keys.iter().map(|key| ring.position_of(key)).collect();
+                assert_eq!(positions, one_by_one);
+                let moved: Vec<usize> = (0..keys.len())
+                    .filter(|&i| ring.node_for(keys[i]) != other.node_for(keys[i]))
+                    .collect();
+                assert_eq!(ring.moved_keys(&other, keys.iter().copied()), moved);
+            }
+        }
+        // Across schemes: each ring hashes the keys its own way.
+        let mut sha1 = HashRing::new(20).unwrap();
+        let mut ketama = HashRing::with_scheme(Scheme::Ketama, 20).unwrap();
+        for ring in [&mut sha1, &mut ketama] {
+            ring.add_nodes(&[("a", 1.0), ("b", 1.0), ("c", 1.0)])
+                .unwrap();
+        }
+        let moved: Vec<usize> = (0..keys.len())
+            .filter(|&i| sha1.node_for(keys[i]) != ketama.node_for(keys[i]))
+            .collect();
+        assert!(!moved.is_empty());
+        assert_eq!(sha1.moved_keys(&ketama, keys.iter().copied()), moved);
     }
 
     #[test]

@@ -47,4 +47,48 @@ impl Scheme {
             Scheme::Ketama => ketama::key_position(key),
         }
     }
+
+    /// The ring positions of `keys`, in order: the same values as [`Scheme::key_position`],
+    /// sha1 ones hashed four at a time ([`hash::positions`]).
+    pub fn key_positions<'k, I>(self, keys: I) -> KeyPositions<I::IntoIter>
+    where
+        I: IntoIterator<Item = &'k [u8]>,
+    {
+        KeyPositions(match self {
+            Scheme::Sha1 => Batch::Sha1(hash::positions(keys)),
+            Scheme::Ketama => Batch::Ketama(keys.into_iter()),
+        })
+    }
+}
+
+/// The iterator of [`Scheme::key_positions`].
+#[derive(Debug, Clone)]
+pub struct KeyPositions<I>(Batch<I>);
+
+// The sha1 variant carries four 64-byte blocks; the iterator lives on the stack for one batch
+// call, where boxing them would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+enum Batch<I> {
+    Sha1(hash::Positions<I>),
+    Ketama(I),
+}
+
+impl<'k, I: Iterator<Item = &'k [u8]>> Iterator for KeyPositions<I> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match &mut self.0 {
+            Batch::Sha1(positions) => positions.next(),
+            Batch::Ketama(keys) => keys.next().map(ketama::key_position),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            Batch::Sha1(positions) => positions.size_hint(),
+            Batch::Ketama(keys) => keys.size_hint(),
+        }
+    }
 }

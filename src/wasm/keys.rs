@@ -172,17 +172,77 @@ pub(crate) fn with_key<R>(
     }
 }
 
-/// Folds the UTF-8 bytes of every key of the array `keys`, in order, into a state made by
-/// `init`, or throws the checked path's error naming the first bad element. Unlike
-/// [`with_keys`], keys are handed to `each` straight from the scratch buffer, chunk by chunk,
-/// without being gathered into one buffer first. If the fast path gives up part way, the state
-/// is made afresh and every key goes through the checked path, so the result is the same.
+/// The UTF-8 bytes of a run of keys, in order: either a chunk of the scratch buffer as
+/// [`fold_keys`] receives it (`[u32 LE byte length][bytes]` per key, checked to be well formed
+/// before it is handed out) or the strings of the checked path.
+pub(crate) struct Keys<'a>(KeySource<'a>);
+
+enum KeySource<'a> {
+    Scratch { rest: &'a [u8], left: u32 },
+    Strings(std::slice::Iter<'a, String>),
+}
+
+impl<'a> Keys<'a> {
+    /// The first `count` keys of a scratch `buffer`, or `None` if their headers run past its end.
+    fn scratch(buffer: &'a [u8], count: u32) -> Option<Keys<'a>> {
+        let scratch = || {
+            Keys(KeySource::Scratch {
+                rest: buffer,
+                left: count,
+            })
+        };
+        // Walk the headers first: a malformed chunk goes to the checked path before any key
+        // of it is used.
+        let mut check = scratch();
+        for _ in 0..count {
+            check.next()?;
+        }
+        Some(scratch())
+    }
+}
+
+impl<'a> Iterator for Keys<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        match &mut self.0 {
+            KeySource::Scratch { rest, left } => {
+                if *left == 0 {
+                    return None;
+                }
+                let (header, tail) = (rest.get(..4)?, rest.get(4..)?);
+                let len = u32::from_le_bytes(<[u8; 4]>::try_from(header).ok()?) as usize;
+                let key = tail.get(..len)?;
+                *rest = tail.get(len..)?;
+                *left -= 1;
+                Some(key)
+            }
+            KeySource::Strings(strings) => strings.next().map(String::as_bytes),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            // Exact: `Keys::scratch` checked that every header is in bounds.
+            KeySource::Scratch { left, .. } => (*left as usize, Some(*left as usize)),
+            KeySource::Strings(strings) => strings.size_hint(),
+        }
+    }
+}
+
+/// Folds every key of the array `keys`, in order and chunk by chunk, into a state made by
+/// `init`, or throws the checked path's error naming the first bad element. `each` receives the
+/// keys' UTF-8 bytes ([`Keys`]) straight from the scratch buffer, without them being gathered
+/// into one buffer first, so a batch method makes one core call per chunk. If the fast path
+/// gives up part way, the state is made afresh and every key goes through the checked path (one
+/// chunk), so the result is the same.
 pub(crate) fn fold_keys<S>(
     keys: &JsValue,
     context: &str,
     name: &str,
     init: impl Fn() -> S,
-    mut each: impl FnMut(&mut S, &[u8]),
+    mut each: impl FnMut(&mut S, Keys<'_>),
 ) -> Result<S, JsValue> {
     let mut state = init();
     let mut start = 0u32;
@@ -191,16 +251,9 @@ pub(crate) fn fold_keys<S>(
         let done = fill(
             |ptr, cap| write_keys(keys, from, ptr, cap),
             |result, buffer| {
-                let mut rest = buffer;
-                for _ in 0..result / 2 {
-                    let (Some(header), Some(tail)) = (rest.get(..4), rest.get(4..)) else {
-                        return None;
-                    };
-                    let len = u32::from_le_bytes(<[u8; 4]>::try_from(header).ok()?) as usize;
-                    each(&mut state, tail.get(..len)?);
-                    rest = tail.get(len..)?;
-                }
-                start += result / 2;
+                let count = result / 2;
+                each(&mut state, Keys::scratch(buffer, count)?);
+                start += count;
                 Some(result % 2 == 1)
             },
         )
@@ -213,9 +266,7 @@ pub(crate) fn fold_keys<S>(
     }
     let strings = args::strings(keys, context, name)?;
     let mut state = init();
-    for key in &strings {
-        each(&mut state, key.as_bytes());
-    }
+    each(&mut state, Keys(KeySource::Strings(strings.iter())));
     Ok(state)
 }
 
@@ -233,9 +284,11 @@ pub(crate) fn with_keys<R>(
         context,
         name,
         || (Vec::new(), Vec::new()),
-        |(all, ends): &mut (Vec<u8>, Vec<usize>), key| {
-            all.extend_from_slice(key);
-            ends.push(all.len());
+        |(all, ends): &mut (Vec<u8>, Vec<usize>), chunk| {
+            for key in chunk {
+                all.extend_from_slice(key);
+                ends.push(all.len());
+            }
         },
     )?;
     let mut slices = Vec::with_capacity(ends.len());

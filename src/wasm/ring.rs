@@ -411,13 +411,7 @@ impl JsHashRing {
             "HashRing.nodeForMany",
             "keys",
             Vec::new,
-            |owners: &mut Vec<u32>, key| {
-                owners.push(
-                    self.ring
-                        .owner_index(key)
-                        .map_or(NO_NODE, |index| index as u32),
-                );
-            },
+            |owners: &mut Vec<u32>, chunk| self.ring.owner_indexes_into(chunk, owners),
         )?;
         Ok(Uint32Array::from(owners.as_slice()))
     }

@@ -90,8 +90,67 @@ fn golden_table_matches_through_the_js_surface() {
             assert_eq!(replicas, lookup.replicas, "{what}");
             checked += 1;
         }
+        // The batch path (keys hashed four at a time, long keys on their own): owner indexes
+        // into the ring's nodes, which are sorted by id.
+        let keys: js_sys::Array = case.lookups.iter().map(|lookup| s(&lookup.key)).collect();
+        let owners = ring.node_for_many(keys.into()).unwrap().to_vec();
+        let mut ids: Vec<&str> = case.nodes.iter().map(|(id, _)| id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(owners.len(), case.lookups.len(), "{}", case.name);
+        for (lookup, &owner) in case.lookups.iter().zip(&owners) {
+            assert_eq!(
+                ids[owner as usize], lookup.owner,
+                "{} / {:?}",
+                case.name, lookup.key
+            );
+        }
     }
     assert!(checked > 500);
+}
+
+/// The 4-lane SHA-1 (wasm SIMD when built with simd128, as the package is) against the `sha1`
+/// crate's scalar compression, and the batch position paths against the one-by-one ones.
+#[wasm_bindgen_test]
+fn four_lane_sha1_matches_the_scalar_hash() {
+    use ringlease::core::{hash, sha1x4};
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut byte = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 32) as u8
+    };
+    for _ in 0..500 {
+        let mut blocks = [[0u8; 64]; 4];
+        for b in blocks.iter_mut().flatten() {
+            *b = byte();
+        }
+        let expected = blocks.map(|block| {
+            let mut state = [
+                0x6745_2301,
+                0xefcd_ab89,
+                0x98ba_dcfe,
+                0x1032_5476,
+                0xc3d2_e1f0,
+            ];
+            sha1::compress(&mut state, &[block.into()]);
+            state[0]
+        });
+        assert_eq!(sha1x4::first_words(&blocks), expected);
+    }
+    let keys: Vec<Vec<u8>> = (0..203usize)
+        .map(|i| (0..(i * 7) % 90).map(|_| byte()).collect())
+        .collect();
+    let batch: Vec<u32> = hash::positions(keys.iter().map(Vec::as_slice)).collect();
+    let single: Vec<u32> = keys.iter().map(|key| hash::position(key)).collect();
+    assert_eq!(batch, single);
+    for id in ["a", "node-7", "東京", &"x".repeat(44), &"y".repeat(45)] {
+        for count in [0, 1, 3, 4, 5, 9, 11, 101, 1003] {
+            let batch: Vec<u32> = hash::point_positions(id, count).collect();
+            let single: Vec<u32> = (0..count).map(|i| hash::point_position(id, i)).collect();
+            assert_eq!(batch, single, "{id} × {count}");
+        }
+    }
 }
 
 #[wasm_bindgen_test]
