@@ -33,9 +33,12 @@ function nodeFor(key) {
   return nodeForChecked(this, key);
 }
 
+// The generated method answers (or throws); then the copy of the ids is renewed if it is missing
+// or out of date, so later calls can take the fast path.
 function nodeForChecked(ring, key) {
   const owner = checkedNodeFor.call(ring, key);
-  ring[IDS] = { generation: ring.__idsGeneration, list: ring.__ids() };
+  const generation = ring.__idsGeneration;
+  if (ring[IDS]?.generation !== generation) ring[IDS] = { generation, list: ring.__ids() };
   return owner;
 }
 
