@@ -99,9 +99,7 @@ pub fn point_positions(id: &str, count: u32) -> PointPositions<'_> {
         fits,
         blocks,
         ends,
-        ready: [0; 4],
-        next: 0,
-        len: 0,
+        ready: Ready::default(),
     }
 }
 
@@ -120,10 +118,31 @@ pub struct PointPositions<'a> {
     blocks: [[u8; 64]; 4],
     /// Where each lane's label ends (its length in bytes).
     ends: [usize; 4],
-    /// Positions of the last group hashed; `ready[next..len]` are still to be returned.
-    ready: [u32; 4],
+    /// Positions of the last group hashed.
+    ready: Ready,
+}
+
+/// Up to four positions hashed together; `positions[next..len]` are still to be returned.
+#[derive(Debug, Clone, Default)]
+struct Ready {
+    positions: [u32; 4],
     next: usize,
     len: usize,
+}
+
+impl Ready {
+    /// The next position, if any is left.
+    #[inline]
+    fn pop(&mut self) -> Option<u32> {
+        let position = *self.positions.get(self.next..self.len)?.first()?;
+        self.next += 1;
+        Some(position)
+    }
+
+    /// How many positions are left.
+    fn left(&self) -> usize {
+        self.len - self.next
+    }
 }
 
 impl Iterator for PointPositions<'_> {
@@ -131,16 +150,14 @@ impl Iterator for PointPositions<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<u32> {
-        if self.next == self.len {
+        if self.ready.left() == 0 {
             self.fill();
         }
-        let position = *self.ready.get(self.next..self.len)?.first()?;
-        self.next += 1;
-        Some(position)
+        self.ready.pop()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = (self.count.saturating_sub(self.first) as usize) + (self.len - self.next);
+        let left = (self.count.saturating_sub(self.first) as usize) + self.ready.left();
         (left, Some(left))
     }
 }
@@ -148,21 +165,22 @@ impl Iterator for PointPositions<'_> {
 impl PointPositions<'_> {
     /// Hashes the next (up to) four labels into `ready`.
     fn fill(&mut self) {
-        self.next = 0;
-        self.len = 0;
+        self.ready.next = 0;
+        self.ready.len = 0;
         if self.first >= self.count {
             return;
         }
-        self.len = (self.count - self.first).min(4) as usize;
+        self.ready.len = (self.count - self.first).min(4) as usize;
         if self.fits {
             // Lanes past `count` hash labels that are not points; their results are dropped.
-            self.ready = sha1x4::first_words(&self.blocks);
+            self.ready.positions = sha1x4::first_words(&self.blocks);
             let prefix = self.id.len() + 1;
             for (block, end) in self.blocks.iter_mut().zip(&mut self.ends) {
                 add_to_label(block, prefix, end, 4);
             }
         } else {
-            for (lane, ready) in self.ready.iter_mut().enumerate().take(self.len) {
+            let len = self.ready.len;
+            for (lane, ready) in self.ready.positions.iter_mut().enumerate().take(len) {
                 *ready = point_position(self.id, self.first + lane as u32);
             }
         }
@@ -215,10 +233,8 @@ where
         keys: keys.into_iter(),
         group: KeyGroup {
             blocks: [[0; 64]; 4],
-            ready: [0; 4],
+            ready: Ready::default(),
             short: [false; 4],
-            next: 0,
-            len: 0,
         },
     }
 }
@@ -236,7 +252,7 @@ impl<'k, I: Iterator<Item = &'k [u8]>> Iterator for Positions<I> {
 
     #[inline]
     fn next(&mut self) -> Option<u32> {
-        if let Some(position) = self.group.pop() {
+        if let Some(position) = self.group.ready.pop() {
             return Some(position);
         }
         self.group.clear();
@@ -244,12 +260,12 @@ impl<'k, I: Iterator<Item = &'k [u8]>> Iterator for Positions<I> {
             self.group.push(key);
         }
         self.group.hash();
-        self.group.pop()
+        self.group.ready.pop()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let (low, high) = self.keys.size_hint();
-        let ready = self.group.len - self.group.next;
+        let ready = self.group.ready.left();
         (
             low.saturating_add(ready),
             high.and_then(|high| high.checked_add(ready)),
@@ -263,36 +279,26 @@ impl<'k, I: Iterator<Item = &'k [u8]>> Iterator for Positions<I> {
 struct KeyGroup {
     /// The padded blocks of the keys that fit one, one per lane.
     blocks: [[u8; 64]; 4],
-    /// The positions of the group's keys; `ready[next..len]` are still to be returned.
-    ready: [u32; 4],
+    /// The positions of the group's keys.
+    ready: Ready,
     /// Which lanes hold a block to hash (the others hold a long key's position already).
     short: [bool; 4],
-    next: usize,
-    len: usize,
 }
 
 impl KeyGroup {
-    /// The next position of the group, if any is left.
-    #[inline]
-    fn pop(&mut self) -> Option<u32> {
-        let position = *self.ready.get(self.next..self.len)?.first()?;
-        self.next += 1;
-        Some(position)
-    }
-
     /// Empties the group.
     fn clear(&mut self) {
-        (self.next, self.len, self.short) = (0, 0, [false; 4]);
+        (self.ready.next, self.ready.len, self.short) = (0, 0, [false; 4]);
     }
 
     /// Adds a key to the group (which holds fewer than four). A key longer than one block is
     /// hashed on its own right away; its lane's block is left as it was and not used.
     #[inline(never)]
     fn push(&mut self, key: &[u8]) {
-        let lane = self.len;
+        let lane = self.ready.len;
         let (Some(block), Some(ready), Some(short)) = (
             self.blocks.get_mut(lane),
-            self.ready.get_mut(lane),
+            self.ready.positions.get_mut(lane),
             self.short.get_mut(lane),
         ) else {
             return;
@@ -303,14 +309,15 @@ impl KeyGroup {
         } else {
             *ready = first_u32(&Sha1::digest(key));
         }
-        self.len += 1;
+        self.ready.len += 1;
     }
 
     /// Hashes the group's short keys, four lanes at once.
     fn hash(&mut self) {
         if self.short.contains(&true) {
             let hashed = sha1x4::first_words(&self.blocks);
-            for ((ready, &short), hashed) in self.ready.iter_mut().zip(&self.short).zip(hashed) {
+            let ready = self.ready.positions.iter_mut();
+            for ((ready, &short), hashed) in ready.zip(&self.short).zip(hashed) {
                 if short {
                     *ready = hashed;
                 }
