@@ -63,13 +63,11 @@ impl HashRing {
                 .collect();
         }
         // Same scheme, same key positions: hash each key once (four at a time for sha1).
-        fn owner(ring: &HashRing, position: u32) -> Option<&str> {
-            ring.owner_of_position(position)
-                .map(|index| ring.nodes()[index].id.as_str())
-        }
         self.positions_of(keys)
             .enumerate()
-            .filter(|&(_, position)| owner(self, position) != owner(other, position))
+            .filter(|&(_, position)| {
+                self.node_at_position(position) != other.node_at_position(position)
+            })
             .map(|(index, _)| index)
             .collect()
     }

@@ -446,7 +446,12 @@ impl HashRing {
 
     /// The id of the live node that owns `key`; `None` when no node is up.
     pub fn node_for(&self, key: &[u8]) -> Option<&str> {
-        self.owner_index(key)
+        self.node_at_position(self.position_of(key))
+    }
+
+    /// The id of the live node that owns ring position `position`; `None` when no node is up.
+    pub fn node_at_position(&self, position: u32) -> Option<&str> {
+        self.owner_of_position(position)
             .map(|owner| self.nodes[owner].id.as_str())
     }
 

@@ -84,6 +84,16 @@ struct Scratch {
     memory_set: bool,
 }
 
+impl Scratch {
+    /// Hands the snippet wasm's memory once, before its first write.
+    fn ensure_memory(&mut self) {
+        if !self.memory_set {
+            set_memory(&wasm_bindgen::memory());
+            self.memory_set = true;
+        }
+    }
+}
+
 /// Size of [`JS_KEY`]: longer keys take the checked path.
 const JS_KEY_CAP: usize = 4096;
 
@@ -104,10 +114,7 @@ thread_local! {
 pub(crate) fn js_key_writer() -> js_sys::Array {
     SCRATCH.with(|cell| {
         if let Ok(mut scratch) = cell.try_borrow_mut() {
-            if !scratch.memory_set {
-                set_memory(&wasm_bindgen::memory());
-                scratch.memory_set = true;
-            }
+            scratch.ensure_memory();
         }
     });
     let ptr = JS_KEY.with(|cell| cell.borrow().as_ptr() as usize as u32);
@@ -128,10 +135,7 @@ pub(crate) fn with_js_key<R>(len: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> 
 fn fill<R>(write: impl Fn(u32, u32) -> i32, read: impl FnOnce(u32, &[u8]) -> R) -> Option<R> {
     SCRATCH.with(|cell| {
         let mut scratch = cell.try_borrow_mut().ok()?;
-        if !scratch.memory_set {
-            set_memory(&wasm_bindgen::memory());
-            scratch.memory_set = true;
-        }
+        scratch.ensure_memory();
         if scratch.bytes.is_empty() {
             scratch.bytes.resize(1 << 16, 0);
         }
