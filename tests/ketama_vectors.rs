@@ -1,4 +1,4 @@
-//! The `"ketama"` scheme against `shared/vectors/ketama-hashring-3.2.0.json`: placements produced
+//! The `"ketama"` scheme against `tests/golden/ketama-hashring-3.2.0.json`: placements produced
 //! by the npm package hashring 3.2.0 (md5, default options). Every ring is rebuilt with
 //! [`Continuum`] and every field of the file is checked: per-server vnodes, points per server,
 //! totals, duplicates, the continuum (in full or its head) and its SHA-256, each key's hash and
@@ -15,14 +15,14 @@ use ringlease::core::ketama::{
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const VECTORS: &str = "../shared/vectors/ketama-hashring-3.2.0.json";
+const VECTORS: &str = "tests/golden/ketama-hashring-3.2.0.json";
 
 fn load() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(VECTORS);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
         panic!(
             "cannot read the ketama vectors at {} ({err}): the repository must be checked out \
-             with `shared/` beside it (shared/vectors/ketama-hashring-3.2.0.json)",
+             regenerate it with `node scripts/gen-ketama-vectors.mjs`",
             path.display()
         )
     });

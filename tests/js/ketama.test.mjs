@@ -1,5 +1,5 @@
 // The "ketama" scheme against the npm package hashring 3.2.0, on the release wasm build:
-// every vector of shared/vectors/ketama-hashring-3.2.0.json (placements produced by that
+// every vector of tests/golden/ketama-hashring-3.2.0.json (placements produced by that
 // package), and a live cross-check against the installed package for random weighted rings.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -13,14 +13,13 @@ import { HashRing, prng, ringModel, pointIndexAt, show } from "./helpers.mjs";
 const require = createRequire(import.meta.url);
 const HashRingPkg = require("hashring");
 
-const VECTORS_URL = new URL("../../../shared/vectors/ketama-hashring-3.2.0.json", import.meta.url);
+const VECTORS_URL = new URL("../golden/ketama-hashring-3.2.0.json", import.meta.url);
 
 function loadVectors() {
   const path = fileURLToPath(VECTORS_URL);
   assert.ok(
     existsSync(path),
-    `ketama vectors not found at ${path}: the repository must be checked out with shared/ beside it ` +
-      "(shared/vectors/ketama-hashring-3.2.0.json)",
+    `ketama vectors not found at ${path}: regenerate them with node scripts/gen-ketama-vectors.mjs`,
   );
   return JSON.parse(readFileSync(path, "utf8"));
 }
@@ -127,7 +126,12 @@ function checkRing(ring, ringDoc, how) {
   );
 }
 
-describe("shared/vectors/ketama-hashring-3.2.0.json", () => {
+describe("tests/golden/ketama-hashring-3.2.0.json", () => {
+  test("the file is what the installed hashring package computes today (scripts/gen-ketama-vectors.mjs)", async () => {
+    const { generate } = await import("../../scripts/gen-ketama-vectors.mjs");
+    assert.deepEqual(doc, generate());
+  });
+
   test("the file is the hashring 3.2.0 vector set, with keys, rings and ranges", () => {
     assert.equal(doc.hashring.version, "3.2.0");
     assert.ok(doc.keys.length >= 1000, `${doc.keys.length} keys`);
