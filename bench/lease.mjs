@@ -1,6 +1,6 @@
 // Benchmarks ringlease's LeaseTable (Rust → wasm, release build in pkg/) from JS and natively,
 // on the same deterministic workload: 1,000,000 acquire/release pairs over 1,000 resources and
-// 100 owners (issue 4, "Performance"). Prints wasm and native side by side with the boundary
+// 100 owners. Prints wasm and native side by side with the boundary
 // overhead per call, and writes bench/results/lease.json. See bench/README.md.
 //
 //   npm run bench                      # builds pkg/ first, then ring.mjs, then this file
@@ -55,14 +55,14 @@ const PAIR_OWNER = new Uint16Array(PAIRS);
 }
 
 // ---------------------------------------------------------------- ringlease
-const glue = new URL("../pkg/index.js", import.meta.url);
-const binary = new URL("../pkg/ringlease_bg.wasm", import.meta.url);
+const glue = new URL("../pkg/lease/index.js", import.meta.url);
+const binary = new URL("../pkg/lease/ringlease_lease_bg.wasm", import.meta.url);
 if (!existsSync(glue) || !existsSync(binary)) {
-  fail("pkg/index.js or pkg/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
+  fail("pkg/lease/index.js or pkg/lease/ringlease_lease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
 }
 const mod = await import(glue.href);
 const { LeaseTable } = mod;
-if (typeof LeaseTable !== "function") fail("pkg/index.js does not export LeaseTable: pkg/ is older than issue 4");
+if (typeof LeaseTable !== "function") fail("pkg/lease/index.js does not export LeaseTable: pkg/ is older than LeaseTable");
 mod.initSync({ module: readFileSync(binary) });
 const version = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 

@@ -1,7 +1,7 @@
 // Benchmarks ringlease's HashRing (Rust → wasm, release build in pkg/) against the npm packages
 // `hashring` 3.2.0 and `consistent-hash` 1.2.2, in one Node process, on the same workload:
 // 100 nodes, 1,000,000 distinct keys, every library at its default options and point count.
-// Measures what issue 3 ("Performance") asks for — nodeFor, nodeForMany, ring build, wasm
+// Measures the ring's performance targets — nodeFor, nodeForMany, ring build, wasm
 // memory — plus the ketama scheme against hashring (same placement, asserted before timing).
 // Prints a table, the issue-3 targets with MET / NOT MET, and writes bench/results/ring.json.
 // See bench/README.md.
@@ -67,15 +67,15 @@ const versions = {
 let HashRing = null;
 let wasm = null;
 if (!PEERS_ONLY) {
-  const glue = new URL("../pkg/index.js", import.meta.url);
-  const binary = new URL("../pkg/ringlease_bg.wasm", import.meta.url);
+  const glue = new URL("../pkg/ring/index.js", import.meta.url);
+  const binary = new URL("../pkg/ring/ringlease_bg.wasm", import.meta.url);
   if (!existsSync(glue) || !existsSync(binary)) {
-    fail("pkg/index.js or pkg/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
+    fail("pkg/ring/index.js or pkg/ring/ringlease_bg.wasm is missing: run `npm run build` (or `npm run bench`)");
   }
   const mod = await import(glue.href);
   HashRing = mod.HashRing;
-  if (typeof HashRing !== "function") fail("pkg/index.js does not export HashRing");
-  if (typeof HashRing.prototype.nodeForMany !== "function") fail("HashRing has no nodeForMany: pkg/ is older than issue 3");
+  if (typeof HashRing !== "function") fail("pkg/ring/index.js does not export HashRing");
+  if (typeof HashRing.prototype.nodeForMany !== "function") fail("HashRing has no nodeForMany: pkg/ is older than the batch API");
   // initSync returns the wasm exports; `memory` is the wasm linear memory.
   wasm = mod.initSync({ module: readFileSync(binary) });
 }
@@ -767,7 +767,7 @@ if (!PEERS_ONLY) {
   const hr = ratios.hashring;
   const row = (name, r, detail) => `  ${name.padEnd(44, ".")} ${times(r.measured).padStart(6)}  ${r.verdict.padEnd(7)}  ${detail}`;
   const ns = (name) => f1(lookups[name].nsPerKey);
-  out.push(`targets (issue 3): ratio = hashring time / ringlease time, same run`);
+  out.push(`targets: ratio = hashring time / ringlease time, same run`);
   out.push(row(`nodeFor ≥ ${TARGETS.nodeFor}× hashring get`, targets.nodeFor, `(${ns("ringlease nodeFor")} vs ${ns("hashring")} ns/key)`));
   out.push(
     row(

@@ -18,8 +18,8 @@ import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 
 const { nodes, keep, maxRings } = workerData;
-const mod = await import(new URL("../pkg/index.js", import.meta.url).href);
-const wasm = mod.initSync({ module: readFileSync(new URL("../pkg/ringlease_bg.wasm", import.meta.url)) });
+const mod = await import(new URL("../pkg/ring/index.js", import.meta.url).href);
+const wasm = mod.initSync({ module: readFileSync(new URL("../pkg/ring/ringlease_bg.wasm", import.meta.url)) });
 const { HashRing } = mod;
 const bytes = () => wasm.memory.buffer.byteLength;
 const ids = Array.from({ length: nodes }, (_, i) => `node-${i}`);

@@ -1,4 +1,4 @@
-//! Native half of the lease benchmark (issue 4, "Performance"): the same workload as
+//! Native half of the lease benchmark: the same workload as
 //! `bench/lease.mjs`, on `ringlease::core::lease::LeaseTable` directly (no wasm, no JS).
 //!
 //! 1,000,000 acquire/release pairs over 1,000 resources and 100 owners, picked by a seeded

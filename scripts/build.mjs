@@ -1,16 +1,40 @@
-// Builds the release wasm package into pkg/ (`wasm-pack build --target web --release`) when it is
-// missing or older than any Rust source, Cargo.toml or this script. `--force` always rebuilds.
-// It is also the `prepack` script: the published package ships pkg/ (see `files` in package.json).
+// Builds the release wasm of every npm entry into pkg/<entry>/ (`wasm-pack build --target web
+// --release`, one Cargo feature set per entry) when it is missing or older than any Rust source,
+// Cargo.toml or this script, then copies the hand-written entry modules from js/ beside it.
+// `--force` always rebuilds. It is also the `prepack` script: the package ships pkg/.
 //
-//   node scripts/build.mjs [--force]
+//   node scripts/build.mjs [--force] [entry ...]   # entries: ring, lease, sim (default: all)
+//
+// | entry   | import            | Cargo features | classes                                  |
+// | ------- | ----------------- | -------------- | ---------------------------------------- |
+// | ring    | ringlease         | ring           | HashRing                                 |
+// | lease   | ringlease/lease   | lease          | LeaseTable, FencedStore                  |
+// | sim     | ringlease/sim     | sim            | all of the above and Simulation (page)   |
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
-const output = join(root, "pkg", "ringlease_bg.wasm");
+
+/**
+ * Every entry with its own wasm. `out` names the generated files (`<out>.js`, `<out>.d.ts`,
+ * `<out>_bg.wasm`): distinct per entry, so a bundle that uses two entries emits two distinct
+ * assets. `index` is the module copied to pkg/<name>/index.js.
+ */
+export const ENTRIES = [
+  { name: "ring", out: "ringlease", features: "ring", index: "js/index.js" },
+  { name: "lease", out: "ringlease_lease", features: "lease", index: "js/reexport.js" },
+  { name: "sim", out: "ringlease_sim", features: "sim", index: "js/index.js" },
+];
+export const entryNamed = (name) => ENTRIES.find((e) => e.name === name);
+
+/** Files copied unchanged into every pkg/<entry>/: the Node entry and its types. */
+const COMMON = [
+  ["js/node.js", "node.js"],
+  ["js/node.d.ts", "node.d.ts"],
+];
 
 function newestMtime(path) {
   const info = statSync(path);
@@ -20,41 +44,61 @@ function newestMtime(path) {
   return newest;
 }
 
-const inputs = ["src", "Cargo.toml", "scripts/build.mjs"].map((p) => join(root, p));
-const stale =
-  process.argv.includes("--force") ||
-  !existsSync(output) ||
-  !existsSync(join(root, "pkg", "ringlease.js")) ||
-  Math.max(...inputs.map(newestMtime)) > statSync(output).mtimeMs;
-
-if (!stale) {
-  console.error("[build] pkg/ is up to date");
-} else {
-  // wasm-opt must be binaryen >= 132 from node_modules (Debian's 108 corrupts release builds),
-  // and wasm-pack / wasm-bindgen come from `cargo install` (scripts/setup.sh).
-  const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin");
-  const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(
-    delimiter,
-  );
-  console.error("[build] wasm-pack build --target web --release");
-  const started = Date.now();
-  const result = spawnSync(
-    "wasm-pack",
-    ["build", "--target", "web", "--release", "--out-dir", "pkg", "--no-pack"],
-    { cwd: root, stdio: "inherit", env: { ...process.env, PATH } },
-  );
-  if (result.status !== 0) {
-    console.error(`[build] wasm-pack failed (${result.error ?? `exit ${result.status}`})`);
-    process.exit(result.status || 1);
+function build(entry, force) {
+  const out = join(root, "pkg", entry.name);
+  const wasm = join(out, `${entry.out}_bg.wasm`);
+  const inputs = ["src", "Cargo.toml", "scripts/build.mjs"].map((p) => join(root, p));
+  const stale =
+    force ||
+    !existsSync(wasm) ||
+    !existsSync(join(out, `${entry.out}.js`)) ||
+    Math.max(...inputs.map(newestMtime)) > statSync(wasm).mtimeMs;
+  if (!stale) {
+    console.error(`[build] pkg/${entry.name}/ is up to date`);
+  } else {
+    // wasm-opt must be binaryen >= 132 from node_modules (Debian's 108 corrupts release builds),
+    // and wasm-pack / wasm-bindgen come from `cargo install` (scripts/setup.sh).
+    const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin");
+    const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(
+      delimiter,
+    );
+    const args = ["build", "--target", "web", "--release", "--out-dir", `pkg/${entry.name}`, "--out-name", entry.out, "--no-pack"];
+    args.push("--", "--no-default-features", "--features", entry.features);
+    console.error(`[build] wasm-pack ${args.join(" ")}`);
+    const started = Date.now();
+    rmSync(out, { recursive: true, force: true });
+    const result = spawnSync("wasm-pack", args, { cwd: root, stdio: "inherit", env: { ...process.env, PATH } });
+    if (result.status !== 0) {
+      console.error(`[build] wasm-pack failed (${result.error ?? `exit ${result.status}`})`);
+      process.exit(result.status || 1);
+    }
+    console.error(`[build] pkg/${entry.name}/ done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  console.error(`[build] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  mkdirSync(out, { recursive: true });
+  // wasm-pack writes pkg/<entry>/.gitignore ("*"). npm reads it as an ignore file when packing and
+  // then drops the folder's snippets/ from the tarball; the repository's .gitignore covers pkg/.
+  rmSync(join(out, ".gitignore"), { force: true });
+  // The entry modules are copied on every run (small files), so editing js/ needs no rebuild. They
+  // are written against the ring entry's file names (./ringlease.js, ./ringlease_bg.wasm).
+  const copy = (from, to) => {
+    const text = readFileSync(join(root, from), "utf8").replaceAll("./ringlease.js", `./${entry.out}.js`);
+    writeFileSync(join(out, to), text.replaceAll("./ringlease_bg.wasm", `./${entry.out}_bg.wasm`));
+  };
+  copy(entry.index, "index.js");
+  for (const [from, to] of COMMON) copy(from, to);
 }
 
-// wasm-pack writes pkg/.gitignore ("*"). npm reads it as an ignore file for pkg/ when packing and
-// then drops pkg/snippets/ (which `files` lists as a folder) from the tarball. The repository's
-// own .gitignore already ignores /pkg/, so the file is only in the way.
-rmSync(join(root, "pkg", ".gitignore"), { force: true });
-
-// The package entry, pkg/index.js: the generated bindings plus the JS fast path of nodeFor.
-// Copied on every run (it is one small file), so editing js/index.js needs no wasm rebuild.
-copyFileSync(join(root, "js", "index.js"), join(root, "pkg", "index.js"));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const force = process.argv.includes("--force");
+  const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const unknown = names.filter((n) => !ENTRIES.some((e) => e.name === n));
+  if (unknown.length > 0) {
+    console.error(`[build] unknown entry ${unknown.join(", ")}: use ${ENTRIES.map((e) => e.name).join(", ")}`);
+    process.exit(2);
+  }
+  for (const entry of ENTRIES) if (names.length === 0 || names.includes(entry.name)) build(entry, force);
+  // Files of the single-wasm layout that came before the entries, if a checkout still has them.
+  for (const old of ["index.js", "ringlease.js", "ringlease.d.ts", "ringlease_bg.wasm", "ringlease_bg.wasm.d.ts", "snippets"]) {
+    rmSync(join(root, "pkg", old), { recursive: true, force: true });
+  }
+}

@@ -1,6 +1,5 @@
-// Independent reference implementation of the "sha1" HashRing contract (DESIGN.md, "Ring
-// semantics") and generator of the golden table tests/golden/ring-sha1.json, which both
-// `cargo test` and the Node tests of the release wasm build check (reliability.md R1).
+// Independent reference implementation of the "sha1" HashRing contract (docs/placement.md) and generator of the golden table tests/golden/ring-sha1.json, which both
+// `cargo test` and the Node tests of the release wasm build check (docs/invariants.md R1).
 //
 //   node scripts/gen-golden.mjs           # (re)writes tests/golden/ring-sha1.json
 //   node scripts/gen-golden.mjs --check   # fails if the file on disk differs from a fresh run
@@ -262,7 +261,7 @@ export function generate() {
 // constructed cheaply with SHA-1 (a 32-bit collision between two valid labels needs ~2^16 labels
 // of one ring by the birthday bound, i.e. a ring far bigger than a readable golden case, and the
 // colliding labels would have to be `${id}#${i}` of chosen nodes). The tie-break by (id bytes, i)
-// is left to the Rust tests with a test-only hasher (reliability.md R7).
+// is left to the Rust tests with a test-only hasher (docs/invariants.md R7).
 
 async function main() {
   const { mkdirSync, readFileSync, writeFileSync } = await import("node:fs");

@@ -3,14 +3,22 @@
 # registries only (no prebuilt binaries, no browser downloads). Idempotent: each step is skipped
 # when already satisfied, so a warm run takes seconds.
 #
-#   scripts/setup.sh            # everything (toolchain, browsers, drivers, npm packages)
+#   scripts/setup.sh                 # everything the tests need (toolchain, browsers, drivers, npm packages)
 #   scripts/setup.sh --no-browsers   # only what building and serving the page needs
+#   scripts/setup.sh --no-browsers --size   # that, plus twiggy for `npm run size`
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 browsers=1
-[ "${1:-}" = "--no-browsers" ] && browsers=0
+size=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-browsers) browsers=0 ;;
+    --size) size=1 ;;
+    *) printf '[setup] unknown option %s\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
@@ -60,6 +68,7 @@ cargo_tool() { # crate version
 cargo_tool wasm-bindgen-cli "$bindgen_version"
 cargo_tool wasm-pack "$wasm_pack_version"
 [ "$browsers" = 1 ] && cargo_tool geckodriver "$geckodriver_version"
+[ "$size" = 1 ] && cargo_tool twiggy 0.8.0
 
 # 4. npm packages (binaryen's wasm-opt, playwright-core, the benchmark peers).
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.setup-lock; then

@@ -2,7 +2,7 @@
 # `npm test`: every test layer, cheapest first, stopping at the first failure.
 #   1. setup (idempotent)            5. wasm-pack test --node (shared wasm suite)
 #   2. rustfmt, clippy (native+wasm) 6. wasm-pack test --headless --chrome, then --firefox
-#   3. core purity check             7. release build of pkg/
+#   3. core purity check             7. release build of pkg/<entry>/ (ring, lease, sim)
 #   4. cargo test (native)           8. node --test: JS surface on the release build (in Node, and the
 #                                       same suite files in headless Chromium), page test, and the
 #                                       consumers of the packed tarball (tests/consumers/: Node,
@@ -36,6 +36,11 @@ step "setup" bash scripts/setup.sh
 step "rustfmt" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+# Each npm entry's wasm is built with its own features (scripts/build.mjs): keep each set clean.
+for features in ring lease; do
+  step "clippy (wasm32, features $features)" \
+    cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
+done
 step "core purity" core_is_pure
 step "cargo test (native)" cargo test --quiet
 step "wasm-bindgen-test in Node" wasm-pack test --node -- --test node
@@ -46,6 +51,7 @@ step "wasm-bindgen-test in headless Firefox" \
   env -u CHROMEDRIVER GECKODRIVER="$geckodriver" wasm-pack test --headless --firefox -- --test browser
 step "release build (pkg/)" node scripts/build.mjs
 printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
-printf '\n== node --test: JS surface on the release build in Node and in Chromium, README quick start,\n'
-printf '   page in Chromium, consumers of the packed tarball (Node, TypeScript, esbuild, Vite, webpack)\n'
+printf '\n== node --test: JS surface on the release build in Node and in Chromium, entries and their size\n'
+printf '   budgets, README quick starts, page in Chromium, consumers of the packed tarball (Node,\n'
+printf '   TypeScript, esbuild, Vite, webpack)\n'
 node --test --test-reporter=spec tests/js/ tests/page/ tests/consumers/

@@ -1,4 +1,4 @@
-//! Model-based test of the lease engine (reliability.md §3.1 L1–L9, §3.2 V1): random operation
+//! Model-based test of the lease engine (docs/invariants.md L1–L9, §3.2 V1): random operation
 //! sequences run against [`LeaseTable`] + [`FencedStore`] and against a deliberately naive
 //! reference model that walks time one millisecond at a time over every slot (no timer index,
 //! no early exits). After every operation the outcomes, holders, queues and (at ticks) the

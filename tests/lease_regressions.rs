@@ -1,4 +1,4 @@
-//! One test per real lock bug named in issue 4 and shared/research/reliability.md (L4–L9, L3,
+//! One test per real lock bug named in `docs/invariants.md` (L4–L9, L3,
 //! F1), plus the boundaries of the lease contract.
 #![cfg(not(target_arch = "wasm32"))]
 

@@ -1,4 +1,4 @@
-//! Parameter sweeps (issue 7): run enumeration, validation, rows equal to the individual runs,
+//! Parameter sweeps: run enumeration, validation, rows equal to the individual runs,
 //! aggregates.
 
 use ringlease::core::sim::sweep::{

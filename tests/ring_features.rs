@@ -1,4 +1,4 @@
-//! Property tests of the complete `HashRing` (issue 3, "Correctness"; reliability.md §3.4),
+//! Property tests of the complete `HashRing` (docs/placement.md),
 //! natively: failover, `RingChange` against a brute-force reference, bounded loads (R8),
 //! ownership, `set_weight`, persistence through `rebuilt`, `moved_keys` / `distribution` /
 //! `owners_of`, and the ketama point counts.

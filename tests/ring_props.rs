@@ -1,4 +1,4 @@
-//! Property tests of the ring contract (shared/research/reliability.md §3.4, R2–R6), natively.
+//! Property tests of the ring contract (`docs/placement.md`, R2–R6), natively.
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;

@@ -1,4 +1,4 @@
-//! Determinism (reliability.md §3.5, D1–D5): same config and seed → same trace digest; any
+//! Determinism (docs/invariants.md, D1–D5): same config and seed → same trace digest; any
 //! stepping gives the same run; seeds matter; and the golden digests of every preset at seed 1
 //! (`tests/golden/sim-digests.json`, asserted by the wasm suites too) hold.
 //!

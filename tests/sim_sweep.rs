@@ -1,4 +1,4 @@
-//! The seed sweep (reliability.md §3.3, §3.7; issue 5): every preset over many seeds.
+//! The seed sweep (docs/invariants.md): every preset over many seeds.
 //!
 //! - Max-token fencing: 0 lost updates, 0 lost or duplicated orders, and the server-side
 //!   invariants (L1 one live lease, L2 tokens increase) and liveness after the faults hold, in

@@ -1,6 +1,6 @@
 // Entry point: loads the wasm package, starts the views and routes between them by the URL hash
 // (`#ring`, `#locks?preset=…&seed=…`, see contention-route.js; `#sweep?…`, see sweep-model.js).
-import init, { HashRing, Simulation } from "../pkg/index.js";
+import init, { HashRing, Simulation } from "../pkg/sim/index.js";
 import { ContentionView } from "./contention-view.js";
 import { LOCKS, RING, parseHash } from "./contention-route.js";
 import { RingView } from "./ring-view.js";

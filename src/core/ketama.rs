@@ -2,7 +2,7 @@
 //! default options (MD5, `vnode count` 40, 4 points per digest, weights).
 //!
 //! Everything here was checked against hashring's `index.js` (and connection-parse 0.0.7, which
-//! parses its server list) and against `shared/vectors/ketama-hashring-3.2.0.json`:
+//! parses its server list) and against `tests/golden/ketama-hashring-3.2.0.json`:
 //!
 //! - **Key position** ([`key_position`]): the little-endian `u32` of bytes 0..4 of MD5(key bytes).
 //!   hashring hashes JavaScript strings as UTF-8, so a lone surrogate in a JS key is hashed as

@@ -1,6 +1,6 @@
 //! The lease engine: TTL leases on named resources with a waiting queue, fencing tokens,
-//! lock-delay, and leader election on the same machinery (shared/DESIGN.md, "Lease semantics";
-//! invariants L1–L9 of shared/research/reliability.md).
+//! lock-delay, and leader election on the same machinery (docs/leases.md;
+//! invariants L1–L9 of docs/invariants.md).
 //!
 //! Contract:
 //! - Time is injected. Every call passes `now_ms`; it must never decrease for one table

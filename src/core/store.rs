@@ -1,5 +1,5 @@
 //! A key-value store that checks fencing tokens where the write is applied (Kleppmann; Jepsen
-//! etcd 3.4.3; reliability.md L3 and L3-s).
+//! etcd 3.4.3; docs/invariants.md L3 and L3-s).
 //!
 //! - A write carries the writer's fencing token. It is accepted only if the token is ≥ the
 //!   highest token the store has accepted for that key; then that token becomes the highest.

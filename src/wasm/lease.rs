@@ -355,7 +355,7 @@ fn ttl_and_now(options: &JsValue, context: &str) -> Result<(u64, u64), JsValue> 
 /// `LeaseTable.<method>: ` and names the parameter; the table is then unchanged.
 ///
 /// ```js
-/// import init, { LeaseTable } from "ringlease";
+/// import init, { LeaseTable } from "ringlease/lease";
 /// await init();
 /// const locks = new LeaseTable({ maxTtlMs: 60_000 });
 /// const a = locks.acquire("db", "alice", { ttlMs: 10_000, nowMs: 0 });

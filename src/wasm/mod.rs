@@ -8,24 +8,38 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+// Each npm entry builds only its classes (Cargo features `ring`, `lease`, `sim`); helpers that an
+// entry does not use are compiled out, so they are not dead code in the full build.
+#![cfg_attr(not(feature = "sim"), allow(dead_code, unused_imports))]
 
 mod args;
 mod encode;
 mod errors;
+#[cfg(feature = "ring")]
 mod keys;
+#[cfg(feature = "lease")]
 mod lease;
+#[cfg(feature = "ring")]
 mod persist;
+#[cfg(feature = "ring")]
 mod ring;
+#[cfg(feature = "sim")]
 mod sim;
+#[cfg(feature = "lease")]
 mod store;
 
+#[cfg(feature = "lease")]
 pub use lease::JsLeaseTable;
+#[cfg(feature = "ring")]
 pub use ring::JsHashRing;
+#[cfg(feature = "sim")]
 pub use sim::JsSimulation;
+#[cfg(feature = "lease")]
 pub use store::JsFencedStore;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+#[cfg(feature = "ring")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** A placement scheme: ringlease's own `"sha1"`, or `"ketama"` (npm `hashring` 3.2.0). */
@@ -87,7 +101,11 @@ export interface RingPoints {
   positions: Uint32Array;
   owners: Uint32Array;
 }
+"#;
 
+#[cfg(feature = "lease")]
+#[wasm_bindgen(typescript_custom_section)]
+const LEASE_TS_TYPES: &'static str = r#"
 /** Options of `new LeaseTable(options)`. All durations in ms, non-negative safe integers. */
 export interface LeaseTableOptions {
   /** The shortest TTL (and wait) accepted, ≥ 1. Default 1. */

@@ -572,7 +572,7 @@ fn names(names: impl Iterator<Item = &'static str>) -> Array {
 /// whose message starts with `new Simulation: ` and names the field (`config.ttlMs`).
 ///
 /// ```js
-/// import init, { Simulation } from "ringlease";
+/// import init, { Simulation } from "ringlease/sim";
 /// await init();
 /// const sim = new Simulation({ preset: "gcPause", fencing: "off", seed: 7 });
 /// const events = sim.step(1000); // typed arrays: events.atMs, events.kind, …

@@ -67,7 +67,7 @@ fn json_text(value: &JsValue, context: &str) -> Result<String, JsValue> {
 /// fresh `JSON.parse` of it.
 ///
 /// ```js
-/// import init, { LeaseTable, FencedStore } from "ringlease";
+/// import init, { LeaseTable, FencedStore } from "ringlease/lease";
 /// await init();
 /// const locks = new LeaseTable();
 /// const store = new FencedStore();

@@ -1,19 +1,22 @@
 // Consumer tests: `npm pack`, then the tarball installed into throwaway projects under
 // test-results/consumers/<name>/, each running the README quick start for its environment
-// (extracted verbatim). Build tools come from the repository's node_modules (devDependencies).
-// Needs the release build in pkg/ (the `prepack` script rebuilds it when stale) and Chromium at
+// (extracted verbatim) and importing every entry (`ringlease`, `ringlease/lease`,
+// `ringlease/sim`). Build tools come from the repository's node_modules (devDependencies). Needs
+// the release build in pkg/ (the `prepack` script rebuilds it when stale) and Chromium at
 // /usr/bin/chromium.
 //
 //   node --test tests/consumers/
 //
 // Prints each consumer's time and the tarball, wasm and glue sizes.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { launchChromium } from "../chromium.mjs";
 
-import { describeSizes, measure } from "../../scripts/size.mjs";
+import { ENTRIES } from "../../scripts/build.mjs";
+import { describeSizes, measureAll } from "../../scripts/size.mjs";
 import {
   arrows,
   bin,
@@ -29,13 +32,50 @@ import {
 } from "./lib.mjs";
 
 /** What `ring.nodeFor("user:42")` gives over cache-a..c: the bundler and esbuild quick starts' answer. */
-const { HashRing } = await import("../../node.js");
+const { HashRing } = await import("../../pkg/ring/node.js");
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+/** The sha256 of each entry's wasm: which entry a bundler emitted or inlined. */
+const wasmHashes = Object.fromEntries(
+  ENTRIES.map(({ name, out }) => [sha256(readFileSync(join(root, "pkg", name, `${out}_bg.wasm`))), name]),
+);
+/** Which entries' wasm files `dir` holds (by content), e.g. ["ring"]. */
+function wasmEntriesIn(dir) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".wasm"))
+    .map((f) => wasmHashes[sha256(readFileSync(join(dir, f)))] ?? `unknown ${f}`)
+    .sort();
+}
+/** Which entries' wasm bytes a bundle inlines (esbuild's binary loader writes them as base64). */
+function inlinedEntries(file) {
+  const code = readFileSync(file, "utf8");
+  return ENTRIES.filter(({ name, out }) => code.includes(readFileSync(join(root, "pkg", name, `${out}_bg.wasm`)).toString("base64"))).map(
+    (e) => e.name,
+  );
+}
 const expectedOwner = (() => {
   const ring = new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] });
   const owner = ring.nodeFor("user:42");
   ring.free();
   return owner;
 })();
+
+/**
+ * A page using the other two entries, each initialised with its own inlined wasm: a lease is
+ * granted, the simulation runs, and the sim entry's HashRing agrees with the ring entry's.
+ */
+const ENTRIES_PAGE = `import { initSync as initLease, LeaseTable } from "ringlease/lease";
+import leaseWasm from "ringlease/lease/ringlease_lease_bg.wasm";
+import { initSync as initSim, HashRing, Simulation } from "ringlease/sim";
+import simWasm from "ringlease/sim/ringlease_sim_bg.wasm";
+
+initLease({ module: leaseWasm });
+initSim({ module: simWasm });
+const grant = new LeaseTable().acquire("sku-42", "client-1", { ttlMs: 100, nowMs: 0 });
+const events = new Simulation({ preset: "flashSale", seed: 1 }).step(50).length;
+const owner = new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("user:42");
+document.querySelector("#owner").textContent = [grant.status, grant.token, events > 0, owner].join(" ");
+`;
+const ENTRIES_PAGE_ANSWER = `granted 1 true ${expectedOwner}`;
 
 let tarball;
 let tarballSize;
@@ -86,59 +126,80 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
     await browser?.close();
     const total = times.reduce((sum, [, s]) => sum + s, 0);
     console.log(`# consumer times: ${times.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(", ")}; total ${total.toFixed(1)} s`);
-    if (tarballSize !== undefined) for (const line of describeSizes(measure(), tarballSize)) console.log(`# size: ${line}`);
+    if (tarballSize !== undefined) for (const line of describeSizes(measureAll(), tarballSize)) console.log(`# size: ${line}`);
   });
 
-  test("npm pack ships only the intended files, pkg/snippets/ included", () => {
-    const files = packedFiles;
-    const snippets = readdirSync(join(root, "pkg", "snippets")).flatMap((dir) =>
-      readdirSync(join(root, "pkg", "snippets", dir)).map((file) => `pkg/snippets/${dir}/${file}`),
-    );
-    assert.ok(snippets.length > 0, "the build has inline snippets");
-    const expected = [
-      "CHANGELOG.md",
-      "LICENSE",
-      "README.md",
-      "node.d.ts",
-      "node.js",
-      "package.json",
-      "pkg/index.js",
-      "pkg/ringlease.d.ts",
-      "pkg/ringlease.js",
-      "pkg/ringlease_bg.wasm",
-      ...snippets,
-    ].sort();
-    assert.deepEqual(files, expected);
-    console.log(`# tarball: ${files.join(", ")}`);
+  test("npm pack ships only the intended files: three entries, each with its own wasm", () => {
+    const expected = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
+    for (const { name, out } of ENTRIES) {
+      for (const file of ["index.js", "node.js", "node.d.ts", `${out}.js`, `${out}.d.ts`, `${out}_bg.wasm`]) {
+        expected.push(`pkg/${name}/${file}`);
+      }
+      let snippets = [];
+      try {
+        snippets = readdirSync(join(root, "pkg", name, "snippets"));
+      } catch {
+        // an entry without HashRing has no inline snippet
+      }
+      for (const dir of snippets) {
+        for (const file of readdirSync(join(root, "pkg", name, "snippets", dir))) expected.push(`pkg/${name}/snippets/${dir}/${file}`);
+      }
+    }
+    assert.ok(expected.some((f) => f.startsWith("pkg/ring/snippets/")), "the ring entry has its key-encoding snippet");
+    assert.deepEqual(packedFiles, expected.sort());
+    console.log(`# tarball: ${packedFiles.join(", ")}`);
   });
 
-  test("Node ESM: the README quick start with no init call, and every entry", async () => {
-    const [{ code }] = quickstart("node");
+  test("npm publish --dry-run accepts the package", async () => {
+    const out = await sh("npm", ["publish", "--dry-run", "--json", "--loglevel=error", tarball], { cwd: workDir });
+    const parsed = JSON.parse(out.slice(out.search(/^\{/m)));
+    const info = parsed.ringlease ?? parsed; // npm 11 keys the report by package name
+    assert.equal(info.name, "ringlease");
+    assert.equal(info.files.length, packedFiles.length);
+  });
+
+  test("Node ESM: the README quick starts with no init call, and every entry", async () => {
+    const code = quickstart("node")[0].code;
+    const leaseCode = quickstart("lease")[0].code;
     const entries = `import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import init, { initSync, HashRing, LeaseTable, FencedStore } from "ringlease";
-import * as explicit from "ringlease/node";
+import init, { initSync, HashRing } from "ringlease";
+import * as ring from "ringlease";
+import * as lease from "ringlease/lease";
+import * as sim from "ringlease/sim";
 
-assert.match(import.meta.resolve("ringlease"), /\\/node_modules\\/ringlease\\/node\\.js$/);
-assert.equal(explicit.HashRing, HashRing);
-assert.equal(explicit.default, init);
+for (const [specifier, entry] of [["ringlease", "ring"], ["ringlease/lease", "lease"], ["ringlease/sim", "sim"]]) {
+  assert.match(import.meta.resolve(specifier), new RegExp("/node_modules/ringlease/pkg/" + entry + "/node\\\\.js$"));
+  const wasm = { ring: "ringlease/ringlease_bg.wasm", lease: "ringlease/lease/ringlease_lease_bg.wasm", sim: "ringlease/sim/ringlease_sim_bg.wasm" }[entry];
+  assert.ok(existsSync(fileURLToPath(import.meta.resolve(wasm))), wasm);
+}
+const classes = (m) => Object.keys(m).filter((k) => /^[A-Z]/.test(k) && typeof m[k] === "function").sort();
+assert.deepEqual(classes(ring), ["HashRing"]);
+assert.deepEqual(classes(lease), ["FencedStore", "LeaseTable"]);
+assert.deepEqual(classes(sim), ["FencedStore", "HashRing", "LeaseTable", "Simulation"]);
+assert.notEqual(sim.HashRing, HashRing, "each entry has its own classes");
 const instance = initSync();
 assert.ok(instance.memory instanceof WebAssembly.Memory);
 assert.equal(await init(), instance, "init() after the Node entry's initSync is a no-op");
-assert.ok(existsSync(fileURLToPath(import.meta.resolve("ringlease/ringlease_bg.wasm"))));
+assert.notEqual(lease.initSync(), instance, "each entry has its own wasm instance");
 const require = createRequire(import.meta.url);
 assert.equal(require("ringlease/package.json").name, "ringlease");
 if (process.features.require_module) assert.equal(require("ringlease").HashRing, HashRing);
-new LeaseTable().free();
-new FencedStore().free();
+const locks = new lease.LeaseTable();
+assert.equal(locks.acquire("r", "o", { ttlMs: 10, nowMs: 0 }).status, "granted");
+new lease.FencedStore({ strict: locks }).free();
+const run = new sim.Simulation({ preset: "flashSale", seed: 1 });
+assert.ok(run.step(50).length > 0, "the simulation runs");
 console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("user:42"));
 `;
     await timed("node", async () => {
-      const dir = await makeProject("node", tarball, { "quickstart.mjs": code, "entries.mjs": entries });
+      const dir = await makeProject("node", tarball, { "quickstart.mjs": code, "lease.mjs": leaseCode, "entries.mjs": entries });
       const stdout = await sh(process.execPath, ["quickstart.mjs"], { cwd: dir });
       assert.deepEqual(stdout.trim().split("\n"), arrows(code));
+      const leaseOut = await sh(process.execPath, ["lease.mjs"], { cwd: dir });
+      assert.deepEqual(leaseOut.trim().split("\n"), arrows(leaseCode));
       assert.equal((await sh(process.execPath, ["entries.mjs"], { cwd: dir })).trim(), expectedOwner);
     });
   });
@@ -170,20 +231,28 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
         "main.js": js,
         "index.html": indexHtml("/dist/app.js"),
         "server.js": `import { HashRing } from "ringlease";\nconsole.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("user:42"));\n`,
+        "entries.js": ENTRIES_PAGE,
       });
       await sh(bin("esbuild"), [...args, "--log-level=warning"], { cwd: dir });
       assert.equal((await sh(process.execPath, ["dist/app.js"], { cwd: dir })).trim(), expectedOwner);
+      assert.deepEqual(inlinedEntries(join(dir, "dist", "app.js")), ["ring"], "a bundle of `ringlease` inlines the ring's wasm only");
       const { logs, wasmResponses } = await inBrowser(dir, "/", { waitForConsole: true });
       assert.deepEqual(logs, [expectedOwner]);
       assert.deepEqual(wasmResponses, [], "the wasm is inlined: no request for it");
 
+      // The other entries, bundled the same way (each with its own wasm inlined), in Chromium.
+      await sh(bin("esbuild"), ["entries.js", ...args.slice(1, -1), "--outfile=dist/entries.js", "--log-level=warning"], { cwd: dir });
+      assert.deepEqual(inlinedEntries(join(dir, "dist", "entries.js")), ["lease", "sim"]);
+      writeFileSync(join(dir, "entries.html"), indexHtml("/dist/entries.js"));
+      const entries = await inBrowser(dir, "/entries.html");
+      assert.equal(entries.owner, ENTRIES_PAGE_ANSWER);
+
       // Bundling for Node picks the Node entry (README, "Bundling for Node"): it must keep its
-      // initSync (`sideEffects` lists node.js), and finds the wasm at <outdir>/pkg/.
+      // initSync (`sideEffects` lists the node.js files), and finds the wasm next to the bundle.
       await sh(bin("esbuild"), ["server.js", "--bundle", "--platform=node", "--format=esm", "--outfile=server/app.mjs", "--log-level=warning"], {
         cwd: dir,
       });
-      mkdirSync(join(dir, "server", "pkg"));
-      copyFileSync(join(dir, "node_modules", "ringlease", "pkg", "ringlease_bg.wasm"), join(dir, "server", "pkg", "ringlease_bg.wasm"));
+      copyFileSync(join(dir, "node_modules", "ringlease", "pkg", "ring", "ringlease_bg.wasm"), join(dir, "server", "ringlease_bg.wasm"));
       assert.equal((await sh(process.execPath, ["server/app.mjs"], { cwd: dir })).trim(), expectedOwner);
     });
   });
@@ -208,6 +277,7 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       assert.deepEqual(warnings, [], "vite build warns about nothing");
       const emitted = readdirSync(join(dir, "dist", "assets"));
       assert.ok(emitted.some((f) => /^ringlease_bg-[\w-]+\.wasm$/.test(f)), `the wasm is emitted as a hashed asset: ${emitted}`);
+      assert.deepEqual(wasmEntriesIn(join(dir, "dist", "assets")), ["ring"], "a bundle of `ringlease` emits the ring's wasm only");
       const built = await inBrowser(join(dir, "dist"), "/");
       assert.equal(built.owner, expectedOwner);
       assert.equal(built.wasmResponses.length, 1);
@@ -249,6 +319,7 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       if (info.warnings.length > 0) console.log(`# webpack: ${info.warnings.length} performance warning(s): an asset is over its 244 KiB hint`);
       const wasm = info.assets.map((a) => a.name).filter((n) => n.endsWith(".wasm"));
       assert.equal(wasm.length, 1, `webpack emits the wasm as an asset: ${info.assets.map((a) => a.name)}`);
+      assert.deepEqual(wasmEntriesIn(dist), ["ring"], "a bundle of `ringlease` emits the ring's wasm only");
       writeFileSync(join(dist, "index.html"), indexHtml("app.js", { classic: true }));
       const page = await inBrowser(dist, "/");
       assert.equal(page.owner, expectedOwner);

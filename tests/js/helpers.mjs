@@ -6,12 +6,12 @@
 // than node:assert/strict are only imported dynamically, when running from file: URLs.
 import assert from "node:assert/strict";
 
-import init, { initSync, HashRing } from "../../pkg/index.js";
+import init, { initSync, HashRing } from "../../pkg/sim/index.js";
 import * as reference from "../../scripts/gen-golden.mjs";
 
 export * from "./support.mjs";
 
-const WASM_URL = new URL("../../pkg/ringlease_bg.wasm", import.meta.url);
+const WASM_URL = new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url);
 const GOLDEN_URL = new URL("../golden/ring-sha1.json", import.meta.url);
 /** Node runs the suites from file: URLs; the browser harness loads them over HTTP. */
 const IN_NODE = import.meta.url.startsWith("file:");

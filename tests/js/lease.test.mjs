@@ -1,4 +1,4 @@
-// LeaseTable from JavaScript, against the RELEASE build in pkg/ (issue 4): the happy paths, the
+// LeaseTable from JavaScript, against the RELEASE build in pkg/: the happy paths, the
 // named regressions of real lock bugs through the JS surface, and bad inputs. Every bad input must
 // throw the right class (never a WebAssembly.RuntimeError) with a message that starts with the
 // method and names the parameter, leave the table unchanged, and the SAME table must keep working.
@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { expectThrow, show } from "./helpers.mjs";
-import { FencedStore, LeaseTable } from "../../pkg/index.js";
+import { FencedStore, LeaseTable } from "../../pkg/sim/index.js";
 
 const T = (ttlMs, nowMs, more = {}) => ({ ttlMs, nowMs, ...more });
 

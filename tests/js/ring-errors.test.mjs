@@ -1,4 +1,4 @@
-// Bad inputs from JavaScript (reliability.md 3.6, README "Determinism, time and errors"), against the
+// Bad inputs from JavaScript (docs/invariants.md, README "Determinism, time and errors"), against the
 // release build: each must throw the right class with a message that starts with the method and
 // names the parameter, never a WebAssembly.RuntimeError (G1), and the SAME ring must keep
 // working and be unchanged afterwards (G2).
@@ -583,7 +583,7 @@ describe("options must be plain objects", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Methods added with issue 3: health, weights, batches, bounded loads, movedKeys, schemes.
+// Health, weights, batches and the rest: health, weights, batches, bounded loads, movedKeys, schemes.
 
 const SCHEME = /\bscheme\b/;
 const EPSILON = /\bepsilon\b/;

@@ -1,4 +1,4 @@
-// The package entry's fast `nodeFor` (js/index.js → pkg/index.js): the key is written into wasm
+// The package entry's fast `nodeFor` (js/index.js → pkg/sim/index.js): the key is written into wasm
 // memory from JS, wasm returns the owner's index, and the id comes from a copy of the node ids
 // kept on the ring object. These tests check that it answers exactly like the ring's model
 // (positions and owners from points(), health from nodes()) and like `nodesFor(key, 1)` (the
@@ -35,7 +35,7 @@ function assertAgrees(ring, keys, what) {
   }
 }
 
-describe("nodeFor fast path (pkg/index.js)", () => {
+describe("nodeFor fast path (pkg/sim/index.js)", () => {
   test("is installed on HashRing.prototype as a non-enumerable method named nodeFor", () => {
     const descriptor = Object.getOwnPropertyDescriptor(HashRing.prototype, "nodeFor");
     assert.equal(typeof descriptor.value, "function");

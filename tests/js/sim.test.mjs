@@ -1,4 +1,4 @@
-// Simulation from JavaScript, against the RELEASE build in pkg/ (issue 5): the golden digests of
+// Simulation from JavaScript, against the RELEASE build in pkg/: the golden digests of
 // every preset (the file cargo test and the wasm-bindgen suites assert: native = Node), stepping
 // equals running, the typed-array event shape, the report, and bad inputs. Every bad input must
 // throw the right class (never a WebAssembly.RuntimeError: release glue does not check numbers)
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { expectThrow, readJson, show } from "./helpers.mjs";
-import { Simulation } from "../../pkg/index.js";
+import { Simulation } from "../../pkg/sim/index.js";
 
 const golden = await readJson(new URL("../golden/sim-digests.json", import.meta.url));
 

@@ -1,4 +1,4 @@
-// Parameter sweeps from JavaScript, against the RELEASE build in pkg/ (issue 7):
+// Parameter sweeps from JavaScript, against the RELEASE build in pkg/:
 // Simulation.sweep's shape and order; the Worker's way (Simulation.sweepRuns, a Simulation per
 // run, sim.sweepRow — the very loop of www/sweep-runner.js) gives identical rows; the page's
 // aggregates of streamed rows equal the library's; every bad input throws the right class
@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { expectThrow } from "./helpers.mjs";
-import { Simulation } from "../../pkg/index.js";
+import { Simulation } from "../../pkg/sim/index.js";
 import { sweepRows } from "../../www/sweep-runner.js";
 import {
   aggregate,

@@ -14,10 +14,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launchChromium, watchPage } from "../chromium.mjs";
-import { initSync, Simulation } from "../../pkg/index.js";
+import { initSync, Simulation } from "../../pkg/sim/index.js";
 import { startServer } from "../../scripts/serve.mjs";
 
-initSync({ module: readFileSync(new URL("../../pkg/ringlease_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 /** The canvas colours (www/contention-canvas.js STYLE), as the legend publishes them. */

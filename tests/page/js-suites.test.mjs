@@ -1,5 +1,5 @@
 // The JS suites of tests/js/ — the same files, unchanged — in headless Chromium, against the
-// release wasm build in pkg/ (issue 4: the bad-input tests run on the release build in Node and in
+// release wasm build in pkg/ (the bad-input tests run on the release build in Node and in
 // the browser). Needs `npm run build` first and Chromium at /usr/bin/chromium.
 //
 //   node --test tests/page/js-suites.test.mjs
@@ -30,9 +30,11 @@ const jsDir = fileURLToPath(new URL("../js/", import.meta.url));
 const NODE_ONLY = new Map([
   [
     "ketama.test.mjs",
-    "cross-checks against the npm hashring package (CommonJS, loaded with createRequire) on vectors read from shared/ with node:fs, with MD5 from node:crypto",
+    "cross-checks against the npm hashring package (CommonJS, loaded with createRequire) on vectors read with node:fs, with MD5 from node:crypto",
   ],
   ["readme.test.mjs", "runs the README quick start in a child Node process"],
+  ["standalone.test.mjs", "asks git for the tracked files and reads them with node:fs"],
+  ["size-budget.test.mjs", "measures the built files in pkg/ with node:fs and node:zlib"],
 ]);
 const FILES = readdirSync(jsDir)
   .filter((f) => f.endsWith(".test.mjs") && !NODE_ONLY.has(f))

@@ -152,7 +152,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     }
     // The plotted numbers are Simulation.sweep's (the same package on the page's main thread).
     const expected = await page.evaluate(async (options) => {
-      const { Simulation } = await import("/pkg/index.js");
+      const { Simulation } = await import("/pkg/sim/index.js");
       return Simulation.sweep({ preset: "gcPause" }, options).aggregates;
     }, SMALL);
     const y = { throughput: "throughputMean", wait: "waitP99MeanMs", lost: "lostUpdates", rejected: "rejectedWritesMean" };
@@ -228,7 +228,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     assert.equal(json.aggregates.length, 6);
     assert.match(json.link, /#sweep\?preset=gcPause&parameter=ttlMs&values=60,150,400&seeds=6&fencing=off,maxToken&run=1$/);
     const expected = await page.evaluate(async (options) => {
-      const { Simulation } = await import("/pkg/index.js");
+      const { Simulation } = await import("/pkg/sim/index.js");
       return Simulation.sweep({ preset: "gcPause" }, options);
     }, SMALL);
     assert.deepEqual(json.rows, expected.rows, "the page's rows are Simulation.sweep's");

@@ -1,4 +1,4 @@
-//! The checker: safety always on, liveness after the faults stop (reliability.md §3.1, §3.2).
+//! The checker: safety always on, liveness after the faults stop (docs/invariants.md).
 //!
 //! Online, as events happen:
 //! - `doubleGrant` (L1): a grant while another lease on the resource is live in true time.

@@ -4,7 +4,7 @@
 //! A client judges its lease on its own clock only. Validity is measured from the local send
 //! time of the request whose answer granted (or renewed) it: `sent + remaining × (1 − assumed
 //! drift) − margin`, where `remaining` is the server's TTL left when it answered (Redlock's
-//! MIN_VALIDITY; reliability.md L10). A grant notification for a queued request is confirmed by
+//! MIN_VALIDITY; docs/invariants.md L10). A grant notification for a queued request is confirmed by
 //! re-sending the same request (idempotent through its request id), so its validity is measured
 //! the same way. Before reading and before writing the client checks that validity; a pause
 //! (the fault) can strike just after that check and before the write leaves, which is

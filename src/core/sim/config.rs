@@ -16,7 +16,7 @@ pub const MAX_ACTORS: u64 = 1_000;
 pub const MAX_RESOURCES: u64 = 64;
 /// Largest TTL, wait, timeout, think/work time and other durations (one simulated minute).
 pub const MAX_SPAN_MS: u64 = 60_000;
-/// Largest clock drift rate: ±50% (reliability.md F3's widest).
+/// Largest clock drift rate: ±50% (docs/invariants.md F3's widest).
 pub const MAX_DRIFT_PPM: u64 = 500_000;
 /// Largest client clock offset: 2^18 ms, Jepsen's largest clock bump.
 pub const MAX_OFFSET_MS: u64 = 1 << 18;
@@ -114,7 +114,7 @@ pub enum CrashMode {
     KeepState,
     /// Leases are lost. The token high-water mark survives, and the server answers nothing
     /// until `ttlMs + lockDelayMs` after the crash, so every lease from before has expired
-    /// (Redlock's delayed restart; reliability.md L11).
+    /// (Redlock's delayed restart; docs/invariants.md L11).
     LoseState,
     /// Leases and the token counter are lost and the server serves at once: the negative
     /// control N3, which the checker must catch.

@@ -1,7 +1,7 @@
 //! A seeded discrete-event simulation of clients contending for leases over a faulty network,
 //! driving the real [`LeaseTable`](crate::core::lease::LeaseTable),
 //! [`FencedStore`](crate::core::store::FencedStore) and [`HashRing`](crate::core::ring::HashRing)
-//! (shared/DESIGN.md, "Simulation"; reliability.md §3).
+//! (README "API: Simulation"; docs/invariants.md).
 //!
 //! - Actors: lease server(s) ([`server`]), clients ([`client`]), the store ([`storage`]) and,
 //!   for the order queue, producers ([`orders`]). They talk only through messages over the

@@ -3,33 +3,25 @@
 // and then run in Node. Every result is checked for its exact type with `is<T>()`, which also
 // fails on `any` (any is assignable everywhere, but never Equal to a precise type), and
 // misuse is checked with `@ts-expect-error` (which fails if a parameter were `any`).
-import init, {
-  initSync,
+import init, { initSync, HashRing, type InitOutput, type NodeSpec, type RingChange, type RingJSON, type RingNode, type RingPoints, type RingScheme } from "ringlease";
+import {
   FencedStore,
-  HashRing,
   LeaseTable,
   type AcquireResult,
   type CampaignResult,
   type CancelResult,
   type CompareAndSetResult,
-  type InitOutput,
   type LeaderInfo,
   type LeaseEvent,
   type LeaseInfo,
   type LeaseRejection,
-  type NodeSpec,
   type ReleaseResult,
   type RenewResult,
   type ResignResult,
-  type RingChange,
-  type RingJSON,
-  type RingNode,
-  type RingPoints,
-  type RingScheme,
   type StoredEntry,
   type WriteResult,
-} from "ringlease";
-import * as nodeEntry from "ringlease/node";
+} from "ringlease/lease";
+import * as sim from "ringlease/sim";
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 /** `is<Expected>()(value)` compiles only if `value`'s type is exactly `Expected` (not `any`). */
@@ -42,9 +34,12 @@ function check(ok: boolean, what: string): void {
   if (!ok) failures.push(what);
 }
 
-// ---- entries: the Node entry is the same API, already initialised ----
-is<typeof HashRing>()(nodeEntry.HashRing);
-is<typeof init>()(nodeEntry.default);
+// ---- entries: each has its own classes; ringlease/sim holds every class from one wasm ----
+is<typeof sim.Simulation>()(sim.Simulation);
+check(sim.HashRing !== (HashRing as unknown), "ringlease/sim has its own HashRing class");
+check(new sim.Simulation({ preset: "flashSale", seed: 1 }).step(10).kind instanceof Uint8Array, "Simulation.step from ringlease/sim");
+// @ts-expect-error the ring entry holds HashRing only
+import("ringlease").then((m) => m.LeaseTable);
 const output = is<Promise<InitOutput>>()(init());
 is<InitOutput>()(await output);
 is<InitOutput>()(initSync({ module: new Uint8Array(0) })); // returns the live instance at once
