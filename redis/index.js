@@ -4,7 +4,7 @@
 //
 // Every method is one Lua script run with EVALSHA (loaded again after NOSCRIPT). Time is the
 // server's `TIME`; the client's clock is only used by `withLock` to pace renewals and waits.
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 import { adapt, runScript } from "./client.js";
 import { compileScripts, scriptsFor } from "./internal.js";
@@ -64,6 +64,9 @@ export class RedisLeases {
   #wakers = new Map();
   #cleanups = new Set();
   #closed = false;
+  /** This instance's part of its request keys (random), and a counter for the rest. */
+  #keyBase = randomBytes(9).toString("base64url");
+  #keyCount = 0;
 
   /**
    * @param {unknown} client a connected node-redis v5 client or an ioredis 5/6 client
@@ -81,7 +84,6 @@ export class RedisLeases {
       fifo: parsed.fifo,
     });
     this.#args = [
-      String(parsed.minTtlMs),
       String(parsed.maxTtlMs),
       String(parsed.lockDelayMs),
       parsed.fifo ? "1" : "0",
@@ -103,7 +105,7 @@ export class RedisLeases {
     return `{${this.#prefix}:${name}}:${kind}`;
   }
 
-  /** The pub/sub channel on which grants and releases of one lock are announced. */
+  /** The pub/sub channel on which grants to waiters of one lock are announced. */
   channelOf(name, kind = "lock") {
     return `${this.keyOf(name, kind)}:events`;
   }
@@ -112,11 +114,7 @@ export class RedisLeases {
     const scripts = scriptsFor.get(this) ?? DEFAULT_LEASE_SCRIPTS;
     const key = this.keyOf(name, spec.kind);
     try {
-      return await runScript(this.#adapter, scripts[method], [key], [
-        ...this.#args,
-        this.channelOf(name, spec.kind),
-        ...args,
-      ]);
+      return await runScript(this.#adapter, scripts[method], [key], [...this.#args, ...args]);
     } catch (err) {
       throw wrap(err, `RedisLeases.${method}`, spec.param, name);
     }
@@ -138,7 +136,7 @@ export class RedisLeases {
   async acquire(resource, owner, options) {
     const context = "RedisLeases.acquire";
     const request = this.#acquireArgs(context, resource, owner, options);
-    return this.#acquire(resource, owner, request, randomUUID());
+    return this.#acquire(resource, owner, request, this.#requestKey());
   }
 
   #acquireArgs(context, resource, owner, options) {
@@ -167,6 +165,12 @@ export class RedisLeases {
       check.range(wait, context, "wait", this.#options.minTtlMs, this.#options.maxTtlMs);
     }
     return { ttlMs, wait, requestId };
+  }
+
+  /** A key naming one acquire call, unique across processes. */
+  #requestKey() {
+    this.#keyCount += 1;
+    return this.#keyBase + this.#keyCount.toString(36);
   }
 
   /** One acquire; `key` is this request's own key, which makes a resend after a lost reply harmless. */
@@ -401,7 +405,7 @@ export class RedisLeases {
   }
 
   async #waitTurn(resource, owner, ttlMs, waitMs, signal, where, aborted) {
-    const key = randomUUID();
+    const key = this.#requestKey();
     const started = Date.now();
     const deadline = waitMs === undefined ? started : started + waitMs;
     const { minTtlMs, maxTtlMs } = this.#options;
@@ -433,8 +437,10 @@ export class RedisLeases {
           );
         }
         if (!subscribed) {
+          // Ask again at once after subscribing: a grant announced in between is not missed.
           subscribed = true;
           await this.#subscribe(channel, waker);
+          continue;
         }
         await new Promise((resolve) => {
           const timer = setTimeout(done, Math.max(1, Math.min(pollMs, deadline - Date.now())));

@@ -13,19 +13,19 @@
 //        { k = token?, at } (a client's own request key `a` is never remembered here)
 //   lt = the last token granted on this key
 // Times are the server's `TIME` in ms. The key is deleted when nothing is held, queued, blocked
-// or remembered, and otherwise expires (PEXPIREAT) `maxTtlMs` after the last instant it has to
-// remember, so an abandoned resource costs nothing for ever.
+// or remembered, and otherwise expires (SET … PXAT, Redis 6.2 or later) `maxTtlMs` after the
+// last instant it has to remember, so an abandoned resource costs nothing for ever. A grant to
+// a waiter is announced on the resource's pub/sub channel (the new holder's name), which is
+// what `withLock` listens to.
 //
-// ARGV common to the lease scripts: minTtlMs, maxTtlMs, lockDelayMs, fifo ("1"/"0"), the
-// pub/sub channel, then the method's own arguments from ARGV[6].
+// ARGV common to the lease scripts: maxTtlMs, lockDelayMs, fifo ("1"/"0"), then the method's
+// own arguments from ARGV[4] (TTLs arrive checked against minTtlMs and maxTtlMs).
 
 export const PRELUDE = `
-pcall(redis.replicate_commands)
 local KEY = KEYS[1]
-local MAX_TTL = tonumber(ARGV[2])
-local LOCK_DELAY = tonumber(ARGV[3])
-local FIFO = ARGV[4] == '1'
-local CHANNEL = ARGV[5]
+local MAX_TTL = tonumber(ARGV[1])
+local LOCK_DELAY = tonumber(ARGV[2])
+local FIFO = ARGV[3] == '1'
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local NOW_US = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -62,7 +62,6 @@ end
 local function grant(owner, ttl, r, a, t)
   local h = { o = owner, t = next_token(), g = t, e = t + ttl, r = r, a = a }
   S.h = h
-  published = true
   return h
 end
 
@@ -73,7 +72,6 @@ local function end_lease(expired, t)
   if h.r then S.dn[done_key(h.o, h.r)] = { k = h.t, at = t } end
   S.le = { o = h.o, t = h.t, x = expired, at = t }
   if expired and LOCK_DELAY > 0 then S.b = t + LOCK_DELAY end
-  published = true
 end
 
 local function dequeue(i, t)
@@ -81,9 +79,11 @@ local function dequeue(i, t)
   if w.r then S.dn[done_key(w.o, w.r)] = { at = t } end
 end
 
+-- Grants the first waiter; announces it on the channel, where waiting clients listen.
 local function grant_next(t)
   if S.h or S.b or #S.q == 0 then return nil end
   local w = table.remove(S.q, 1)
+  published = true
   return grant(w.o, w.l, w.r, w.a, t)
 end
 
@@ -160,13 +160,12 @@ local function save()
   if is_idle() and next(S.dn) == nil and S.le == nil then
     if raw then redis.call('DEL', KEY) end
   else
-    redis.call('SET', KEY, cmsgpack.pack(S))
-    redis.call('PEXPIREAT', KEY, keep + MAX_TTL + 1)
+    redis.call('SET', KEY, cmsgpack.pack(S), 'PXAT', keep + MAX_TTL + 1)
   end
   if published then
     local who = ''
     if S.h then who = S.h.o end
-    redis.call('PUBLISH', CHANNEL, who)
+    redis.call('PUBLISH', KEY .. ':events', who)
   end
 end
 
@@ -177,12 +176,12 @@ end
 `;
 
 const ACQUIRE = `
-local owner, ttl = ARGV[6], tonumber(ARGV[7])
+local owner, ttl = ARGV[4], tonumber(ARGV[5])
 local wait = nil
-if ARGV[8] ~= '' then wait = tonumber(ARGV[8]) end
+if ARGV[6] ~= '' then wait = tonumber(ARGV[6]) end
 local r, a = nil, nil
-if ARGV[9] ~= '' then r = ARGV[9] end
-if ARGV[10] ~= '' then a = ARGV[10] end
+if ARGV[7] ~= '' then r = ARGV[7] end
+if ARGV[8] ~= '' then a = ARGV[8] end
 -- Whether a lease or queue entry was made by this very request (a retry, or a resend after a
 -- lost reply): by the caller's request id, else by the client's own request key, which is
 -- never remembered after the lease or entry ends.
@@ -228,7 +227,7 @@ return out
 `;
 
 const RENEW = `
-local owner, token, ttl = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
+local owner, token, ttl = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 settle()
 local reason = check_holder(owner, token)
 local out
@@ -244,7 +243,7 @@ return out
 `;
 
 const RELEASE = `
-local owner, token = ARGV[6], tonumber(ARGV[7])
+local owner, token = ARGV[4], tonumber(ARGV[5])
 settle()
 local reason = check_holder(owner, token)
 local out
@@ -259,7 +258,7 @@ return out
 `;
 
 const CANCEL = `
-local owner = ARGV[6]
+local owner = ARGV[4]
 settle()
 local i = position(owner)
 local out = { 'notQueued' }
@@ -286,7 +285,7 @@ return names
 `;
 
 const CAMPAIGN = `
-local candidate, ttl = ARGV[6], tonumber(ARGV[7])
+local candidate, ttl = ARGV[4], tonumber(ARGV[5])
 settle()
 local leader = false
 if S.h then leader = S.h.o end
@@ -316,7 +315,7 @@ return out
 // Used after a connection failed during an acquire whose reply never arrived: drops the lease
 // or queue entry that request made (matched by the client's own request key), if any.
 const ABANDON = `
-local owner, a = ARGV[6], ARGV[7]
+local owner, a = ARGV[4], ARGV[5]
 settle()
 local out = 'none'
 if S.h and S.h.o == owner and S.h.a == a then
