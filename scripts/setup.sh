@@ -30,12 +30,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Browsers and drivers from Debian (only the test layers need them).
+# 2. Browsers and drivers from Debian (only the test layers need them), and redis-server (the
+#    contract suite in tests/contract/ and bench/redis.mjs start private instances of it).
 if [ "$browsers" = 1 ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v redis-server >/dev/null || missing+=(redis-server)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     sudo_cmd=()

@@ -79,12 +79,20 @@ export async function startRedis(options = {}) {
       ];
       const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
+      let spawnError;
+      child.on("error", (err) => (spawnError = err));
       child.stderr.on("data", (chunk) => (stderr += chunk));
       running.add(child);
       child.on("exit", () => running.delete(child));
       server.child = child;
       const until = Date.now() + 10_000;
       for (;;) {
+        if (spawnError) {
+          throw new Error(
+            `cannot start redis-server (${spawnError.message}): install it with scripts/setup.sh ` +
+              "(Debian package redis-server)",
+          );
+        }
         if (child.exitCode !== null) {
           throw new Error(`redis-server exited with ${child.exitCode}: ${stderr}`);
         }
