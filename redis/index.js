@@ -497,7 +497,7 @@ export class RedisLeases {
     try {
       return await fn({ token, signal: lost.signal });
     } finally {
-      lose(undefined);
+      lose(new Error(`${where}: released (fn settled)`));
       try {
         await this.release(resource, owner, token);
       } catch {

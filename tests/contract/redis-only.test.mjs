@@ -150,6 +150,33 @@ for (const kind of ["node-redis", "ioredis"]) {
       assert.equal(next, 1);
     });
 
+    test("tokens keep increasing after a failover to a replica that missed the writes", async () => {
+      // A replica that was cut off from its primary before these grants (here: one that never
+      // replicated them) takes over; the resource's state there is older or absent.
+      const replica = await startRedis();
+      try {
+        const rc = await connect(kind, replica);
+        try {
+          const leases = leasesWith();
+          const onReplica = new RedisLeases(rc, { prefix: leases.prefix });
+          cleanups.push(() => onReplica.close());
+          const seen = [];
+          for (let i = 0; i < 3; i++) {
+            const r = await leases.acquire("failover", "p", { ttlMs: 5000 });
+            seen.push(r.token);
+            await leases.release("failover", "p", r.token);
+          }
+          const next = await onReplica.acquire("failover", "q", { ttlMs: 5000 });
+          assert.equal(next.status, "granted");
+          assert.ok(next.token > Math.max(...seen), `${next.token} after ${seen}`);
+        } finally {
+          disconnect(rc);
+        }
+      } finally {
+        await replica.stop();
+      }
+    });
+
     test("NOSCRIPT after SCRIPT FLUSH: the script is loaded again", async () => {
       const leases = leasesWith();
       const a = await leases.acquire("db", "alice", { ttlMs: 5000 });

@@ -21,10 +21,15 @@ export async function wasmBackend(options) {
       return Promise.reject(err);
     }
   };
-  const withNow = (options) =>
-    options !== null && typeof options === "object" && !Array.isArray(options)
-      ? { ...options, nowMs: now() }
-      : options;
+  // Adds nowMs to a plain options object; anything else goes through as is, for the table to
+  // refuse with its own error.
+  const withNow = (options) => {
+    const plain =
+      options !== null &&
+      typeof options === "object" &&
+      [Object.prototype, null].includes(Object.getPrototypeOf(options));
+    return plain ? { ...options, nowMs: now() } : options;
+  };
   return {
     name: "wasm LeaseTable",
     leases: {
