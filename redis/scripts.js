@@ -147,21 +147,29 @@ end
 
 local function save()
   local keep = 0
-  local function upto(t) if t and t > keep then keep = t end end
-  for k, d in pairs(S.dn) do
-    if retained(d.at) then upto(d.at) else S.dn[k] = nil end
+  if next(S.dn) ~= nil then
+    for k, d in pairs(S.dn) do
+      if not retained(d.at) then S.dn[k] = nil elseif d.at > keep then keep = d.at end
+    end
   end
-  if S.le then
-    if retained(S.le.at) then upto(S.le.at) else S.le = nil end
+  local le = S.le
+  if le then
+    if not retained(le.at) then S.le = nil elseif le.at > keep then keep = le.at end
   end
-  if S.h then upto(S.h.e) end
-  upto(S.b)
-  for _, w in ipairs(S.q) do upto(w.d) end
-  if is_idle() and next(S.dn) == nil and S.le == nil then
+  if S.h and S.h.e > keep then keep = S.h.e end
+  if S.b and S.b > keep then keep = S.b end
+  for _, w in ipairs(S.q) do
+    if w.d > keep then keep = w.d end
+  end
+  local q, dn = S.q, S.dn
+  if #q == 0 then S.q = nil end
+  if next(dn) == nil then S.dn = nil end
+  if S.h == nil and S.q == nil and S.b == nil and S.dn == nil and S.le == nil then
     if raw then redis.call('DEL', KEY) end
   else
     redis.call('SET', KEY, cmsgpack.pack(S), 'PXAT', keep + MAX_TTL + 1)
   end
+  S.q, S.dn = q, dn
   if published then
     local who = ''
     if S.h then who = S.h.o end
