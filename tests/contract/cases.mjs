@@ -100,7 +100,7 @@ export const cases = {
     const rel = await leases.release("seq", "x", a.token);
     tokens.push(a.token, rel.next.token);
     const short = await leases.acquire("seq2", "x", { ttlMs: 100 });
-    await sleep(150);
+    await sleep(250);
     const afterExpiry = await leases.acquire("seq2", "y", { ttlMs: 100 });
     assert.ok(afterExpiry.token > short.token);
     for (let i = 1; i < tokens.length; i++) assert.ok(tokens[i] > tokens[i - 1], `${tokens}`);
@@ -161,7 +161,7 @@ export const cases = {
 
   async "a waiter past its deadline is dropped, never granted"(make) {
     const { leases } = await make();
-    const a = await leases.acquire("db", "alice", { ttlMs: 400 });
+    const a = await leases.acquire("db", "alice", { ttlMs: 5000 });
     assert.equal((await leases.acquire("db", "bob", { ttlMs: 5000, wait: 100 })).status, "queued");
     await sleep(200);
     assert.deepEqual(await leases.waiters("db"), []);
@@ -189,16 +189,16 @@ export const cases = {
   },
 
   async "lock-delay blocks grants after an expiry, never after a release"(make) {
-    const { leases } = await make({ lockDelayMs: 300 });
+    const { leases } = await make({ lockDelayMs: 800 });
     const a = await leases.acquire("db", "alice", { ttlMs: 100 });
     await sleep(150);
     const d = await leases.acquire("db", "bob", { ttlMs: 1000 });
-    assert.deepEqual(d, { status: "delayed", untilMs: a.expiresAtMs + 300 });
-    assert.equal((await leases.acquire("db", "bob", { ttlMs: 1000, wait: 2000 })).status, "queued");
-    await sleep(350);
+    assert.deepEqual(d, { status: "delayed", untilMs: a.expiresAtMs + 800 });
+    assert.equal((await leases.acquire("db", "bob", { ttlMs: 1000, wait: 5000 })).status, "queued");
+    await sleep(850);
     const held = await leases.holder("db");
     assert.equal(held.owner, "bob");
-    assert.equal(held.grantedAtMs, a.expiresAtMs + 300);
+    assert.equal(held.grantedAtMs, a.expiresAtMs + 800);
     await leases.acquire("db", "carol", { ttlMs: 1000, wait: 2000 });
     const rel = await leases.release("db", "bob", held.token);
     assert.equal(rel.next.owner, "carol", "a release hands over at once");

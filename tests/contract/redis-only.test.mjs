@@ -312,10 +312,10 @@ for (const kind of ["node-redis", "ioredis"]) {
     test("withLock renews in the background while fn runs", async () => {
       const leases = leasesWith();
       await leases.withLock("long", "w", async ({ token, signal }) => {
-        await sleep(700); // 2.3 × ttlMs
+        await sleep(1500); // 2.5 × ttlMs
         assert.equal(signal.aborted, false);
         assert.equal((await leases.holder("long")).token, token);
-      }, { ttlMs: 300 });
+      }, { ttlMs: 600 });
     });
 
     test("withLock rejects on waitMs and on the caller's signal, leaving no queue entry", async () => {
