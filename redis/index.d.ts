@@ -114,18 +114,66 @@ export class RedisLeases {
   keyOf(name: string, kind?: "lock" | "election"): string;
   /** The pub/sub channel on which grants and releases are announced. */
   channelOf(name: string, kind?: "lock" | "election"): string;
+  /**
+   * Requests a lease, as `LeaseTable.acquire` without `nowMs`.
+   *
+   * ```js
+   * const r = await leases.acquire("db", "alice", { ttlMs: 5000, wait: 30_000, requestId: "r1" });
+   * if (r.status === "granted") useToken(r.token);
+   * ```
+   */
   acquire(resource: string, owner: string, options: RedisAcquireOptions): Promise<AcquireResult>;
+  /**
+   * Extends the caller's live lease to the server's now + `ttlMs`; refused after expiry.
+   *
+   * ```js
+   * const r = await leases.renew("db", "alice", token, { ttlMs: 5000 });
+   * if (r.status === "rejected") stopWorking(r.reason);
+   * ```
+   */
   renew(resource: string, owner: string, token: number, options: { ttlMs: number }): Promise<RenewResult>;
+  /**
+   * Ends the caller's lease; the next live waiter is granted at the same instant.
+   *
+   * ```js
+   * const r = await leases.release("db", "alice", token);
+   * if (r.status === "released" && r.next) console.log(`${r.next.owner} holds it now`);
+   * ```
+   */
   release(resource: string, owner: string, token: number): Promise<ReleaseResult>;
+  /** Leaves the queue: `await leases.cancel("db", "bob")` → `{ status: "left", position: 1 }`. */
   cancel(resource: string, owner: string): Promise<CancelResult>;
+  /** The live lease: `(await leases.holder("db"))?.owner` → `"alice"`. */
   holder(resource: string): Promise<LeaseInfo | undefined>;
+  /** The owners waiting, next first: `await leases.waiters("db")` → `["bob", "carol"]`. */
   waiters(resource: string): Promise<string[]>;
+  /**
+   * Runs for leader; campaigning again is the keep-alive.
+   *
+   * ```js
+   * const me = await leases.campaign("primary", "node-1", { ttlMs: 3000 });
+   * if (me.status === "leader") serveAsPrimary(me.token);
+   * ```
+   */
   campaign(election: string, candidate: string, options: { ttlMs: number }): Promise<CampaignResult>;
+  /** Steps down: `await leases.resign("primary", "node-1", token)` → `{ status: "resigned", next? }`. */
   resign(election: string, candidate: string, token: number): Promise<ResignResult>;
+  /** A candidate leaves the line: `await leases.withdraw("primary", "node-2")`. */
   withdraw(election: string, candidate: string): Promise<CancelResult>;
+  /** The leadership: `(await leases.leader("primary"))?.leader` → `"node-1"`. */
   leader(election: string): Promise<LeaderInfo | undefined>;
+  /** The candidates in line: `await leases.candidates("primary")` → `["node-2"]`. */
   candidates(election: string): Promise<string[]>;
-  /** Runs `fn` holding the lock (waiting, renewing and releasing for you); see the README. */
+  /**
+   * Runs `fn` holding the lock: waits its turn (FIFO, at most `waitMs`), renews every
+   * `ttlMs / 3`, aborts `signal` if the lease is lost, releases when `fn` settles.
+   *
+   * ```js
+   * await leases.withLock("report", "worker-7", async ({ token, signal }) => {
+   *   await store.write("report", await build(signal), token);
+   * }, { ttlMs: 10_000, waitMs: 30_000 });
+   * ```
+   */
   withLock<T>(
     resource: string,
     owner: string,
@@ -159,7 +207,17 @@ export interface CompareAndSetResult {
 export class RedisFencedStore {
   constructor(client: RedisClient, options?: { prefix?: string });
   keyOf(key: string): string;
+  /**
+   * Applies the write only if `token` ≥ the highest accepted for `key`.
+   *
+   * ```js
+   * await store.write("file", { text: "hi" }, token);   // { accepted: true, version: 1 }
+   * await store.write("file", { text: "late" }, older); // { accepted: false, reason: "staleToken", highest: token }
+   * ```
+   */
   write(key: string, value: unknown, token: number): Promise<WriteResult>;
+  /** `await store.read("file")` → `{ value: { text: "hi" }, token, version: 1 }` or `undefined`. */
   read(key: string): Promise<StoredEntry | undefined>;
+  /** Optimistic locking by version: `await store.compareAndSet("n", 0, 1)` → `{ accepted: true, version: 1 }`. */
   compareAndSet(key: string, expectedVersion: number, value: unknown): Promise<CompareAndSetResult>;
 }
