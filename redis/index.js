@@ -110,19 +110,15 @@ export class RedisLeases {
     return `${this.keyOf(name, kind)}:events`;
   }
 
-  async #run(method, spec, name, args) {
+  /** Runs the lease script `script` on `name`; errors name the public `method`. */
+  async #run(script, spec, name, args, method = script) {
     const scripts = scriptsFor.get(this) ?? DEFAULT_LEASE_SCRIPTS;
     const key = this.keyOf(name, spec.kind);
     try {
-      return await runScript(this.#adapter, scripts[method], [key], [...this.#args, ...args]);
+      return await runScript(this.#adapter, scripts[script], [key], [...this.#args, ...args]);
     } catch (err) {
       throw wrap(err, `RedisLeases.${method}`, spec.param, name);
     }
-  }
-
-  #ttl(value, context, param, name) {
-    const ms = check.safeInteger(value, context, name);
-    return check.range(ms, context, param, this.#options.minTtlMs, this.#options.maxTtlMs);
   }
 
   /**
@@ -265,10 +261,7 @@ export class RedisLeases {
     check.safeInteger(token, context, "token");
     check.id(name, context, spec.param);
     check.id(member, context, spec.member);
-    const reply = await this.#run(method === "resign" ? "release" : method, spec, name, [
-      member,
-      String(token),
-    ]);
+    const reply = await this.#run("release", spec, name, [member, String(token)], method);
     if (reply[0] === "rejected") return { status: "rejected", reason: reply[1] };
     const next = spec === LOCK ? toLease(reply[1]) : toLeader(reply[1]);
     const status = spec === LOCK ? "released" : "resigned";
@@ -286,7 +279,7 @@ export class RedisLeases {
     check.string(member, context, spec.member);
     check.id(name, context, spec.param);
     check.id(member, context, spec.member);
-    const reply = await this.#run("cancel", spec, name, [member]);
+    const reply = await this.#run("cancel", spec, name, [member], method);
     return reply[0] === "left"
       ? { status: "left", position: Number(reply[1]) }
       : { status: "notQueued" };
@@ -343,7 +336,7 @@ export class RedisLeases {
   async leader(election) {
     const context = "RedisLeases.leader";
     check.id(election, context, "election");
-    return toLeader(await this.#run("holder", ELECTION, election, []));
+    return toLeader(await this.#run("holder", ELECTION, election, [], "leader"));
   }
 
   /** The candidates waiting in `election`, next in line first. */
@@ -351,7 +344,7 @@ export class RedisLeases {
     const context = "RedisLeases.candidates";
     check.string(election, context, "election");
     if (election === "") return [];
-    return this.#run("waiters", ELECTION, election, []);
+    return this.#run("waiters", ELECTION, election, [], "candidates");
   }
 
   /**

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Redis from "ioredis";
 import { createClient } from "redis";
 
-import { RedisLeases } from "../../redis/index.js";
+import { RedisFencedStore, RedisLeases } from "../../redis/index.js";
 import { compileScripts, scriptsFor } from "../../redis/internal.js";
 import { LEASE_SCRIPTS } from "../../redis/scripts.js";
 import { connect, disconnect } from "./redis-backend.mjs";
@@ -232,6 +232,12 @@ for (const kind of ["node-redis", "ioredis"]) {
       });
       await command(client, ["HSET", leases.keyOf("typed-e", "election"), "f", "v"]);
       await assert.rejects(leases.campaign("typed-e", "a", { ttlMs: 1000 }), /RedisLeases\.campaign on election "typed-e": WRONGTYPE/);
+      await assert.rejects(leases.resign("typed-e", "a", 1), /RedisLeases\.resign on election "typed-e": WRONGTYPE/);
+      await assert.rejects(leases.candidates("typed-e"), /RedisLeases\.candidates on election "typed-e": WRONGTYPE/);
+      await assert.rejects(leases.release("typed", "a", 1), /RedisLeases\.release on resource "typed": WRONGTYPE/);
+      const store = new RedisFencedStore(client, { prefix: leases.prefix });
+      await command(client, ["SET", store.keyOf("k"), "a string"]);
+      await assert.rejects(store.write("k", 1, 1), /RedisFencedStore\.write on key "k": WRONGTYPE/);
       await command(client, ["CONFIG", "SET", "maxmemory", "1"]);
       try {
         await assert.rejects(leases.acquire("oom", "a", { ttlMs: 1000 }), /RedisLeases\.acquire on resource "oom": OOM/);
