@@ -107,6 +107,9 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
       "pkg/ringlease.js",
       "pkg/ringlease_bg.wasm",
       ...snippets,
+      ...["browser.js", "client.js", "index.d.ts", "index.js", "internal.js", "scripts.js", "validate.js"].map(
+        (file) => `redis/${file}`,
+      ),
     ].sort();
     assert.deepEqual(files, expected);
     console.log(`# tarball: ${files.join(", ")}`);
