@@ -6,16 +6,19 @@
 #   scripts/setup.sh                 # everything the tests need (toolchain, browsers, drivers, npm packages)
 #   scripts/setup.sh --no-browsers   # only what building and serving the page needs
 #   scripts/setup.sh --no-browsers --size   # that, plus twiggy for `npm run size`
+#   scripts/setup.sh --no-browsers --redis  # that, plus redis-server for `npm run bench`
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 browsers=1
 size=0
+redis=0
 for arg in "$@"; do
   case "$arg" in
     --no-browsers) browsers=0 ;;
     --size) size=1 ;;
+    --redis) redis=1 ;;
     *) printf '[setup] unknown option %s\n' "$arg" >&2; exit 2 ;;
   esac
 done
@@ -38,19 +41,24 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Browsers and drivers from Debian (only the test layers need them).
+# 2. Browsers and drivers from Debian (only the test layers need them), and redis-server (the
+#    contract suite in tests/contract/ and bench/redis.mjs start private instances of it).
+[ "$browsers" = 1 ] && redis=1
+missing=()
 if [ "$browsers" = 1 ]; then
-  missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "apt-get install ${missing[*]}"
-    sudo_cmd=()
-    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+fi
+if [ "$redis" = 1 ]; then
+  command -v redis-server >/dev/null || missing+=(redis-server)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # 3. Rust tools built from source (cargo install never downloads prebuilt binaries).

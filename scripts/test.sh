@@ -6,7 +6,9 @@
 #   4. cargo test (native)           8. node --test: JS surface on the release build (in Node, and the
 #                                       same suite files in headless Chromium), page test, and the
 #                                       consumers of the packed tarball (tests/consumers/: Node,
-#                                       TypeScript, esbuild, Vite, webpack)
+#                                       TypeScript, esbuild, Vite, webpack), and the lease contract
+#                                       suite (tests/contract/: the wasm LeaseTable, and RedisLeases
+#                                       with node-redis and ioredis on private redis-servers)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -51,7 +53,13 @@ step "wasm-bindgen-test in headless Firefox" \
   env -u CHROMEDRIVER GECKODRIVER="$geckodriver" wasm-pack test --headless --firefox -- --test browser
 step "release build (pkg/)" node scripts/build.mjs
 printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
-printf '\n== node --test: JS surface on the release build in Node and in Chromium, entries and their size\n'
-printf '   budgets, README quick starts, page in Chromium, consumers of the packed tarball (Node,\n'
-printf '   TypeScript, esbuild, Vite, webpack)\n'
-node --test --test-reporter=spec tests/js/ tests/page/ tests/consumers/
+printf '
+== node --test: JS surface on the release build in Node and in Chromium, entries and their size
+'
+printf '   budgets, README quick starts, page in Chromium, consumers of the packed tarball (Node,
+'
+printf '   TypeScript, esbuild, Vite, webpack), lease contract suite (wasm LeaseTable; RedisLeases
+'
+printf '   with node-redis and ioredis)
+'
+node --test --test-reporter=spec tests/js/ tests/page/ tests/consumers/ tests/contract/

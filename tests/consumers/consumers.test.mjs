@@ -129,8 +129,10 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
     if (tarballSize !== undefined) for (const line of describeSizes(measureAll(), tarballSize)) console.log(`# size: ${line}`);
   });
 
-  test("npm pack ships only the intended files: three entries, each with its own wasm", () => {
+  test("npm pack ships only the intended files: three entries, each with its own wasm, and redis/", () => {
     const expected = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
+    const redisFiles = ["browser.js", "client.js", "index.d.ts", "index.js", "internal.js", "scripts.js", "validate.js"];
+    expected.push(...redisFiles.map((file) => `redis/${file}`));
     for (const { name, out } of ENTRIES) {
       for (const file of ["index.js", "node.js", "node.d.ts", `${out}.js`, `${out}.d.ts`, `${out}_bg.wasm`]) {
         expected.push(`pkg/${name}/${file}`);

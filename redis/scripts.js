@@ -1,0 +1,396 @@
+// The Lua scripts behind `RedisLeases` and `RedisFencedStore`: one script per method, each the
+// shared prelude (state codec, lazy expiry, grants, tokens) followed by the method's body.
+//
+// State of one lock or election: one string key `{<prefix>:<name>}:lock` (or `:election`)
+// holding a MessagePack map (cmsgpack packs integral numbers as int64, so tokens and times
+// round-trip exactly):
+//   h  = holder { o = owner, t = token, g = grantedAtMs, e = expiresAtMs, r = requestId?,
+//                 a = the client's own request key? }
+//   q  = waiters in grant order, each { o, r?, a?, l = ttlMs, d = deadlineMs }
+//   b  = lock-delay end (ms), if blocked
+//   le = the last ended lease { o, t, x = expired (bool), at }
+//   dn = finished requests with a caller's request id: [owner-length ":" owner requestId] =
+//        { k = token?, at } (a client's own request key `a` is never remembered here)
+//   lt = the last token granted on this key
+// Times are the server's `TIME` in ms. The key is deleted when nothing is held, queued, blocked
+// or remembered, and otherwise expires (SET … PXAT, Redis 6.2 or later) `maxTtlMs` after the
+// last instant it has to remember, so an abandoned resource costs nothing for ever. A grant to
+// a waiter is announced on the resource's pub/sub channel (the new holder's name), which is
+// what `withLock` listens to.
+//
+// ARGV common to the lease scripts: maxTtlMs, lockDelayMs, fifo ("1"/"0"), then the method's
+// own arguments from ARGV[4] (TTLs arrive checked against minTtlMs and maxTtlMs).
+
+export const PRELUDE = `
+local KEY = KEYS[1]
+local MAX_TTL = tonumber(ARGV[1])
+local LOCK_DELAY = tonumber(ARGV[2])
+local FIFO = ARGV[3] == '1'
+local clock = redis.call('TIME')
+local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local NOW_US = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local published = false
+
+local raw = redis.call('GET', KEY)
+local S
+if raw then
+  S = cmsgpack.unpack(raw)
+else
+  S = {}
+end
+S.q = S.q or {}
+S.dn = S.dn or {}
+S.lt = S.lt or 0
+
+local function retained(at)
+  return NOW < at + MAX_TTL
+end
+
+local function done_key(owner, rk)
+  return string.len(owner) .. ':' .. owner .. rk
+end
+
+-- A fencing token: above the last one on this key, and at least the server's time in
+-- microseconds, so it keeps growing after the key (or the whole dataset) is lost.
+local function next_token()
+  local token = S.lt + 1
+  if NOW_US > token then token = NOW_US end
+  S.lt = token
+  return token
+end
+
+local function grant(owner, ttl, r, a, t)
+  local h = { o = owner, t = next_token(), g = t, e = t + ttl, r = r, a = a }
+  S.h = h
+  return h
+end
+
+local function end_lease(expired, t)
+  local h = S.h
+  if not h then return end
+  S.h = nil
+  if h.r then S.dn[done_key(h.o, h.r)] = { k = h.t, at = t } end
+  S.le = { o = h.o, t = h.t, x = expired, at = t }
+  if expired and LOCK_DELAY > 0 then S.b = t + LOCK_DELAY end
+end
+
+local function dequeue(i, t)
+  local w = table.remove(S.q, i)
+  if w.r then S.dn[done_key(w.o, w.r)] = { at = t } end
+end
+
+-- Grants the first waiter; announces it on the channel, where waiting clients listen.
+local function grant_next(t)
+  if S.h or S.b or #S.q == 0 then return nil end
+  local w = table.remove(S.q, 1)
+  published = true
+  return grant(w.o, w.l, w.r, w.a, t)
+end
+
+local function next_due()
+  local due = nil
+  if S.h then due = S.h.e end
+  if S.b and (not due or S.b < due) then due = S.b end
+  for _, w in ipairs(S.q) do
+    if not due or w.d < due then due = w.d end
+  end
+  return due
+end
+
+-- Lazy expiry: processes everything due at or before NOW, in time order, as if it had
+-- happened at its own instant (a waiter granted when a lease expired at t gets [t, t + ttl)).
+local function settle()
+  while true do
+    local t = next_due()
+    if not t or t > NOW then break end
+    local i = 1
+    while i <= #S.q do
+      if S.q[i].d <= t then dequeue(i, t) else i = i + 1 end
+    end
+    if S.h and S.h.e <= t then end_lease(true, t) end
+    if S.b and S.b <= t then S.b = nil end
+    grant_next(t)
+  end
+end
+
+local function is_idle()
+  return S.h == nil and #S.q == 0 and S.b == nil
+end
+
+local function position(owner)
+  for i, w in ipairs(S.q) do
+    if w.o == owner then return i end
+  end
+  return nil
+end
+
+local function insert_at(owner)
+  if FIFO then return #S.q + 1 end
+  local i = 1
+  while i <= #S.q and S.q[i].o < owner do i = i + 1 end
+  return i
+end
+
+-- nil if owner holds with token, else the rejection reason.
+local function check_holder(owner, token)
+  if S.h and S.h.o == owner and S.h.t == token then return nil end
+  local ended = S.le
+  if ended and not retained(ended.at) then ended = nil end
+  if ended and ended.o == owner and ended.t == token then
+    if ended.x then return 'expired' end
+    return 'released'
+  end
+  if S.h and S.h.o == owner then return 'wrongToken' end
+  if not is_idle() or ended then return 'notHolder' end
+  return 'unknownResource'
+end
+
+local function save()
+  local keep = 0
+  if next(S.dn) ~= nil then
+    for k, d in pairs(S.dn) do
+      if not retained(d.at) then S.dn[k] = nil elseif d.at > keep then keep = d.at end
+    end
+  end
+  local le = S.le
+  if le then
+    if not retained(le.at) then S.le = nil elseif le.at > keep then keep = le.at end
+  end
+  if S.h and S.h.e > keep then keep = S.h.e end
+  if S.b and S.b > keep then keep = S.b end
+  for _, w in ipairs(S.q) do
+    if w.d > keep then keep = w.d end
+  end
+  local q, dn = S.q, S.dn
+  if #q == 0 then S.q = nil end
+  if next(dn) == nil then S.dn = nil end
+  if S.h == nil and S.q == nil and S.b == nil and S.dn == nil and S.le == nil then
+    if raw then redis.call('DEL', KEY) end
+  else
+    redis.call('SET', KEY, cmsgpack.pack(S), 'PXAT', keep + MAX_TTL + 1)
+  end
+  S.q, S.dn = q, dn
+  if published then
+    local who = ''
+    if S.h then who = S.h.o end
+    redis.call('PUBLISH', KEY .. ':events', who)
+  end
+end
+
+local function lease_reply(h)
+  if not h then return false end
+  return { h.o, h.t, h.g, h.e, h.r or false }
+end
+`;
+
+const ACQUIRE = `
+local owner, ttl = ARGV[4], tonumber(ARGV[5])
+local wait = nil
+if ARGV[6] ~= '' then wait = tonumber(ARGV[6]) end
+local r, a = nil, nil
+if ARGV[7] ~= '' then r = ARGV[7] end
+if ARGV[8] ~= '' then a = ARGV[8] end
+-- Whether a lease or queue entry was made by this very request (a retry, or a resend after a
+-- lost reply): by the caller's request id, else by the client's own request key, which is
+-- never remembered after the lease or entry ends.
+local function same(x)
+  if r then return x.r == r end
+  return a ~= nil and x.a == a
+end
+settle()
+local deadline = nil
+if wait then deadline = NOW + wait end
+local out = nil
+if S.h and S.h.o == owner and same(S.h) then
+  out = { 'granted', S.h.t, S.h.e }
+elseif r then
+  local d = S.dn[done_key(owner, r)]
+  if d and not retained(d.at) then d = nil end
+  local i = position(owner)
+  local queued = i and S.q[i].r == r
+  if d and not queued then out = { 'finished', d.k or false } end
+end
+if out then
+  -- a retry: nothing changes
+elseif S.h and S.h.o == owner then
+  out = { 'busy', S.h.o, S.h.e }
+elseif position(owner) then
+  local i = position(owner)
+  if deadline then S.q[i].d = deadline end
+  out = { 'queued', i }
+elseif deadline and not is_idle() then
+  local i = insert_at(owner)
+  table.insert(S.q, i, { o = owner, r = r, a = a, l = ttl, d = deadline })
+  out = { 'queued', i }
+elseif S.h then
+  out = { 'busy', S.h.o, S.h.e }
+elseif S.b then
+  out = { 'delayed', S.b }
+else
+  local h = grant(owner, ttl, r, a, NOW)
+  out = { 'granted', h.t, h.e }
+end
+save()
+return out
+`;
+
+const RENEW = `
+local owner, token, ttl = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+settle()
+local reason = check_holder(owner, token)
+local out
+if reason then
+  out = { 'rejected', reason }
+else
+  S.h.g = NOW
+  S.h.e = NOW + ttl
+  out = { 'renewed', S.h.e }
+end
+save()
+return out
+`;
+
+const RELEASE = `
+local owner, token = ARGV[4], tonumber(ARGV[5])
+settle()
+local reason = check_holder(owner, token)
+local out
+if reason then
+  out = { 'rejected', reason }
+else
+  end_lease(false, NOW)
+  out = { 'released', lease_reply(grant_next(NOW)) }
+end
+save()
+return out
+`;
+
+const CANCEL = `
+local owner = ARGV[4]
+settle()
+local i = position(owner)
+local out = { 'notQueued' }
+if i then
+  dequeue(i, NOW)
+  out = { 'left', i }
+end
+save()
+return out
+`;
+
+const HOLDER = `
+settle()
+save()
+return lease_reply(S.h)
+`;
+
+const WAITERS = `
+settle()
+save()
+local names = {}
+for i, w in ipairs(S.q) do names[i] = w.o end
+return names
+`;
+
+const CAMPAIGN = `
+local candidate, ttl = ARGV[4], tonumber(ARGV[5])
+settle()
+local leader = false
+if S.h then leader = S.h.o end
+local deadline = NOW + ttl
+local out
+if S.h and S.h.o == candidate then
+  S.h.g = NOW
+  S.h.e = deadline
+  out = { 'leader', S.h.t, deadline }
+elseif position(candidate) then
+  local i = position(candidate)
+  S.q[i].d = deadline
+  S.q[i].l = ttl
+  out = { 'candidate', i, leader }
+elseif is_idle() then
+  local h = grant(candidate, ttl, nil, nil, NOW)
+  out = { 'leader', h.t, h.e }
+else
+  local i = insert_at(candidate)
+  table.insert(S.q, i, { o = candidate, l = ttl, d = deadline })
+  out = { 'candidate', i, leader }
+end
+save()
+return out
+`;
+
+// Used after a connection failed during an acquire whose reply never arrived: drops the lease
+// or queue entry that request made (matched by the client's own request key), if any.
+const ABANDON = `
+local owner, a = ARGV[4], ARGV[5]
+settle()
+local out = 'none'
+if S.h and S.h.o == owner and S.h.a == a then
+  end_lease(false, NOW)
+  grant_next(NOW)
+  out = 'released'
+else
+  local i = position(owner)
+  if i and S.q[i].a == a then
+    dequeue(i, NOW)
+    out = 'left'
+  end
+end
+save()
+return out
+`;
+
+/** The lease scripts by method name, each complete (prelude + body). */
+export const LEASE_SCRIPTS = Object.freeze({
+  acquire: PRELUDE + ACQUIRE,
+  renew: PRELUDE + RENEW,
+  release: PRELUDE + RELEASE,
+  cancel: PRELUDE + CANCEL,
+  holder: PRELUDE + HOLDER,
+  waiters: PRELUDE + WAITERS,
+  campaign: PRELUDE + CAMPAIGN,
+  abandon: PRELUDE + ABANDON,
+});
+
+// The fenced store: one hash per key `{<prefix>:<key>}:fenced` with fields v (the value as
+// JSON text), t (the highest token accepted, decimal) and n (the version, decimal). Tokens
+// arrive as decimal strings and are compared as numbers (exact below 2^53).
+const WRITE = `
+local cur = redis.call('HMGET', KEYS[1], 't', 'n')
+local highest = tonumber(cur[1] or '0')
+local version = tonumber(cur[2] or '0')
+if tonumber(ARGV[2]) < highest then
+  return { 'staleToken', highest }
+end
+version = version + 1
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 't', ARGV[2], 'n', string.format('%d', version))
+return { 'accepted', version }
+`;
+
+const COMPARE_AND_SET = `
+local version = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
+if version ~= tonumber(ARGV[1]) then
+  return { 'rejected', version }
+end
+version = version + 1
+if version == 1 then
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 't', '0', 'n', '1')
+else
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'n', string.format('%d', version))
+end
+return { 'accepted', version }
+`;
+
+const READ = `
+local cur = redis.call('HMGET', KEYS[1], 'v', 't', 'n')
+if not cur[3] then return false end
+return cur
+`;
+
+/** The store scripts by method name. */
+export const STORE_SCRIPTS = Object.freeze({
+  write: WRITE,
+  compareAndSet: COMPARE_AND_SET,
+  read: READ,
+});
