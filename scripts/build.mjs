@@ -58,3 +58,7 @@ rmSync(join(root, "pkg", ".gitignore"), { force: true });
 // The package entry, pkg/index.js: the generated bindings plus the JS fast path of nodeFor.
 // Copied on every run (it is one small file), so editing js/index.js needs no wasm rebuild.
 copyFileSync(join(root, "js", "index.js"), join(root, "pkg", "index.js"));
+
+// The `ringlease/hashring` drop-in (hashring 3.2.0's API on the same wasm) and its types.
+copyFileSync(join(root, "js", "hashring.js"), join(root, "pkg", "hashring.js"));
+copyFileSync(join(root, "js", "hashring.d.ts"), join(root, "pkg", "hashring.d.ts"));

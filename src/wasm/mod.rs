@@ -10,6 +10,7 @@
 )]
 
 mod args;
+mod continuum;
 mod encode;
 mod errors;
 mod keys;
@@ -19,6 +20,7 @@ mod ring;
 mod sim;
 mod store;
 
+pub use continuum::JsKetamaRing;
 pub use lease::JsLeaseTable;
 pub use ring::JsHashRing;
 pub use sim::JsSimulation;
