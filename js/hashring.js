@@ -178,11 +178,14 @@ export default class HashRing {
    * @returns {this}
    */
   continuum() {
+    // Built aside and swapped in only once it succeeded: a ring that throws keeps its points.
     const servers = this.servers;
-    this.#ring = null;
-    this.#names = [];
-    this.#owners = new Map();
-    if (!servers.length) return this;
+    if (!servers.length) {
+      this.reset();
+      return this;
+    }
+    const names = [];
+    const byName = new Map();
     const total = servers.reduce((sum, server) => sum + server.weight, 0);
     const labels = [];
     const digests = new Uint32Array(servers.length);
@@ -205,15 +208,19 @@ export default class HashRing {
       digests[s] = count;
       const hashed = this.defaultport && server.port === this.defaultport ? server.host + "" : server.string + "";
       labels.push(wellFormed(hashed));
-      let owner = this.#owners.get(server.string);
+      let owner = byName.get(server.string);
       if (owner === undefined) {
-        owner = this.#names.length;
-        this.#names.push(server.string);
-        this.#owners.set(server.string, owner);
+        owner = names.length;
+        names.push(server.string);
+        byName.set(server.string, owner);
       }
       owners[s] = owner;
     }
-    this.#ring = new KetamaRing(this.algorithm, this.replicas, labels, digests, owners);
+    const ring = new KetamaRing(this.algorithm, this.replicas, labels, digests, owners);
+    this.reset();
+    this.#ring = ring;
+    this.#names = names;
+    this.#owners = byName;
     return this;
   }
 
@@ -261,7 +268,7 @@ export default class HashRing {
     if (typeof key !== "string" && typeof key !== "number") {
       throw new TypeError(`ringlease/hashring: hash(key): key must be a string or a number, got ${describe(key)}`);
     }
-    return toBuffer(this.#digester().digest(wellFormed(key + "")));
+    return toBuffer(this.#hashWith((ring) => ring.digest(wellFormed(key + ""))));
   }
 
   /**
@@ -270,7 +277,7 @@ export default class HashRing {
    * @returns {Uint8Array}
    */
   digest(key) {
-    return toBuffer(this.#digester().digest(keyString(key)));
+    return toBuffer(this.#hashWith((ring) => ring.digest(keyString(key))));
   }
 
   /**
@@ -279,12 +286,24 @@ export default class HashRing {
    * @returns {number}
    */
   hashValue(key) {
-    return this.#digester().positionOf(keyString(key));
+    return this.#hashWith((ring) => ring.positionOf(keyString(key)));
   }
 
-  /** A ring to hash with, even when this one is empty. */
-  #digester() {
-    return this.#ring ?? new KetamaRing(this.algorithm, this.replicas, [], new Uint32Array(0), new Uint32Array(0));
+  /**
+   * Runs `f` with a ring that hashes with this one's algorithm (an empty one, freed at once,
+   * when this ring has no points).
+   * @template T
+   * @param {(ring: KetamaRing) => T} f
+   * @returns {T}
+   */
+  #hashWith(f) {
+    if (this.#ring !== null) return f(this.#ring);
+    const empty = new KetamaRing(this.algorithm, this.replicas, [], new Uint32Array(0), new Uint32Array(0));
+    try {
+      return f(empty);
+    } finally {
+      empty.free();
+    }
   }
 
   /**
@@ -374,10 +393,7 @@ export default class HashRing {
       connections[server.string] = server;
     }
     connections = parse(connections);
-    this.vnodes = connections.vnodes;
-    this.servers = connections.servers;
-    this.reset();
-    return this.continuum();
+    return this.#rebuild(connections.vnodes, connections.servers);
   }
 
   /**
@@ -387,10 +403,31 @@ export default class HashRing {
    */
   remove(server) {
     const connection = parse(server).servers.pop();
-    delete this.vnodes[connection.string];
-    this.servers = this.servers.filter((s) => s.string !== connection.string);
-    this.reset();
-    return this.continuum();
+    const vnodes = Object.assign({}, this.vnodes);
+    delete vnodes[connection.string];
+    return this.#rebuild(
+      vnodes,
+      this.servers.filter((s) => s.string !== connection.string),
+    );
+  }
+
+  /**
+   * Replaces the servers and rebuilds; if the new ring cannot be built (too many points), the
+   * old servers and ring stay and the error is thrown.
+   * @param {Record<string, number | undefined>} vnodes
+   * @param {Server[]} servers
+   * @returns {this}
+   */
+  #rebuild(vnodes, servers) {
+    const before = [this.vnodes, this.servers];
+    this.vnodes = vnodes;
+    this.servers = servers;
+    try {
+      return this.continuum();
+    } catch (error) {
+      [this.vnodes, this.servers] = before;
+      throw error;
+    }
   }
 
   /**
@@ -408,6 +445,8 @@ export default class HashRing {
    * @returns {this}
    */
   reset() {
+    // The wasm memory of the old ring is released now, not when it is garbage collected.
+    this.#ring?.free();
     this.#ring = null;
     this.#names = [];
     this.#owners = new Map();

@@ -85,7 +85,7 @@ function fixture(spec) {
   }));
   return {
     name: spec.name,
-    constructor: { servers: spec.servers, algorithm: spec.algorithm, options: spec.options },
+    args: { servers: spec.servers, algorithm: spec.algorithm, options: spec.options },
     replicas: ring.replicas,
     names,
     servers,

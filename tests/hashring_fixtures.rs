@@ -24,7 +24,7 @@ fn every_fixture_ring_and_lookup_matches_hashring() {
     let mut checked = 0;
     for case in cases {
         let name = text(&case["name"]);
-        let digest = KetamaDigest::from_name(text(&case["constructor"]["algorithm"])).unwrap();
+        let digest = KetamaDigest::from_name(text(&case["args"]["algorithm"])).unwrap();
         let names: Vec<&str> = case["names"].as_array().unwrap().iter().map(text).collect();
         let servers: Vec<KetamaServer<'_>> = case["servers"]
             .as_array()

@@ -33,6 +33,10 @@ const NODE_ONLY = new Map([
     "cross-checks against the npm hashring package (CommonJS, loaded with createRequire) on vectors read from shared/ with node:fs, with MD5 from node:crypto",
   ],
   ["readme.test.mjs", "runs the README quick start in a child Node process"],
+  [
+    "hashring-dropin.test.mjs",
+    "differential against the npm hashring package (CommonJS on node:crypto, loaded with createRequire); hashring-fixtures.test.mjs carries its fixtures to the browser",
+  ],
 ]);
 const FILES = readdirSync(jsDir)
   .filter((f) => f.endsWith(".test.mjs") && !NODE_ONLY.has(f))
