@@ -8,8 +8,9 @@
 // Server lists and options are parsed here exactly as hashring (and connection-parse 0.0.7,
 // which it uses) parse them, in the same JavaScript arithmetic, so every server gets the same
 // digest count; the wasm ring then hashes, sorts and looks up. What differs from hashring:
-// no custom hash functions (`algorithm` is "md5" or "sha1"), no LRU cache (none is needed:
-// "max cache size" is accepted and ignored), server objects passed in are copied rather than
+// no custom hash functions (`algorithm` is "md5" or "sha1"), the cache of recent keys ("max
+// cache size", default 5000) is emptied when full rather than evicting the least recently
+// used key, server objects passed in are copied rather than
 // modified, `hash(key)` takes strings and numbers only, and a ring over 2^20 points throws a
 // RangeError (hashring would try to build it).
 import { KetamaRing } from "./index.js";
@@ -108,6 +109,10 @@ export default class HashRing {
   #names = [];
   /** Server name → owner number, for names that own points. */
   #owners = new Map();
+  /** Recent string keys → their servers; emptied when the ring changes or when it is full. */
+  #cache = new Map();
+  /** The most keys `#cache` holds: "max cache size" (default 5000; 0 turns the cache off). */
+  #cacheSize = 5000;
 
   /**
    * @param {string | Array<string | object> | Record<string, number | { weight?: number, vnodes?: number }>} [servers]
@@ -143,6 +148,10 @@ export default class HashRing {
     if (this.replicas <= 0) this.replicas = 1;
     if (!Number.isInteger(this.replicas) || this.replicas > 4) {
       throw new RangeError(`ringlease/hashring: replicas must be an integer in 1..=4, got ${describe(this.replicas)}`);
+    }
+    if ("max cache size" in options) {
+      const size = +options["max cache size"];
+      this.#cacheSize = size > 0 ? Math.min(size, 2 ** 24) : 0;
     }
     const connections = parse(servers);
     /** Per-server vnode counts, by server string. */
@@ -234,11 +243,22 @@ export default class HashRing {
     const ring = this.#ring;
     if (ring === null) return undefined;
     if (typeof key === "string") {
+      const cache = this.#cache;
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached;
       if (writer === undefined) writer = KetamaRing.__keyWriter();
       const length = writer[0](key, writer[1], writer[2]);
       if (length >= 0) {
         const owner = ring.__owner(length);
-        if (owner >= 0) return this.#names[owner];
+        if (owner >= 0) {
+          const server = this.#names[owner];
+          if (this.#cacheSize > 0) {
+            // Emptied when full: a bounded cache with no per-key bookkeeping on a miss.
+            if (cache.size >= this.#cacheSize) cache.clear();
+            cache.set(key, server);
+          }
+          return server;
+        }
         if (owner === -1) return undefined;
       }
     }
@@ -357,6 +377,7 @@ export default class HashRing {
   swap(from, to) {
     const connection = parse(to).servers.pop();
     const owner = this.#owners.get(from);
+    this.#forget();
     if (owner !== undefined && this.#ring !== null && from !== to) {
       const existing = this.#owners.get(to);
       this.#owners.delete(from);
@@ -450,7 +471,13 @@ export default class HashRing {
     this.#ring = null;
     this.#names = [];
     this.#owners = new Map();
+    this.#forget();
     return this;
+  }
+
+  /** Empties the cache of recent keys. */
+  #forget() {
+    this.#cache.clear();
   }
 
   /**
