@@ -9,6 +9,7 @@
 //
 // Node only (tests/page/js-suites.test.mjs lists it): hashring is CommonJS on node:crypto.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
 
@@ -270,5 +271,21 @@ describe("ringlease/hashring against hashring 3.2.0, differentially", () => {
     } finally {
       console.warn = warn;
     }
+  });
+
+  test('the package entry: import HashRing from "ringlease/hashring" works in Node with no init call', () => {
+    // The package resolving itself through its `exports`, in a fresh process, as a user's
+    // script would import it (the "node" condition: hashring-node.js).
+    const script = `
+      import HashRing from "ringlease/hashring";
+      const ring = new HashRing({ "10.0.0.1:11211": 1, "10.0.0.2:11211": 2 }, "md5", { "default port": 11211 });
+      console.log(JSON.stringify([ring.get("user:42"), ring.range("user:42", 2), ring.size, HashRing.version]));
+    `;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: new URL("../../", import.meta.url),
+      encoding: "utf8",
+    });
+    const theirs = new Theirs({ "10.0.0.1:11211": 1, "10.0.0.2:11211": 2 }, "md5", { "default port": 11211 });
+    assert.deepEqual(JSON.parse(out), [theirs.get("user:42"), theirs.range("user:42", 2), theirs.size, "3.2.0"]);
   });
 });
