@@ -47,6 +47,11 @@ export interface RingOptions {
 export interface NodeOptions {
   /** A finite number > 0. The node gets `max(1, round(vnodes × weight))` points. Default 1. */
   weight?: number;
+  /**
+   * Hash the node's points from this string instead of its id (same rules as an id): e.g. the
+   * host alone for a memcached server on the default port. Lookups still return the id.
+   */
+  label?: string;
 }
 
 /** A node to add with `HashRing.addNodes`: an id, or an id with a weight. */
@@ -55,6 +60,8 @@ export type NodeSpec = string | { id: string; weight?: number };
 /** A node on the ring, as returned by `HashRing.nodes()`. */
 export interface RingNode {
   id: string;
+  /** The string its points are hashed from, when it is not the id (`addNode` `label`, `renameNode`). */
+  label?: string;
   weight: number;
   /** How many points the node has on the ring. */
   points: number;
@@ -78,7 +85,7 @@ export interface RingJSON {
   version: 1;
   scheme: RingScheme;
   vnodes: number;
-  nodes: { id: string; weight: number; up?: boolean }[];
+  nodes: { id: string; weight: number; up?: boolean; label?: string }[];
 }
 
 /**
