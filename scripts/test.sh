@@ -37,6 +37,7 @@ step "rustfmt" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 step "core purity" core_is_pure
+step "hashring fixtures match hashring" node scripts/gen-hashring-fixtures.mjs --check
 step "cargo test (native)" cargo test --quiet
 step "wasm-bindgen-test in Node" wasm-pack test --node -- --test node
 # One browser per run: with both drivers in its environment the test runner picks Firefox twice.

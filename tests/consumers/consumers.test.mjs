@@ -99,9 +99,12 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
       "CHANGELOG.md",
       "LICENSE",
       "README.md",
+      "hashring-node.js",
       "node.d.ts",
       "node.js",
       "package.json",
+      "pkg/hashring.d.ts",
+      "pkg/hashring.js",
       "pkg/index.js",
       "pkg/ringlease.d.ts",
       "pkg/ringlease.js",
@@ -120,6 +123,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import init, { initSync, HashRing, LeaseTable, FencedStore } from "ringlease";
 import * as explicit from "ringlease/node";
+import LegacyHashRing from "ringlease/hashring";
 
 assert.match(import.meta.resolve("ringlease"), /\\/node_modules\\/ringlease\\/node\\.js$/);
 assert.equal(explicit.HashRing, HashRing);
@@ -131,6 +135,8 @@ assert.ok(existsSync(fileURLToPath(import.meta.resolve("ringlease/ringlease_bg.w
 const require = createRequire(import.meta.url);
 assert.equal(require("ringlease/package.json").name, "ringlease");
 if (process.features.require_module) assert.equal(require("ringlease").HashRing, HashRing);
+assert.match(import.meta.resolve("ringlease/hashring"), /\\/node_modules\\/ringlease\\/hashring-node\\.js$/);
+assert.equal(typeof new LegacyHashRing(["cache-a:11211", "cache-b:11211"]).get("user:42"), "string");
 new LeaseTable().free();
 new FencedStore().free();
 console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("user:42"));
