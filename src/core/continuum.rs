@@ -66,10 +66,11 @@ impl KetamaDigest {
 
     /// The full digest of `bytes` (16 bytes for MD5, 20 for SHA-1): hashring's `hash(key)`.
     pub fn digest(self, bytes: &[u8]) -> Vec<u8> {
-        match self {
-            KetamaDigest::Md5 => Md5::digest(bytes).to_vec(),
-            KetamaDigest::Sha1 => Sha1::digest(bytes).to_vec(),
-        }
+        let length = match self {
+            KetamaDigest::Md5 => 16,
+            KetamaDigest::Sha1 => 20,
+        };
+        self.hash(&[bytes])[..length].to_vec()
     }
 
     /// A key's position: the little-endian `u32` of the digest's first four bytes.
@@ -81,10 +82,7 @@ impl KetamaDigest {
     /// assert_eq!(KetamaDigest::Sha1.key_position(b""), 0xeea3_39da);
     /// ```
     pub fn key_position(self, key: &[u8]) -> u32 {
-        match self {
-            KetamaDigest::Md5 => le_u32(&Md5::digest(key), 0),
-            KetamaDigest::Sha1 => le_u32(&Sha1::digest(key), 0),
-        }
+        le_u32(&self.hash(&[key]), 0)
     }
 
     /// Appends the points of a server hashed as `label` with `digests` digests and
@@ -94,30 +92,34 @@ impl KetamaDigest {
         let per_digest = per_digest.min(MAX_POINTS_PER_DIGEST) as usize;
         out.reserve(digests as usize * per_digest);
         let mut digits = [0u8; 10];
+        for i in 0..digests {
+            let d = self.hash(&[label.as_bytes(), b"-", decimal(i, &mut digits)]);
+            out.extend((0..per_digest).map(|j| le_u32(&d, 4 * j)));
+        }
+    }
+
+    /// The digest of the concatenated `parts` (MD5 in the first 16 bytes). The one place this
+    /// module runs either hash: kept out of line so the wasm build holds one copy of each.
+    #[inline(never)]
+    fn hash(self, parts: &[&[u8]]) -> [u8; 20] {
+        let mut out = [0u8; 20];
         match self {
             KetamaDigest::Md5 => {
-                let mut prefix = Md5::new();
-                prefix.update(label.as_bytes());
-                prefix.update(b"-");
-                for i in 0..digests {
-                    let mut hasher = prefix.clone();
-                    hasher.update(decimal(i, &mut digits));
-                    let d = hasher.finalize();
-                    out.extend((0..per_digest).map(|j| le_u32(&d, 4 * j)));
+                let mut hasher = Md5::new();
+                for part in parts {
+                    hasher.update(part);
                 }
+                out[..16].copy_from_slice(&hasher.finalize());
             }
             KetamaDigest::Sha1 => {
-                let mut prefix = Sha1::new();
-                prefix.update(label.as_bytes());
-                prefix.update(b"-");
-                for i in 0..digests {
-                    let mut hasher = prefix.clone();
-                    hasher.update(decimal(i, &mut digits));
-                    let d = hasher.finalize();
-                    out.extend((0..per_digest).map(|j| le_u32(&d, 4 * j)));
+                let mut hasher = Sha1::new();
+                for part in parts {
+                    hasher.update(part);
                 }
+                out.copy_from_slice(&hasher.finalize());
             }
         }
+        out
     }
 }
 

@@ -846,7 +846,15 @@ impl HashRing {
                     while ring.positions.get(end) == Some(&ring.positions[start]) {
                         end += 1;
                     }
-                    ring.owners[start..end].sort_unstable();
+                    // Runs are a few points long at most: an insertion sort, no sort code
+                    // pulled into the wasm build.
+                    for i in start + 1..end {
+                        let mut j = i;
+                        while j > start && ring.owners[j - 1] > ring.owners[j] {
+                            ring.owners.swap(j - 1, j);
+                            j -= 1;
+                        }
+                    }
                     start = end;
                 }
             }

@@ -119,9 +119,8 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<u32, JsValue> {
-        keys::with_key(&key, "KetamaRing.positionOf", "key", |key| {
-            self.ring.key_position(key)
-        })
+        let key = args::string(&key, "KetamaRing.positionOf", "key")?;
+        Ok(self.ring.key_position(key.as_bytes()))
     }
 
     /// The full digest of `key` (16 bytes for MD5, 20 for SHA-1): hashring's `hash(key)`.
@@ -129,10 +128,10 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<Uint8Array, JsValue> {
-        let bytes = keys::with_key(&key, "KetamaRing.digest", "key", |key| {
-            self.ring.digest().digest(key)
-        })?;
-        Ok(Uint8Array::from(bytes.as_slice()))
+        let key = args::string(&key, "KetamaRing.digest", "key")?;
+        Ok(Uint8Array::from(
+            self.ring.digest().digest(key.as_bytes()).as_slice(),
+        ))
     }
 
     /// The owner of `key`'s point, or -1 on an empty ring.
@@ -141,10 +140,8 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<f64, JsValue> {
-        let owner = keys::with_key(&key, "KetamaRing.ownerOf", "key", |key| {
-            self.ring.owner_of(key)
-        })?;
-        Ok(owner.map_or(-1.0, f64::from))
+        let key = args::string(&key, "KetamaRing.ownerOf", "key")?;
+        Ok(self.ring.owner_of(key.as_bytes()).map_or(-1.0, f64::from))
     }
 
     /// `ownerOf`'s fast path for `js/hashring.js`, which writes the key into wasm memory itself
