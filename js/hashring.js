@@ -8,11 +8,11 @@
 // Server lists and options are parsed here exactly as hashring (and connection-parse 0.0.7,
 // which it uses) parse them, in the same JavaScript arithmetic, so every server gets the same
 // digest count; the wasm ring then hashes, sorts and looks up. What differs from hashring:
-// no custom hash functions (`algorithm` is "md5" or "sha1"), the cache of recent keys ("max
+// no custom hash functions (`algorithm` is "md5" or "sha1"); the cache of recent keys ("max
 // cache size", default 5000) is emptied when full rather than evicting the least recently
-// used key, server objects passed in are copied rather than
-// modified, `hash(key)` takes strings and numbers only, and a ring over 2^20 points throws a
-// RangeError (hashring would try to build it).
+// used key, and is consulted on one lookup in eight while it rarely hits; server objects
+// passed in are copied rather than modified; `hash(key)` takes strings and numbers only; and
+// a ring over 2^20 points throws a RangeError (hashring would try to build it).
 import { KetamaRing } from "./index.js";
 
 /** The hashring version whose behaviour this class reproduces. */
@@ -113,6 +113,17 @@ export default class HashRing {
   #cache = new Map();
   /** The most keys `#cache` holds: "max cache size" (default 5000; 0 turns the cache off). */
   #cacheSize = 5000;
+  /**
+   * Whether every lookup consults the cache. While fewer than one probe in eight hits (a
+   * stream of distinct keys), only one lookup in eight does, so the cache costs such streams
+   * little; a window of 512 probes decides.
+   */
+  #hot = true;
+  /** Lookups counted while not `#hot` (every eighth one probes). */
+  #tick = 0;
+  /** Probes and hits in the current window. */
+  #probes = 0;
+  #hits = 0;
 
   /**
    * @param {string | Array<string | object> | Record<string, number | { weight?: number, vnodes?: number }>} [servers]
@@ -244,16 +255,28 @@ export default class HashRing {
     if (ring === null) return undefined;
     if (typeof key === "string") {
       const cache = this.#cache;
-      const cached = cache.get(key);
-      if (cached !== undefined) return cached;
+      let probe = false;
+      if (this.#cacheSize > 0 && (this.#hot || (++this.#tick & 7) === 0)) {
+        probe = true;
+        if (++this.#probes === 512) {
+          this.#hot = this.#hits >= 64;
+          this.#probes = 0;
+          this.#hits = 0;
+        }
+        const cached = cache.get(key);
+        if (cached !== undefined) {
+          this.#hits++;
+          return cached;
+        }
+      }
       if (writer === undefined) writer = KetamaRing.__keyWriter();
       const length = writer[0](key, writer[1], writer[2]);
       if (length >= 0) {
         const owner = ring.__owner(length);
         if (owner >= 0) {
           const server = this.#names[owner];
-          if (this.#cacheSize > 0) {
-            // Emptied when full: a bounded cache with no per-key bookkeeping on a miss.
+          // Emptied when full: no per-key bookkeeping.
+          if (probe) {
             if (cache.size >= this.#cacheSize) cache.clear();
             cache.set(key, server);
           }

@@ -243,6 +243,30 @@ describe("ringlease/hashring against hashring 3.2.0, differentially", () => {
     assert.equal(typeof ring.get("k"), "string");
   });
 
+  test("the cache: distinct keys, then hot keys, then changes (answers never go stale)", () => {
+    const servers = ["a:1", "b:2", "c:3", "d:4"];
+    const ours = new HashRing(servers);
+    const theirs = new Theirs(servers);
+    const hot = Array.from({ length: 50 }, (_, i) => `hot:${i}`);
+    // A stream of distinct keys (the cache turns to probing one lookup in eight), then hot keys
+    // (it turns back), with a swap, an add and a remove in between.
+    for (let i = 0; i < 20_000; i++) assert.equal(ours.get(`cold:${i}`), theirs.get(`cold:${i}`));
+    for (const change of [
+      (ring) => ring.swap("b:2", "e:5"),
+      (ring) => ring.add("f:6"),
+      (ring) => ring.remove("a:1"),
+      (ring) => ring.swap("c:3", "d:4"),
+    ]) {
+      for (let i = 0; i < 20_000; i++) {
+        const key = hot[i % hot.length];
+        assert.equal(ours.get(key), theirs.get(key), key);
+      }
+      change(ours);
+      change(theirs);
+      for (const key of hot) assert.equal(ours.get(key), theirs.get(key), `${key} after a change`);
+    }
+  });
+
   test("keys named like Object.prototype members get their ring owner (hashring's cache errs)", () => {
     // hashring's LRU cache is a plain object: cache["constructor"] finds Object.prototype's
     // member, so hashring can answer such keys from the wrong entry. The drop-in has no cache
