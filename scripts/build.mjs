@@ -24,11 +24,21 @@ const root = resolve(fileURLToPath(import.meta.url), "../..");
  * assets. `index` is the module copied to pkg/<name>/index.js.
  */
 export const ENTRIES = [
-  { name: "ring", out: "ringlease", features: "ring", index: "js/index.js" },
+  {
+    name: "ring",
+    out: "ringlease",
+    features: "ring",
+    index: "js/index.js",
+    // `ringlease/hashring`: hashring 3.2.0's API on the ring's wasm, and its Node module.
+    extra: [
+      ["js/hashring.js", "hashring.js"],
+      ["js/hashring.d.ts", "hashring.d.ts"],
+      ["js/hashring-node.js", "hashring-node.js"],
+    ],
+  },
   { name: "lease", out: "ringlease_lease", features: "lease", index: "js/reexport.js" },
   { name: "sim", out: "ringlease_sim", features: "sim", index: "js/index.js" },
 ];
-export const entryNamed = (name) => ENTRIES.find((e) => e.name === name);
 
 /** Files copied unchanged into every pkg/<entry>/: the Node entry and its types. */
 const COMMON = [
@@ -85,7 +95,7 @@ function build(entry, force) {
     writeFileSync(join(out, to), text.replaceAll("./ringlease_bg.wasm", `./${entry.out}_bg.wasm`));
   };
   copy(entry.index, "index.js");
-  for (const [from, to] of COMMON) copy(from, to);
+  for (const [from, to] of [...COMMON, ...(entry.extra ?? [])]) copy(from, to);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -44,6 +44,7 @@ for features in ring lease; do
     cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
 done
 step "core purity" core_is_pure
+step "hashring fixtures match hashring" node scripts/gen-hashring-fixtures.mjs --check
 step "cargo test (native)" cargo test --quiet
 step "wasm-bindgen-test in Node" wasm-pack test --node -- --test node
 # One browser per run: with both drivers in its environment the test runner picks Firefox twice.

@@ -9,3 +9,6 @@ pub mod lease_suite;
 
 #[path = "wasm/sim_suite.rs"]
 pub mod sim_suite;
+
+#[path = "wasm/ketama_suite.rs"]
+pub mod ketama_suite;

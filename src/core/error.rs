@@ -21,6 +21,8 @@ pub enum RingError {
     InvalidVnodes(u64),
     /// A weight that is not a finite number greater than zero.
     InvalidWeight(f64),
+    /// Points per ketama digest outside `1..=MAX_POINTS_PER_DIGEST` (hashring's `replicas`).
+    InvalidPointsPerDigest(u64),
     /// A bounded-loads epsilon that is not a finite number greater than zero.
     InvalidEpsilon(f64),
     /// An operation that needs a live node found none (all down, or the ring is empty).
@@ -53,6 +55,11 @@ impl fmt::Display for RingError {
                     js_number(*w)
                 )
             }
+            RingError::InvalidPointsPerDigest(n) => write!(
+                f,
+                "points per digest must be an integer in 1..={}, got {n}",
+                crate::core::continuum::MAX_POINTS_PER_DIGEST
+            ),
             RingError::InvalidEpsilon(e) => {
                 write!(
                     f,

@@ -2,6 +2,7 @@
 
 pub mod balance;
 pub mod change;
+pub mod continuum;
 pub mod error;
 pub mod hash;
 pub mod ketama;

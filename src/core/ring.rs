@@ -2,7 +2,8 @@
 //!
 //! Contract of the default `"sha1"` scheme (also in the README; changing it is a breaking
 //! change):
-//! - a node with weight `w` gets `max(1, round(vnodes × w))` points, labelled `"{id}#{i}"`;
+//! - a node with weight `w` gets `max(1, round(vnodes × w))` points, labelled `"{id}#{i}"`
+//!   (`"{label}#{i}"` for a node with a [`Node::label`]);
 //! - a point's position is [`hash::point_position`], a key's is [`hash::position`] of its bytes;
 //! - points are ordered by (position, node id bytes, i), so the ring does not depend on the order
 //!   in which nodes were added;
@@ -48,6 +49,16 @@ pub struct Node {
     pub up: bool,
     /// Insertion sequence number: orders ketama ties and persistence.
     pub seq: u64,
+    /// The string its points are hashed from when it is not the id (see
+    /// [`HashRing::add_node_labelled`]); `None`: the id.
+    pub label: Option<String>,
+}
+
+impl Node {
+    /// The string the node's points are hashed from: its label, or else its id.
+    pub fn hashed_as(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// A consistent-hashing ring. See the module docs for the placement contract.
@@ -326,8 +337,8 @@ impl HashRing {
                 ring.nodes[index].weight = weight;
                 ring.nodes[index].points = points;
                 ring.drop_points(index as u32, false);
-                let id = &ring.nodes[index].id;
-                let mut new_points: Vec<u64> = hash::point_positions(id, points)
+                let label = ring.nodes[index].hashed_as();
+                let mut new_points: Vec<u64> = hash::point_positions(label, points)
                     .map(|position| pack(position, index as u32))
                     .collect();
                 sort::sort_by_position(&mut new_points);
@@ -518,10 +529,25 @@ impl HashRing {
     /// Builds a ring like `self` (scheme and vnodes) holding `nodes` (id, weight, up), added in
     /// that order: the inverse of persisting a ring as its node list.
     pub fn rebuilt(&self, nodes: &[(&str, f64, bool)]) -> Result<HashRing, RingError> {
+        let labelled: Vec<(&str, f64, Option<&str>, bool)> = nodes
+            .iter()
+            .map(|&(id, weight, up)| (id, weight, None, up))
+            .collect();
+        self.rebuilt_labelled(&labelled)
+    }
+
+    /// [`HashRing::rebuilt`] with each node's label (`None`: hashed as its id).
+    pub fn rebuilt_labelled(
+        &self,
+        nodes: &[(&str, f64, Option<&str>, bool)],
+    ) -> Result<HashRing, RingError> {
         let mut ring = HashRing::with_scheme(self.scheme, self.vnodes)?;
-        let specs: Vec<(&str, f64)> = nodes.iter().map(|&(id, w, _)| (id, w)).collect();
-        ring.insert_nodes(&specs)?;
-        for &(id, _, up) in nodes {
+        let specs: Vec<(&str, f64, Option<&str>)> = nodes
+            .iter()
+            .map(|&(id, weight, label, _)| (id, weight, label))
+            .collect();
+        ring.insert_labelled(&specs)?;
+        for &(id, _, _, up) in nodes {
             if let Some(index) = ring.index_of(id).filter(|_| !up) {
                 ring.nodes[index].up = false;
                 ring.down += 1;
@@ -562,10 +588,21 @@ impl HashRing {
     }
 
     fn insert_nodes(&mut self, specs: &[(&str, f64)]) -> Result<(), RingError> {
+        let labelled: Vec<(&str, f64, Option<&str>)> = specs
+            .iter()
+            .map(|&(id, weight)| (id, weight, None))
+            .collect();
+        self.insert_labelled(&labelled)
+    }
+
+    fn insert_labelled(&mut self, specs: &[(&str, f64, Option<&str>)]) -> Result<(), RingError> {
         let mut added: Vec<Node> = Vec::with_capacity(specs.len());
         let mut total = self.positions.len() as u64;
-        for &(id, weight) in specs {
+        for &(id, weight, label) in specs {
             validate_id(id)?;
+            if let Some(label) = label {
+                validate_id(label)?;
+            }
             if self.has_node(id) {
                 return Err(RingError::DuplicateNode(id.to_owned()));
             }
@@ -583,6 +620,7 @@ impl HashRing {
                 points,
                 up: true,
                 seq: self.next_seq + added.len() as u64,
+                label: label.map(str::to_owned),
             });
         }
         self.check_total(total)?;
@@ -630,7 +668,7 @@ impl HashRing {
             if let Some(node) = next {
                 if !take_old && self.scheme == Scheme::Sha1 {
                     new_points.extend(
-                        hash::point_positions(&node.id, node.points)
+                        hash::point_positions(node.hashed_as(), node.points)
                             .map(|position| pack(position, owner)),
                     );
                 }
@@ -714,7 +752,7 @@ impl HashRing {
         let mut buffer = Vec::new();
         for (rank, (&index, &count)) in by_seq.iter().zip(&vnodes).enumerate() {
             buffer.clear();
-            ketama::server_points(&self.nodes[index].id, count, &mut buffer);
+            ketama::server_points(self.nodes[index].hashed_as(), count, &mut buffer);
             packed.extend(buffer.iter().map(|&position| pack(position, rank as u32)));
             self.nodes[index].points = count * ketama::POINTS_PER_VNODE;
         }
@@ -727,6 +765,101 @@ impl HashRing {
             .collect();
         self.search = SearchIndex::build(&self.positions);
         Ok(())
+    }
+}
+
+/// Labels and renames: a node whose points are hashed from a string other than its id.
+impl HashRing {
+    /// Adds a node whose points are hashed from `label` instead of its id (sha1: `"{label}#{i}"`;
+    /// ketama: `"{label}-{i}"`), and reports what moved. Lookups still return `id`. The label
+    /// follows the id rules (non-empty, at most [`MAX_ID_BYTES`] bytes); several nodes may share
+    /// one (their points then coincide, ties ordered as usual).
+    ///
+    /// ```
+    /// use ringlease::core::ring::HashRing;
+    /// use ringlease::core::Scheme;
+    ///
+    /// // libmemcached hashes servers on the default port by host alone.
+    /// let mut ring = HashRing::with_scheme(Scheme::Ketama, 40).unwrap();
+    /// ring.add_node_labelled("cache-a:11211", 1.0, "cache-a").unwrap();
+    /// assert_eq!(ring.nodes()[0].hashed_as(), "cache-a");
+    /// ```
+    pub fn add_node_labelled(
+        &mut self,
+        id: &str,
+        weight: f64,
+        label: &str,
+    ) -> Result<RingChange, RingError> {
+        let spec = [(id, weight, Some(label))];
+        if self.scheme == Scheme::Sha1 {
+            // As in add_nodes: the other points stay put (insert_labelled changes nothing
+            // before everything is validated).
+            self.insert_labelled(&spec)?;
+            let index = self.known(id)?;
+            return Ok(RingChange::node_gained(self, index));
+        }
+        let before = self.clone();
+        self.change(before, |ring| ring.insert_labelled(&spec))
+    }
+
+    /// Renames node `from` to `to`, keeping its points: they stay hashed from its old label (its
+    /// old id when it had none), so no position moves and every key it owned now reports `to`.
+    /// Its weight, health and insertion order are kept. Reports what moved (the arcs of `from`,
+    /// now owned by `to`). Fails, ring unchanged, if `from` is unknown or `to` is invalid or
+    /// already on the ring.
+    pub fn rename_node(&mut self, from: &str, to: &str) -> Result<RingChange, RingError> {
+        let index = self.known(from)?;
+        validate_id(to)?;
+        if self.has_node(to) {
+            return Err(RingError::DuplicateNode(to.to_owned()));
+        }
+        let before = self.clone();
+        self.change(before, |ring| {
+            let node = &mut ring.nodes[index];
+            node.label.get_or_insert_with(|| from.to_owned());
+            node.id = to.to_owned();
+            // Node indexes follow id order: re-sort the nodes and renumber the owners.
+            let mut order: Vec<u32> = (0..ring.nodes.len() as u32).collect();
+            sort::sort_indices(&mut order, &|a, b| {
+                ring.nodes[a as usize].id.cmp(&ring.nodes[b as usize].id)
+            });
+            let mut remap = vec![0u32; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                remap[old as usize] = new as u32;
+            }
+            let mut slots: Vec<Option<Node>> = std::mem::take(&mut ring.nodes)
+                .into_iter()
+                .map(Some)
+                .collect();
+            ring.nodes = order
+                .iter()
+                .filter_map(|&old| slots[old as usize].take())
+                .collect();
+            for owner in ring.owners.iter_mut() {
+                *owner = remap[*owner as usize];
+            }
+            if ring.scheme == Scheme::Sha1 {
+                // Tied points are ordered by node id: re-sort each run of equal positions.
+                let mut start = 0;
+                while start < ring.positions.len() {
+                    let mut end = start + 1;
+                    while ring.positions.get(end) == Some(&ring.positions[start]) {
+                        end += 1;
+                    }
+                    // Runs are a few points long at most: an insertion sort, no sort code
+                    // pulled into the wasm build.
+                    for i in start + 1..end {
+                        let mut j = i;
+                        while j > start && ring.owners[j - 1] > ring.owners[j] {
+                            ring.owners.swap(j - 1, j);
+                            j -= 1;
+                        }
+                    }
+                    start = end;
+                }
+            }
+            Ok(())
+        })
     }
 }
 

@@ -76,12 +76,15 @@ pub(crate) fn nodes(nodes: &[Node], _context: &str) -> Result<JsValue, JsValue> 
     Ok(nodes
         .iter()
         .map(|node| {
-            Obj::new()
+            let object = Obj::new()
                 .str("id", &node.id)
                 .num("weight", node.weight)
                 .num("points", f64::from(node.points))
-                .bool("up", node.up)
-                .done()
+                .bool("up", node.up);
+            match &node.label {
+                Some(label) => object.str("label", label).done(),
+                None => object.done(),
+            }
         })
         .collect::<Array>()
         .into())

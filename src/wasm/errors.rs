@@ -33,6 +33,7 @@ pub(crate) fn ring_error(context: &str, err: &RingError) -> JsValue {
         | RingError::InvalidVnodes(_)
         | RingError::InvalidWeight(_)
         | RingError::InvalidEpsilon(_)
+        | RingError::InvalidPointsPerDigest(_)
         | RingError::TooManyPoints { .. } => range_error(context, &message),
     }
 }

@@ -13,6 +13,8 @@
 #![cfg_attr(not(feature = "sim"), allow(dead_code, unused_imports))]
 
 mod args;
+#[cfg(feature = "ring")]
+mod continuum;
 mod encode;
 mod errors;
 #[cfg(feature = "ring")]
@@ -28,6 +30,8 @@ mod sim;
 #[cfg(feature = "lease")]
 mod store;
 
+#[cfg(feature = "ring")]
+pub use continuum::JsKetamaRing;
 #[cfg(feature = "lease")]
 pub use lease::JsLeaseTable;
 #[cfg(feature = "ring")]
@@ -59,6 +63,11 @@ export interface RingOptions {
 export interface NodeOptions {
   /** A finite number > 0. The node gets `max(1, round(vnodes × weight))` points. Default 1. */
   weight?: number;
+  /**
+   * Hash the node's points from this string instead of its id (same rules as an id): e.g. the
+   * host alone for a memcached server on the default port. Lookups still return the id.
+   */
+  label?: string;
 }
 
 /** A node to add with `HashRing.addNodes`: an id, or an id with a weight. */
@@ -67,6 +76,8 @@ export type NodeSpec = string | { id: string; weight?: number };
 /** A node on the ring, as returned by `HashRing.nodes()`. */
 export interface RingNode {
   id: string;
+  /** The string its points are hashed from, when it is not the id (`addNode` `label`, `renameNode`). */
+  label?: string;
   weight: number;
   /** How many points the node has on the ring. */
   points: number;
@@ -90,7 +101,7 @@ export interface RingJSON {
   version: 1;
   scheme: RingScheme;
   vnodes: number;
-  nodes: { id: string; weight: number; up?: boolean }[];
+  nodes: { id: string; weight: number; up?: boolean; label?: string }[];
 }
 
 /**

@@ -4,6 +4,8 @@
 //! { "format": "ringlease.HashRing", "version": 1, "scheme": "sha1", "vnodes": 160,
 //!   "nodes": [{ "id": "a", "weight": 1, "up": true }] }
 //! ```
+//! A node added with a label (or renamed) also has `"label"`: the string its points are hashed
+//! from.
 //! Nodes are listed in insertion order (it decides ketama ties), so a round trip rebuilds an
 //! identical ring.
 
@@ -29,11 +31,14 @@ pub(crate) fn to_json(ring: &HashRing) -> Result<JsValue, JsValue> {
         .nodes_in_insertion_order()
         .into_iter()
         .map(|node| {
-            Obj::new()
+            let object = Obj::new()
                 .str("id", &node.id)
                 .num("weight", node.weight)
-                .bool("up", node.up)
-                .done()
+                .bool("up", node.up);
+            match &node.label {
+                Some(label) => object.str("label", label).done(),
+                None => object.done(),
+            }
         })
         .collect();
     Ok(Obj::new()
@@ -141,11 +146,11 @@ fn decode(value: &JsValue, context: &str, name: &str) -> Result<HashRing, JsValu
         &format!("{name}.nodes"),
         MAX_POINTS,
     )?;
-    let mut nodes: Vec<(String, f64, bool)> = Vec::with_capacity(entries.len());
+    let mut nodes: Vec<(String, f64, Option<String>, bool)> = Vec::with_capacity(entries.len());
     let mut seen = BTreeSet::new();
     for (index, entry) in entries.iter().enumerate() {
         let name = format!("{name}.nodes[{index}]");
-        let node = args::options(entry, context, &name, &["id", "weight", "up"])?
+        let node = args::options(entry, context, &name, &["id", "weight", "up", "label"])?
             .ok_or_else(|| type_error(context, &format!("{name} must be an object")))?;
         let field = |key: &str| -> Result<JsValue, JsValue> {
             Reflect::get(&node, &JsValue::from_str(key))
@@ -164,13 +169,19 @@ fn decode(value: &JsValue, context: &str, name: &str) -> Result<HashRing, JsValu
                 )
             })?
         };
-        nodes.push((id, weight, up));
+        let label = field("label")?;
+        let label = if label.is_undefined() {
+            None
+        } else {
+            Some(args::string(&label, context, &format!("{name}.label"))?)
+        };
+        nodes.push((id, weight, label, up));
     }
-    let borrowed: Vec<(&str, f64, bool)> = nodes
+    let borrowed: Vec<(&str, f64, Option<&str>, bool)> = nodes
         .iter()
-        .map(|(id, weight, up)| (id.as_str(), *weight, *up))
+        .map(|(id, weight, label, up)| (id.as_str(), *weight, label.as_deref(), *up))
         .collect();
     HashRing::with_scheme(scheme, vnodes)
-        .and_then(|empty| empty.rebuilt(&borrowed))
+        .and_then(|empty| empty.rebuilt_labelled(&borrowed))
         .map_err(|e| ring_error(context, &e))
 }

@@ -9,7 +9,7 @@ use super::errors::ring_error;
 use super::keys;
 use super::persist;
 use crate::core::balance::NO_NODE;
-use crate::core::ring::{HashRing, MAX_VNODES};
+use crate::core::ring::{HashRing, MAX_ID_BYTES, MAX_VNODES};
 use crate::core::{RingChange, RingError, Scheme};
 
 /// A consistent-hashing ring: which node owns a key, which nodes back it up, and what moves when
@@ -171,9 +171,15 @@ impl JsHashRing {
     /// unchanged) on a non-string, empty, over-256-byte or duplicate id, a weight that is not a
     /// finite number > 0, or a ring over 2^20 points.
     ///
+    /// `options.label` hashes the node's points from another string than its id (same rules as
+    /// an id): `"{label}#{i}"` on sha1 rings, `"{label}-{i}"` on ketama rings, where it is how
+    /// libmemcached and pylibmc hash a server on the default port (the host alone). Lookups
+    /// still return the id; `nodes()` and `toJSON()` list the label.
+    ///
     /// ```js
     /// ring.addNode("10.0.0.1:11211");
     /// const { movedFraction } = ring.addNode("big-box", { weight: 2.5 });   // 2.5× the points
+    /// memcached.addNode("cache-a:11211", { label: "cache-a" });           // default port 11211
     /// ```
     #[wasm_bindgen(js_name = addNode, unchecked_return_type = "RingChange")]
     pub fn add_node(
@@ -184,13 +190,28 @@ impl JsHashRing {
         const CONTEXT: &str = "HashRing.addNode";
         let id = args::string(&id, CONTEXT, "id")?;
         let mut weight = 1.0;
-        if let Some(options) = args::options(&options, CONTEXT, "options", &["weight"])? {
+        let mut label = None;
+        if let Some(options) = args::options(&options, CONTEXT, "options", &["weight", "label"])? {
             if let Some(value) = args::field(&options, "weight")? {
                 weight = args::number(&value, CONTEXT, "options.weight")?;
             }
+            if let Some(value) = args::field(&options, "label")? {
+                let text = args::string(&value, CONTEXT, "options.label")?;
+                if text.is_empty() || text.len() > MAX_ID_BYTES {
+                    return Err(super::errors::range_error(
+                        CONTEXT,
+                        &format!(
+                            "options.label must be a non-empty string of at most {MAX_ID_BYTES} UTF-8 bytes, got {} bytes",
+                            text.len()
+                        ),
+                    ));
+                }
+                label = Some(text);
+            }
         }
-        self.apply(CONTEXT, IdSync::Added(&id), |ring| {
-            ring.add_node(&id, weight)
+        self.apply(CONTEXT, IdSync::Added(&id), |ring| match &label {
+            Some(label) => ring.add_node_labelled(&id, weight, label),
+            None => ring.add_node(&id, weight),
         })
     }
 
@@ -225,6 +246,28 @@ impl JsHashRing {
         const CONTEXT: &str = "HashRing.removeNode";
         let id = args::string(&id, CONTEXT, "id")?;
         self.apply(CONTEXT, IdSync::Removed(&id), |ring| ring.remove_node(&id))
+    }
+
+    /// Renames a node, keeping its points: they stay hashed from its old label (its old id when
+    /// it had none), so no position moves and its keys now report `to`. Returns what moved (its
+    /// arcs, from `from` to `to`). Throws (ring unchanged) if `from` is not on the ring or `to`
+    /// is not a valid new id.
+    ///
+    /// ```js
+    /// ring.renameNode("10.0.0.1:11211", "10.0.0.9:11211");   // a replaced host, same keys
+    /// ```
+    #[wasm_bindgen(js_name = renameNode, unchecked_return_type = "RingChange")]
+    pub fn rename_node(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] to: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const CONTEXT: &str = "HashRing.renameNode";
+        let from = args::string(&from, CONTEXT, "from")?;
+        let to = args::string(&to, CONTEXT, "to")?;
+        self.apply(CONTEXT, IdSync::Rebuild, |ring| {
+            ring.rename_node(&from, &to)
+        })
     }
 
     /// Changes a node's weight (its point count) and returns what moved.

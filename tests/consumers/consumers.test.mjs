@@ -133,6 +133,7 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
     const expected = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
     const redisFiles = ["browser.js", "client.js", "index.d.ts", "index.js", "internal.js", "scripts.js", "validate.js"];
     expected.push(...redisFiles.map((file) => `redis/${file}`));
+    expected.push("pkg/ring/hashring.js", "pkg/ring/hashring.d.ts", "pkg/ring/hashring-node.js");
     for (const { name, out } of ENTRIES) {
       for (const file of ["index.js", "node.js", "node.d.ts", `${out}.js`, `${out}.d.ts`, `${out}_bg.wasm`]) {
         expected.push(`pkg/${name}/${file}`);
@@ -171,6 +172,7 @@ import init, { initSync, HashRing } from "ringlease";
 import * as ring from "ringlease";
 import * as lease from "ringlease/lease";
 import * as sim from "ringlease/sim";
+import LegacyHashRing from "ringlease/hashring";
 
 for (const [specifier, entry] of [["ringlease", "ring"], ["ringlease/lease", "lease"], ["ringlease/sim", "sim"]]) {
   assert.match(import.meta.resolve(specifier), new RegExp("/node_modules/ringlease/pkg/" + entry + "/node\\\\.js$"));
@@ -178,9 +180,9 @@ for (const [specifier, entry] of [["ringlease", "ring"], ["ringlease/lease", "le
   assert.ok(existsSync(fileURLToPath(import.meta.resolve(wasm))), wasm);
 }
 const classes = (m) => Object.keys(m).filter((k) => /^[A-Z]/.test(k) && typeof m[k] === "function").sort();
-assert.deepEqual(classes(ring), ["HashRing"]);
+assert.deepEqual(classes(ring), ["HashRing", "KetamaRing"]);
 assert.deepEqual(classes(lease), ["FencedStore", "LeaseTable"]);
-assert.deepEqual(classes(sim), ["FencedStore", "HashRing", "LeaseTable", "Simulation"]);
+assert.deepEqual(classes(sim), ["FencedStore", "HashRing", "KetamaRing", "LeaseTable", "Simulation"]);
 assert.notEqual(sim.HashRing, HashRing, "each entry has its own classes");
 const instance = initSync();
 assert.ok(instance.memory instanceof WebAssembly.Memory);
@@ -194,6 +196,8 @@ assert.equal(locks.acquire("r", "o", { ttlMs: 10, nowMs: 0 }).status, "granted")
 new lease.FencedStore({ strict: locks }).free();
 const run = new sim.Simulation({ preset: "flashSale", seed: 1 });
 assert.ok(run.step(50).length > 0, "the simulation runs");
+assert.ok(import.meta.resolve("ringlease/hashring").endsWith("/node_modules/ringlease/pkg/ring/hashring-node.js"));
+assert.equal(new LegacyHashRing(["cache-a:11211", "cache-b:11211"]).get("user:42"), new LegacyHashRing(["cache-a:11211", "cache-b:11211"]).range("user:42", 1)[0]);
 console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("user:42"));
 `;
     await timed("node", async () => {

@@ -10,17 +10,7 @@ import * as ring from "../../pkg/ring/index.js";
 import * as lease from "../../pkg/lease/index.js";
 import * as simEntry from "../../pkg/sim/index.js";
 
-const IN_NODE = import.meta.url.startsWith("file:");
-const readFileSync = IN_NODE ? (await import("node:fs")).readFileSync : undefined;
-
-/** Instantiates an entry's wasm: from the file in Node, over HTTP in a browser. */
-async function load(entry, file) {
-  const url = new URL(`../../pkg/${file}`, import.meta.url);
-  return IN_NODE ? entry.initSync({ module: readFileSync(url) }) : await entry.default({ module_or_path: url });
-}
-
-const ringWasm = await load(ring, "ring/ringlease_bg.wasm");
-const leaseWasm = await load(lease, "lease/ringlease_lease_bg.wasm");
+const { ringEntryWasm: ringWasm, leaseEntryWasm: leaseWasm } = sim;
 
 const classes = (m) =>
   Object.keys(m)
@@ -29,9 +19,9 @@ const classes = (m) =>
 
 describe("entries", () => {
   test("each entry exports exactly its classes", () => {
-    assert.deepEqual(classes(ring), ["HashRing"]);
+    assert.deepEqual(classes(ring), ["HashRing", "KetamaRing"]);
     assert.deepEqual(classes(lease), ["FencedStore", "LeaseTable"]);
-    assert.deepEqual(classes(simEntry), ["FencedStore", "HashRing", "LeaseTable", "Simulation"]);
+    assert.deepEqual(classes(simEntry), ["FencedStore", "HashRing", "KetamaRing", "LeaseTable", "Simulation"]);
   });
 
   test("each entry has its own wasm instance and memory", () => {

@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 
 import init, { initSync, HashRing } from "../../pkg/sim/index.js";
+import * as ringEntry from "../../pkg/ring/index.js";
+import * as leaseEntry from "../../pkg/lease/index.js";
 import * as reference from "../../scripts/gen-golden.mjs";
 
 export * from "./support.mjs";
@@ -19,6 +21,18 @@ const readFileSync = IN_NODE ? (await import("node:fs")).readFileSync : undefine
 
 /** The wasm instance's exports (for `memory`). */
 export const wasm = IN_NODE ? initSync({ module: readFileSync(WASM_URL) }) : await init({ module_or_path: WASM_URL });
+
+/** Instantiates another entry's wasm: from the file in Node, over HTTP in a browser. */
+async function load(entry, file) {
+  const url = new URL(`../../pkg/${file}`, import.meta.url);
+  return IN_NODE ? entry.initSync({ module: readFileSync(url) }) : await entry.default({ module_or_path: url });
+}
+/**
+ * The `ringlease` entry's instance (pkg/ring/: HashRing and the `ringlease/hashring` drop-in)
+ * and the `ringlease/lease` entry's (pkg/lease/), each separate from the sim entry's above.
+ */
+export const ringEntryWasm = await load(ringEntry, "ring/ringlease_bg.wasm");
+export const leaseEntryWasm = await load(leaseEntry, "lease/ringlease_lease_bg.wasm");
 
 export { HashRing, reference };
 

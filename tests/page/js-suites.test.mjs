@@ -35,6 +35,10 @@ const NODE_ONLY = new Map([
   ["readme.test.mjs", "runs the README quick start in a child Node process"],
   ["standalone.test.mjs", "asks git for the tracked files and reads them with node:fs"],
   ["size-budget.test.mjs", "measures the built files in pkg/ with node:fs and node:zlib"],
+  [
+    "hashring-dropin.test.mjs",
+    "differential against the npm hashring package (CommonJS on node:crypto, loaded with createRequire); hashring-fixtures.test.mjs carries its fixtures to the browser",
+  ],
 ]);
 const FILES = readdirSync(jsDir)
   .filter((f) => f.endsWith(".test.mjs") && !NODE_ONLY.has(f))

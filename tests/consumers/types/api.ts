@@ -22,6 +22,7 @@ import {
   type WriteResult,
 } from "ringlease/lease";
 import * as sim from "ringlease/sim";
+import LegacyHashRing, { type HashRingParsedServer, type HashRingPoint } from "ringlease/hashring";
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 /** `is<Expected>()(value)` compiles only if `value`'s type is exactly `Expected` (not `any`). */
@@ -58,6 +59,8 @@ for (const arc of added.arcs) {
 }
 is<RingChange>()(ring.addNode("cache-e", { weight: 0.5 }));
 is<RingChange>()(ring.addNode("cache-f"));
+is<RingChange>()(ring.addNode("cache-g:11211", { label: "cache-g" }));
+is<RingChange>()(ring.renameNode("cache-g:11211", "cache-h:11211"));
 is<RingChange>()(ring.setWeight("cache-f", 3));
 is<RingChange>()(ring.removeNode("cache-f"));
 is<boolean>()(ring.hasNode("cache-a"));
@@ -98,7 +101,7 @@ check(bounded.length === keys.length, "assignBounded gives every key a node");
 const saved = is<RingJSON>()(ring.toJSON());
 is<"ringlease.HashRing">()(saved.format);
 is<1>()(saved.version);
-is<{ id: string; weight: number; up?: boolean }[]>()(saved.nodes);
+is<{ id: string; weight: number; up?: boolean; label?: string }[]>()(saved.nodes);
 const copy = is<HashRing>()(HashRing.fromJSON(saved));
 is<HashRing>()(HashRing.fromJSON(JSON.stringify(ring)));
 is<string[]>()(ring.movedKeys(keys, copy));
@@ -128,6 +131,12 @@ const misuse = (): void => {
   new FencedStore().write("k", 1, "2", 0);
   // @ts-expect-error strict takes the LeaseTable to check tokens with
   new FencedStore({ strict: true });
+  // @ts-expect-error labels are strings
+  ring.addNode("x", { label: 1 });
+  // @ts-expect-error the drop-in has no custom hash functions
+  new LegacyHashRing(["a:1"], (key: string) => key);
+  // @ts-expect-error replicas is a number
+  new LegacyHashRing(["a:1"], "md5", { replicas: "3" });
 };
 void misuse;
 
@@ -217,6 +226,26 @@ if (lease.status === "granted") {
   const checked = is<WriteResult>()(strict.write("file", "data", lease.token, now + 1));
   check(checked.accepted, "the live holder's write to a strict store is accepted");
 }
+// ---- ringlease/hashring: hashring 3.2.0's API ----
+const legacy = new LegacyHashRing(
+  { "10.0.0.1:11211": 1, "10.0.0.2:11211": { weight: 2, vnodes: 50 } },
+  "md5",
+  { "default port": 11211, compatibility: "hash_ring", "max cache size": 100 },
+);
+const server = is<string | undefined>()(legacy.get("user:42"));
+check(server === "10.0.0.1:11211" || server === "10.0.0.2:11211", "ringlease/hashring get");
+is<string[]>()(legacy.range("user:42", 2, false));
+is<number>()(legacy.find(legacy.hashValue("user:42")));
+is<Uint8Array>()(legacy.hash("user:42"));
+is<Record<string, number[]>>()(legacy.points());
+is<HashRingPoint[]>()(legacy.ring);
+is<HashRingParsedServer[]>()(legacy.servers);
+is<boolean>()(legacy.has("10.0.0.1:11211"));
+is<LegacyHashRing>()(legacy.swap("10.0.0.1:11211", "10.0.0.3:11211").add("10.0.0.4:11211").remove("10.0.0.4:11211"));
+check(legacy.size === 228, "ringlease/hashring size after swap, add and remove");
+check(LegacyHashRing.version === "3.2.0", "ringlease/hashring version");
+legacy.end();
+
 strict.free();
 store.free();
 locks.free();
