@@ -58,3 +58,5 @@ rmSync(join(root, "pkg", ".gitignore"), { force: true });
 // The package entry, pkg/index.js: the generated bindings plus the JS fast path of nodeFor.
 // Copied on every run (it is one small file), so editing js/index.js needs no wasm rebuild.
 copyFileSync(join(root, "js", "index.js"), join(root, "pkg", "index.js"));
+// The receiver checks the entry applies to every class (js/receivers.js).
+copyFileSync(join(root, "js", "receivers.js"), join(root, "pkg", "receivers.js"));

@@ -103,6 +103,7 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
       "node.js",
       "package.json",
       "pkg/index.js",
+      "pkg/receivers.js",
       "pkg/ringlease.d.ts",
       "pkg/ringlease.js",
       "pkg/ringlease_bg.wasm",
