@@ -76,3 +76,6 @@ export function utf8Sort(ids) {
   return [...ids].sort(reference.compareIds);
 }
 
+
+/** The package's whole module (every class), for suites that go over all of it. */
+export * as ringlease from "../../pkg/index.js";
