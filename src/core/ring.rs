@@ -648,6 +648,7 @@ impl HashRing {
 
         // Merge the node lists (both sorted by id) and record each old index's new index.
         let old_nodes = std::mem::take(&mut self.nodes);
+        self.nodes.reserve_exact(old_nodes.len() + added.len());
         let mut remap = Vec::with_capacity(old_nodes.len());
         let mut new_points: Vec<u64> =
             Vec::with_capacity((total as usize).saturating_sub(self.positions.len()));
