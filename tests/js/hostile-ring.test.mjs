@@ -223,6 +223,32 @@ describe("wasm memory that grows while JS code runs inside a call", () => {
     }
   });
 
+  hostile("a getter that calls back into the same ring: nested reads answer, a nested change is refused", () => {
+    const ring = smallRing();
+    const plain = Array.from({ length: 5000 }, (_, i) => `nested-${i}`);
+    const expected = Array.from(ring.nodeForMany(plain));
+    const reading = [...plain];
+    let nested;
+    Object.defineProperty(reading, 10, {
+      get() {
+        nested ??= Array.from(ring.nodeForMany(plain.slice(0, 3000)));
+        return plain[10];
+      },
+    });
+    assert.deepEqual(Array.from(ring.nodeForMany(reading)), expected);
+    assert.deepEqual(nested, expected.slice(0, 3000));
+    const changing = [...plain];
+    Object.defineProperty(changing, 10, {
+      get() {
+        ring.addNode("sneaky");
+        return plain[10];
+      },
+    });
+    assert.throws(() => ring.nodeForMany(changing), (error) => !(error instanceof WebAssembly.RuntimeError));
+    assert.equal(ring.hasNode("sneaky"), false, "the ring was not changed under the batch");
+    assert.deepEqual(Array.from(ring.nodeForMany(plain)), expected, "the ring still answers");
+  });
+
   hostile("a patched String.prototype.isWellFormed that grows memory changes no answer", () => {
     const original = String.prototype.isWellFormed;
     if (typeof original !== "function") return; // the engine has no isWellFormed: nothing to patch
@@ -266,6 +292,13 @@ describe("a method called on another class's object is a TypeError", () => {
     expectThrow(() => HashRing.prototype.addNode.call(table, "x"), TypeError, { method: "HashRing.addNode", also: [/called on a LeaseTable, not a HashRing/] });
     expectThrow(() => HashRing.prototype.nodeFor.call(table, "k"), TypeError, { method: "HashRing.nodeFor", also: [/a LeaseTable/] });
     assert.equal(table.acquire("r", "o", { ttlMs: 10, nowMs: 0 }).status, "granted", "the table still works");
+  });
+
+  hostile("a HashRing dressed as a LeaseTable is refused as a strict store's table", () => {
+    const ring = new HashRing({ nodes: ["a"] });
+    const fake = Object.setPrototypeOf(new HashRing({ nodes: ["b"] }), ringlease.LeaseTable.prototype);
+    expectThrow(() => new ringlease.FencedStore({ strict: fake }), TypeError, { method: "new FencedStore", param: /options\.strict/ });
+    assert.equal(ring.nodeFor("k"), "a");
   });
 
   hostile("every method, getter and setter of every class refuses every foreign receiver", () => {
