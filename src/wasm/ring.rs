@@ -395,7 +395,9 @@ impl JsHashRing {
     }
 
     /// The owner of every key, as indexes into `nodes()` in one `Uint32Array` (one boundary
-    /// crossing for the whole batch); `4294967295` where no node is up.
+    /// crossing for the whole batch); `4294967295` where no node is up. Like every batch method
+    /// (`distribution`, `movedKeys`, `assignBounded`), it takes at most 2^24 keys: a longer
+    /// array, sparse or not, is a `RangeError`, and a hole a `TypeError` naming its index.
     ///
     /// ```js
     /// const ids = ring.nodes().map((n) => n.id);
@@ -581,7 +583,12 @@ impl JsHashRing {
             CONTEXT,
             "keys",
             // A bad epsilon or a ring with no live node is reported once every key is checked.
-            |length| Ok((self.ring.bounded_assigner(length as usize, epsilon), Array::new())),
+            |length| {
+                Ok((
+                    self.ring.bounded_assigner(length as usize, epsilon),
+                    Array::new(),
+                ))
+            },
             |(assigner, assigned), chunk| {
                 let Ok(assigner) = assigner else {
                     return; // the chunk's keys were checked before it was handed over
