@@ -165,10 +165,20 @@ describe("batches over 2^23 keys and sparse arrays never trap", () => {
   });
 });
 
+/**
+ * Fills wasm's key buffer with other keys of the same UTF-8 lengths as `keys` (each reversed), so
+ * that a batch that read stale bytes from it (keys written into a view that memory growth had
+ * detached) would find well-formed keys there and give their owners.
+ */
+function dirtyScratch(ring, keys) {
+  ring.nodeForMany(keys.map((key) => [...key].reverse().join("")));
+}
+
 describe("wasm memory that grows while JS code runs inside a call", () => {
   /** 2,000 keys, and the same array where reading keys[at] grows the memory (once). */
   function keysWithGrowingGetter(at) {
-    const plain = Array.from({ length: 2000 }, (_, i) => (i % 3 ? `key-${i}` : `clé-${i}-東京`));
+    // ASCII keys: a non-ASCII key written into a detached view throws, which the old code caught.
+    const plain = Array.from({ length: 2000 }, (_, i) => `key-${i}`);
     const hostileKeys = [...plain];
     let grown = 0;
     Object.defineProperty(hostileKeys, at, {
@@ -188,12 +198,13 @@ describe("wasm memory that grows while JS code runs inside a call", () => {
     assignBounded: (ring, keys) => ring.assignBounded(keys, 0.1),
   };
   for (const [method, call] of Object.entries(batches)) {
-    for (const at of [1, 1999]) {
+    for (const at of [1, 1000]) {
       hostile(`${method}: a getter on keys[${at}] that grows memory changes no answer`, () => {
         try {
           const ring = smallRing();
           const { plain, hostileKeys, grown } = keysWithGrowingGetter(at);
           const expected = call(ring, plain);
+          dirtyScratch(ring, plain);
           const before = wasm.memory.buffer.byteLength;
           assert.deepEqual(call(ring, hostileKeys), expected);
           assert.ok(grown() > 0 && wasm.memory.buffer.byteLength > before, "meta: the memory grew during the call");
@@ -209,6 +220,7 @@ describe("wasm memory that grows while JS code runs inside a call", () => {
       const ring = smallRing();
       const plain = Array.from({ length: 3000 }, (_, i) => `proxied-${i}`);
       const expected = Array.from(ring.nodeForMany(plain));
+      dirtyScratch(ring, plain);
       let reads = 0;
       const proxy = new Proxy(plain, {
         get(target, key, receiver) {
