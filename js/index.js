@@ -1,5 +1,6 @@
 // The package's entry (`exports["."]`): the generated bindings (./ringlease.js, copied next to
-// this file into pkg/ by scripts/build.mjs), plus a faster `HashRing.prototype.nodeFor`.
+// this file into pkg/ by scripts/build.mjs), every class guarded against a foreign `this`
+// (./receivers.js), plus a faster `HashRing.prototype.nodeFor`.
 //
 // wasm-bindgen's own `nodeFor` passes the key as a JS value (which wasm then asks JS to encode)
 // and returns the owner as a `Result`, a multi-value array whose id leaves wasm's externref
@@ -9,17 +10,23 @@
 // answer is identical: anything unusual (not a string, a lone surrogate, a key over 4 KiB, a
 // changed node list, an empty ring…) goes through the generated method, which also throws its
 // errors.
-import { HashRing } from "./ringlease.js";
+import * as bindings from "./ringlease.js";
+import { brandTest, foreignReceiver, guardReceivers, isWasmClass } from "./receivers.js";
 
 export * from "./ringlease.js";
 export { default } from "./ringlease.js";
 
+const { HashRing } = bindings;
+// The generated method, taken before it is guarded: `nodeFor` below checks its receiver itself.
 const checkedNodeFor = HashRing.prototype.nodeFor;
+guardReceivers(Object.values(bindings).filter(isWasmClass));
+const isRing = brandTest(HashRing);
 const IDS = Symbol("ringlease.nodeIds");
 // [writeKey, ptr, cap] from wasm, fetched on first use (after init).
 let writer;
 
 function nodeFor(key) {
+  if (!isRing(this)) throw foreignReceiver(HashRing, "nodeFor", this);
   const ids = this[IDS];
   if (ids !== undefined && typeof key === "string") {
     if (writer === undefined) writer = HashRing.__keyWriter();

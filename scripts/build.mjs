@@ -36,14 +36,16 @@ export const ENTRIES = [
       ["js/hashring-node.js", "hashring-node.js"],
     ],
   },
-  { name: "lease", out: "ringlease_lease", features: "lease", index: "js/reexport.js" },
+  { name: "lease", out: "ringlease_lease", features: "lease", index: "js/guarded.js" },
   { name: "sim", out: "ringlease_sim", features: "sim", index: "js/index.js" },
 ];
 
-/** Files copied unchanged into every pkg/<entry>/: the Node entry and its types. */
+/** Files copied into every pkg/<entry>/: the Node entry, its types, the receiver checks. */
 const COMMON = [
   ["js/node.js", "node.js"],
   ["js/node.d.ts", "node.d.ts"],
+  // The receiver checks every entry applies to its classes.
+  ["js/receivers.js", "receivers.js"],
 ];
 
 function newestMtime(path) {

@@ -2,7 +2,9 @@
 //
 //   node scripts/serve.mjs [--port 8080]     (or PORT=8080)
 //
-// Only files under www/ and pkg/ are served; `/` redirects to the page. The page test imports
+// Only files under www/ and pkg/ are served; `/` redirects to the page, and a directory asked for
+// without its trailing slash (`/www`) to the same path with it. A file that cannot be opened or
+// read answers 403 or 500, and the server keeps serving. The page test imports
 // `startServer` so that it exercises exactly what `npm start` serves. The JS suites' browser run
 // (tests/page/js-suites.test.mjs) also serves the test files, with `extraRoots`; `npm start` never does.
 import { createReadStream, statSync } from "node:fs";
@@ -24,7 +26,11 @@ const types = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-/** The file for a URL path if it is one of `roots` (paths relative to the repository) or under one. */
+/**
+ * What a URL path names if it is one of `roots` (paths relative to the repository) or under one:
+ * `{ file }`, `{ redirect }` for a directory asked for without its trailing slash (so the page's
+ * relative URLs resolve inside it), or undefined (not found, outside the roots, undecodable).
+ */
 function resolveFile(urlPath, roots) {
   let path;
   try {
@@ -36,11 +42,39 @@ function resolveFile(urlPath, roots) {
   const within = roots.some((r) => file === join(root, r) || file.startsWith(join(root, r) + sep));
   if (!within) return undefined;
   try {
-    if (statSync(file).isDirectory()) file = join(file, "index.html");
-    return statSync(file).isFile() ? file : undefined;
+    if (statSync(file).isDirectory()) {
+      // One leading slash: "//www" must not turn into a protocol-relative "//www/".
+      if (!urlPath.endsWith("/")) return { redirect: `${urlPath.replace(/^\/+/, "/")}/` };
+      file = join(file, "index.html");
+    }
+    return statSync(file).isFile() ? { file } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Streams `file` as the response; a file that cannot be opened or read gives a 403 or 500. */
+function sendFile(req, res, pathname, file) {
+  res.statusCode = 200;
+  res.setHeader("content-type", types[extname(file)] ?? "application/octet-stream");
+  res.setHeader("cache-control", "no-store");
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file);
+  stream.on("error", (error) => {
+    console.error(`serve: ${pathname}: ${error.message}`);
+    if (res.headersSent) {
+      res.destroy(error);
+      return;
+    }
+    const status = error.code === "EACCES" || error.code === "EPERM" ? 403 : 500;
+    res.removeHeader("cache-control");
+    res.writeHead(status, { "content-type": "text/plain" }).end(status === 403 ? "forbidden\n" : "cannot read the file\n");
+  });
+  res.on("close", () => stream.destroy());
+  stream.pipe(res);
 }
 
 /**
@@ -59,17 +93,17 @@ export function startServer({ port = 8080, host = "127.0.0.1", extraRoots = [] }
       res.writeHead(302, { location: "/www/" }).end();
       return;
     }
-    const file = resolveFile(pathname, roots);
-    if (!file || (req.method !== "GET" && req.method !== "HEAD")) {
+    const found = resolveFile(pathname, roots);
+    if (!found || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
       return;
     }
-    res.writeHead(200, {
-      "content-type": types[extname(file)] ?? "application/octet-stream",
-      "cache-control": "no-store",
-    });
-    if (req.method === "HEAD") res.end();
-    else createReadStream(file).pipe(res);
+    if (found.redirect) {
+      const { search } = new URL(req.url ?? "/", "http://localhost");
+      res.writeHead(301, { location: found.redirect + search }).end();
+      return;
+    }
+    sendFile(req, res, pathname, found.file);
   });
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);

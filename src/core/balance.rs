@@ -39,12 +39,23 @@ impl HashRing {
     /// How many of `keys` each node owns, by index in [`HashRing::nodes`].
     pub fn distribution<'k>(&self, keys: impl IntoIterator<Item = &'k [u8]>) -> Vec<u64> {
         let mut counts = vec![0u64; self.node_count()];
-        for owner in self.owners_of(keys) {
-            if let Some(count) = counts.get_mut(owner as usize) {
+        self.count_owners_into(keys, &mut counts);
+        counts
+    }
+
+    /// Adds to `counts` (by index in [`HashRing::nodes`]) how many of `keys` each node owns:
+    /// [`HashRing::distribution`] a chunk of keys at a time.
+    pub fn count_owners_into<'k>(
+        &self,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+        counts: &mut [u64],
+    ) {
+        for position in self.positions_of(keys) {
+            let owner = self.owner_of_position(position);
+            if let Some(count) = owner.and_then(|owner| counts.get_mut(owner)) {
                 *count += 1;
             }
         }
-        counts
     }
 
     /// The positions (in `keys`) of the keys whose owner differs between `self` and `other`
@@ -77,11 +88,22 @@ impl HashRing {
     /// (`m` keys, `n` live nodes). Returns owner indexes; no node exceeds the cap. Down nodes
     /// receive nothing. Errors: `epsilon` not finite and > 0, or no live node while `m > 0`.
     pub fn assign_bounded(&self, keys: &[&[u8]], epsilon: f64) -> Result<Vec<u32>, RingError> {
+        let mut assigner = self.bounded_assigner(keys.len(), epsilon)?;
+        Ok(self
+            .positions_of(keys.iter().copied())
+            .map(|position| assigner.assign(position))
+            .collect())
+    }
+
+    /// [`HashRing::assign_bounded`] for a stream of `keys` key positions, fed one at a time to
+    /// [`BoundedAssigner::assign`] in order (so a caller need not hold every key at once).
+    pub fn bounded_assigner(
+        &self,
+        keys: usize,
+        epsilon: f64,
+    ) -> Result<BoundedAssigner<'_>, RingError> {
         if !epsilon.is_finite() || epsilon <= 0.0 {
             return Err(RingError::InvalidEpsilon(epsilon));
-        }
-        if keys.is_empty() {
-            return Ok(Vec::new());
         }
         // Nodes that can receive keys: up, and holding at least one point (a ketama server
         // whose share rounds down to zero vnodes holds none).
@@ -90,30 +112,92 @@ impl HashRing {
             .iter()
             .filter(|node| node.up && node.points > 0)
             .count();
-        if live == 0 {
+        if live == 0 && keys > 0 {
             return Err(RingError::NoLiveNode);
         }
-        let cap = bounded_capacity(keys.len(), live, epsilon);
-        let (positions, owners, nodes) = (self.positions(), self.owners(), self.nodes());
-        let mut load = vec![0u64; nodes.len()];
-        let mut assigned = Vec::with_capacity(keys.len());
-        for position in self.positions_of(keys.iter().copied()) {
-            let start = self.point_at_or_after(position).unwrap_or(0);
-            let mut chosen = NO_NODE;
-            for step in 0..positions.len() {
-                let owner = owners[(start + step) % positions.len()];
-                if nodes[owner as usize].up && load[owner as usize] < cap {
-                    chosen = owner;
-                    break;
-                }
-            }
-            // cap × live ≥ m, so a live node below the cap always exists.
-            if let Some(count) = load.get_mut(chosen as usize) {
-                *count += 1;
-            }
-            assigned.push(chosen);
+        let points = self.point_count();
+        Ok(BoundedAssigner {
+            ring: self,
+            cap: bounded_capacity(keys, live, epsilon),
+            load: vec![0; self.node_count()],
+            next: if keys > 0 {
+                (0..=points as u32).collect()
+            } else {
+                Vec::new()
+            },
+        })
+    }
+}
+
+/// Consistent hashing with bounded loads, one key position at a time (see
+/// [`HashRing::bounded_assigner`]).
+///
+/// A key walks clockwise past the points of down nodes and of nodes already at the cap. Those
+/// points can never take a key again during the assignment, so they are skipped with a
+/// union-find of "next point that may still take a key" with path compression: each point is
+/// passed over one by one at most once in the whole assignment, and a key costs `O(log points)`
+/// amortised however skewed the ring or however many nodes are down or full.
+pub struct BoundedAssigner<'r> {
+    ring: &'r HashRing,
+    cap: u64,
+    load: Vec<u64>,
+    /// `next[p]` is `p` while point `p` may still take keys, else a later point (or
+    /// `point_count`, past the end) to continue from.
+    next: Vec<u32>,
+}
+
+impl BoundedAssigner<'_> {
+    /// The owner index of the next key, at ring position `position` ([`NO_NODE`] only when the
+    /// ring has no live node, which [`HashRing::bounded_assigner`] refuses for `keys > 0`, or
+    /// when more keys are assigned than announced).
+    pub fn assign(&mut self, position: u32) -> u32 {
+        let Some(start) = self.ring.point_at_or_after(position) else {
+            return NO_NODE;
+        };
+        let end = self.ring.point_count();
+        let mut point = self.open_from(start);
+        if point == end {
+            point = self.open_from(0);
         }
-        Ok(assigned)
+        let Some(&owner) = self.ring.owners().get(point) else {
+            return NO_NODE;
+        };
+        if let Some(load) = self.load.get_mut(owner as usize) {
+            *load += 1;
+        }
+        owner
+    }
+
+    /// Whether point `point` may take a key: its node is up and below the cap.
+    fn open(&self, point: usize) -> bool {
+        let owner = self.ring.owners()[point] as usize;
+        self.ring.nodes()[owner].up && self.load[owner] < self.cap
+    }
+
+    /// The first point at or after `start` that may take a key (`point_count` if none), closing
+    /// the points passed on the way and compressing the path.
+    fn open_from(&mut self, start: usize) -> usize {
+        let end = self.ring.point_count();
+        let mut root = start;
+        while root < end {
+            super::ring::visited(1);
+            let parent = self.next[root] as usize;
+            if parent != root {
+                root = parent;
+            } else if self.open(root) {
+                break;
+            } else {
+                self.next[root] = root as u32 + 1;
+                root += 1;
+            }
+        }
+        let mut point = start;
+        while point < root {
+            let parent = self.next[point] as usize;
+            self.next[point] = root as u32;
+            point = parent;
+        }
+        root
     }
 }
 

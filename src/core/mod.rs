@@ -7,11 +7,13 @@ pub mod error;
 pub mod hash;
 pub mod ketama;
 pub mod lease;
+#[cfg(test)]
+mod lookup_cost;
 pub mod ring;
 pub mod scheme;
 pub mod sha1x4;
 pub mod sim;
-mod sort;
+pub(crate) mod sort;
 pub mod store;
 
 pub use change::{MovedArc, RingChange};

@@ -81,6 +81,10 @@ pub struct HashRing {
     owners: Vec<u32>,
     /// Lookup index over `positions`, derived from it (see [`SearchIndex`]).
     search: SearchIndex,
+    /// The indexes (into `positions`) of the points whose node is up, ascending; kept only
+    /// while a node is down (empty otherwise), so a lookup jumps to the next live point with
+    /// one binary search instead of walking a down node's points one by one.
+    live: Vec<u32>,
     down: usize,
     next_seq: u64,
 }
@@ -175,6 +179,7 @@ impl HashRing {
             positions: Vec::new(),
             owners: Vec::new(),
             search: SearchIndex::default(),
+            live: Vec::new(),
             down: 0,
             next_seq: 0,
         })
@@ -376,11 +381,13 @@ impl HashRing {
         Ok(if up {
             self.nodes[index].up = true;
             self.down -= 1;
+            self.index_live();
             RingChange::node_gained(self, index)
         } else {
             let change = RingChange::node_gained(self, index).reversed();
             self.nodes[index].up = false;
             self.down += 1;
+            self.index_live();
             change
         })
     }
@@ -399,18 +406,57 @@ impl HashRing {
         })
     }
 
-    /// The first point at or after point `start` (wrapping) whose node is up.
+    /// The first point at or after point `start` (wrapping) whose node is up: one binary search
+    /// in the index of live points, however many points the down nodes hold.
     pub fn live_point_from(&self, start: usize) -> Option<usize> {
         if self.down == 0 {
             return (start < self.positions.len()).then_some(start);
         }
-        if self.down == self.nodes.len() {
-            return None;
+        let next = self.live.partition_point(|&point| (point as usize) < start);
+        visited(1 + self.live.len().max(1).ilog2() as u64);
+        self.live
+            .get(next)
+            .or(self.live.first())
+            .map(|&point| point as usize)
+    }
+
+    /// The live points from point `start` on, clockwise, once around the ring: every point
+    /// when no node is down, else only the points of live nodes (down points are never
+    /// visited).
+    pub fn live_points_from(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
+        let live = (self.down > 0).then_some(self.live.as_slice());
+        let count = live.map_or(self.positions.len(), <[u32]>::len);
+        let first = live.map_or(start, |live| {
+            live.partition_point(|&point| (point as usize) < start)
+        });
+        (0..count).map(move |step| {
+            visited(1);
+            let at = (first + step) % count;
+            live.map_or(at, |live| live[at] as usize)
+        })
+    }
+
+    /// Rebuilds the lookup indexes after the points changed.
+    fn reindex(&mut self) {
+        self.search = SearchIndex::build(&self.positions);
+        self.index_live();
+    }
+
+    /// Rebuilds the index of live points after the points or a node's health changed.
+    fn index_live(&mut self) {
+        self.live.clear();
+        if self.down == 0 {
+            self.live.shrink_to_fit();
+            return;
         }
-        let len = self.positions.len();
-        (0..len)
-            .map(|step| (start + step) % len)
-            .find(|&point| self.nodes[self.owners[point] as usize].up)
+        let nodes = &self.nodes;
+        self.live.extend(
+            self.owners
+                .iter()
+                .enumerate()
+                .filter(|&(_, &owner)| nodes[owner as usize].up)
+                .map(|(point, _)| point as u32),
+        );
     }
 
     /// The index (into [`HashRing::nodes`]) of the live node that owns ring position
@@ -484,15 +530,11 @@ impl HashRing {
             return chosen;
         };
         let mut seen = vec![false; if wanted > 8 { self.nodes.len() } else { 0 }];
-        let len = self.positions.len();
-        for step in 0..len {
+        for point in self.live_points_from(start) {
             if chosen.len() == wanted {
                 break;
             }
-            let owner = self.owners[(start + step) % len];
-            if !self.nodes[owner as usize].up {
-                continue;
-            }
+            let owner = self.owners[point];
             let fresh = if seen.is_empty() {
                 !chosen.contains(&owner)
             } else {
@@ -553,6 +595,7 @@ impl HashRing {
                 ring.down += 1;
             }
         }
+        ring.index_live();
         Ok(ring)
     }
 
@@ -637,16 +680,13 @@ impl HashRing {
         if added.is_empty() {
             return Ok(());
         }
-        // The new nodes in id order.
-        let mut slots: Vec<Option<Node>> = added.into_iter().map(Some).collect();
-        let added: Vec<Node> = order
-            .iter()
-            .filter_map(|&index| slots[index as usize].take())
-            .collect();
+        // The new nodes in id order, moved in place (no second list of them).
+        permute(&mut added, &mut order);
         self.next_seq += added.len() as u64;
 
         // Merge the node lists (both sorted by id) and record each old index's new index.
         let old_nodes = std::mem::take(&mut self.nodes);
+        self.nodes.reserve_exact(old_nodes.len() + added.len());
         let mut remap = Vec::with_capacity(old_nodes.len());
         let mut new_points: Vec<u64> =
             Vec::with_capacity((total as usize).saturating_sub(self.positions.len()));
@@ -692,7 +732,7 @@ impl HashRing {
         if self.positions.is_empty() {
             // Building from empty (the constructor): nothing to merge with.
             (self.positions, self.owners) = unpack(new_points.into_iter(), total);
-            self.search = SearchIndex::build(&self.positions);
+            self.reindex();
             return;
         }
         let old_points = self
@@ -703,7 +743,7 @@ impl HashRing {
         let (positions, owners) = unpack(merge_sorted(old_points, new_points.into_iter()), total);
         self.positions = positions;
         self.owners = owners;
-        self.search = SearchIndex::build(&self.positions);
+        self.reindex();
     }
 
     /// Drops the points of node `index`; with `renumber` (the node itself was removed) the
@@ -724,7 +764,7 @@ impl HashRing {
         }
         self.positions.truncate(write);
         self.owners.truncate(write);
-        self.search = SearchIndex::build(&self.positions);
+        self.reindex();
     }
 
     /// Recomputes every point of a ketama ring: a server's share depends on all the weights.
@@ -763,7 +803,7 @@ impl HashRing {
             .into_iter()
             .map(|rank| by_seq[rank as usize] as u32)
             .collect();
-        self.search = SearchIndex::build(&self.positions);
+        self.reindex();
         Ok(())
     }
 }
@@ -863,6 +903,22 @@ impl HashRing {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many points lookups visited on this thread: counted in unit tests only, so tests
+    /// can bound the cost of a lookup in operations rather than in wall time.
+    pub(crate) static VISITED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `points` visited points (unit tests only; nothing in other builds).
+#[inline(always)]
+pub(crate) fn visited(points: u64) {
+    #[cfg(test)]
+    VISITED.with(|count| count.set(count.get() + points));
+    #[cfg(not(test))]
+    let _ = points;
+}
+
 /// Checks a node id against the contract (non-empty, at most [`MAX_ID_BYTES`] bytes).
 pub fn validate_id(id: &str) -> Result<(), RingError> {
     if id.is_empty() {
@@ -871,6 +927,21 @@ pub fn validate_id(id: &str) -> Result<(), RingError> {
         Err(RingError::IdTooLong { bytes: id.len() })
     } else {
         Ok(())
+    }
+}
+
+/// Reorders `items` so that `items[i]` becomes the old `items[order[i]]`, in place, by
+/// following the permutation's cycles; `order` is used up (left as the identity).
+fn permute<T>(items: &mut [T], order: &mut [u32]) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] as usize != start {
+            let from = order[at] as usize;
+            items.swap(at, from);
+            order[at] = at as u32;
+            at = from;
+        }
+        order[at] = at as u32;
     }
 }
 

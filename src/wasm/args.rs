@@ -8,8 +8,6 @@
 //! throwing Proxy trap or getter would otherwise unwind through Rust while the ring is borrowed
 //! and leave it locked ("recursive use of an object") for good.
 
-use std::collections::BTreeSet;
-
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -52,12 +50,20 @@ fn has_prototype(value: &JsValue, prototype: &Object) -> bool {
         && Reflect::get_prototype_of(value).is_ok_and(|own| Object::is(&own, prototype))
 }
 
+thread_local! {
+    /// `Object.prototype` and `Array.prototype`, asked for once.
+    static PROTOTYPES: (Object, Object) = (
+        Object::get_prototype_of(&Object::new()),
+        Object::get_prototype_of(&Array::new()),
+    );
+}
+
 fn object_prototype() -> Object {
-    Object::get_prototype_of(&Object::new())
+    PROTOTYPES.with(|(object, _)| object.clone())
 }
 
 fn array_prototype() -> Object {
-    Object::get_prototype_of(&Array::new())
+    PROTOTYPES.with(|(_, array)| array.clone())
 }
 
 /// A string argument. Lone surrogates are refused: wasm-bindgen would turn them into U+FFFD and
@@ -182,6 +188,21 @@ pub(crate) fn array(
     name: &str,
     max: usize,
 ) -> Result<Vec<JsValue>, JsValue> {
+    let length = array_length(value, context, name, max)?;
+    (0..length)
+        .map(|index| Reflect::get_u32(value, index))
+        .collect()
+}
+
+/// The length of a real array (prototype `Array.prototype`), which must be at most `max`: a
+/// `TypeError` for anything else, a `RangeError` naming `max` for a longer array (sparse or
+/// not). Read once, through a catching call.
+pub(crate) fn array_length(
+    value: &JsValue,
+    context: &str,
+    name: &str,
+    max: usize,
+) -> Result<u32, JsValue> {
     if !has_prototype(value, &array_prototype()) {
         return Err(type_error(
             context,
@@ -200,9 +221,9 @@ pub(crate) fn array(
             ),
         ));
     }
-    (0..length as u32)
-        .map(|index| Reflect::get_u32(value, index))
-        .collect()
+    // A real array's length is an integer below 2^32; a Proxy's may be anything (`as` saturates
+    // and maps NaN to 0).
+    Ok(length as u32)
 }
 
 /// A field of an options object; `None` when absent or `undefined`.
@@ -215,18 +236,15 @@ pub(crate) fn field(object: &Object, key: &str) -> Result<Option<JsValue>, JsVal
     })
 }
 
-/// An array of strings (each checked like [`string`]).
-pub(crate) fn strings(value: &JsValue, context: &str, name: &str) -> Result<Vec<String>, JsValue> {
-    strings_of(&array(value, context, name, usize::MAX)?, context, name)
-}
-
-/// The elements of an already-decoded array, each a string.
-pub(crate) fn strings_of(
-    entries: &[JsValue],
+/// An array of at most `max` strings (longer arrays are a `RangeError` before any element is
+/// read; a hole or a non-string is a `TypeError` naming its index).
+pub(crate) fn strings(
+    value: &JsValue,
     context: &str,
     name: &str,
+    max: usize,
 ) -> Result<Vec<String>, JsValue> {
-    entries
+    array(value, context, name, max)?
         .iter()
         .enumerate()
         .map(|(index, entry)| string(entry, context, &format!("{name}[{index}]")))
@@ -258,48 +276,49 @@ pub(crate) fn node_specs(
     context: &str,
     name: &str,
 ) -> Result<Vec<(String, f64)>, JsValue> {
-    let entries = array(value, context, name, crate::core::ring::MAX_POINTS)?;
-    let mut specs = Vec::with_capacity(entries.len());
-    let mut seen = BTreeSet::new();
-    for (index, entry) in entries.iter().enumerate() {
+    let length = array_length(value, context, name, crate::core::ring::MAX_POINTS)?;
+    let mut specs: Vec<(String, f64)> = Vec::with_capacity(length as usize);
+    for index in 0..length {
+        let entry = Reflect::get_u32(value, index)?;
         let name = format!("{name}[{index}]");
-        if entry.is_string() {
-            let id = string(entry, context, &name)?;
-            check_node(&id, 1.0, &mut seen, context, &name)?;
-            specs.push((id, 1.0));
-            continue;
-        }
-        if !entry.is_object() {
-            return Err(type_error(
-                context,
-                &format!(
-                    "{name} must be a string or {{ id, weight? }}, got {}",
-                    describe(entry)
-                ),
-            ));
-        }
-        let object = options(entry, context, &name, &["id", "weight"])?.unwrap_or_default();
-        let id = field(&object, "id")?.unwrap_or(JsValue::UNDEFINED);
-        let id = string(&id, context, &format!("{name}.id"))?;
-        let weight = match field(&object, "weight")? {
-            Some(value) => number(&value, context, &format!("{name}.weight"))?,
-            None => 1.0,
-        };
-        check_node(&id, weight, &mut seen, context, &name)?;
-        specs.push((id, weight));
+        let spec = node_spec(&entry, context, &name);
+        specs.push(check_entry(spec, &specs, |spec| &spec.0, context, &name)?);
     }
+    check_repeats(&specs, |spec| &spec.0, context, name)?;
     Ok(specs)
 }
 
-/// Checks one entry of a node list (`name` is e.g. `nodes[3]`): a valid id, a finite weight
-/// > 0, and an id not seen earlier in the list — so errors name the entry, not just the value.
-pub(crate) fn check_node(
-    id: &str,
-    weight: f64,
-    seen: &mut BTreeSet<String>,
-    context: &str,
-    name: &str,
-) -> Result<(), JsValue> {
+/// One entry of [`node_specs`], checked but for repeated ids.
+fn node_spec(entry: &JsValue, context: &str, name: &str) -> Result<(String, f64), JsValue> {
+    if entry.is_string() {
+        let id = string(entry, context, name)?;
+        check_node(&id, 1.0, context, name)?;
+        return Ok((id, 1.0));
+    }
+    if !entry.is_object() {
+        return Err(type_error(
+            context,
+            &format!(
+                "{name} must be a string or {{ id, weight? }}, got {}",
+                describe(entry)
+            ),
+        ));
+    }
+    let object = options(entry, context, name, &["id", "weight"])?.unwrap_or_default();
+    let id = field(&object, "id")?.unwrap_or(JsValue::UNDEFINED);
+    let id = string(&id, context, &format!("{name}.id"))?;
+    let weight = match field(&object, "weight")? {
+        Some(value) => number(&value, context, &format!("{name}.weight"))?,
+        None => 1.0,
+    };
+    check_node(&id, weight, context, name)?;
+    Ok((id, weight))
+}
+
+/// Checks one entry of a node list (`name` is e.g. `nodes[3]`): a valid id and a finite
+/// weight > 0, so errors name the entry, not just the value. Repeated ids are found once the
+/// list is read ([`check_entry`], [`check_repeats`]).
+pub(crate) fn check_node(id: &str, weight: f64, context: &str, name: &str) -> Result<(), JsValue> {
     crate::core::ring::validate_id(id)
         .map_err(|e| range_error(context, &format!("{name}.id: {e}")))?;
     if !weight.is_finite() || weight <= 0.0 {
@@ -311,16 +330,56 @@ pub(crate) fn check_node(
             ),
         ));
     }
-    if !seen.insert(id.to_owned()) {
-        return Err(error(
+    Ok(())
+}
+
+/// The outcome of decoding the entry after `earlier`: on an error, an id repeated among
+/// `earlier` is reported first, so the error is always the first problem in list order (as if
+/// each entry were checked against a set of the ids before it).
+pub(crate) fn check_entry<T>(
+    entry: Result<T, JsValue>,
+    earlier: &[T],
+    id: impl Fn(&T) -> &str,
+    context: &str,
+    name: &str,
+) -> Result<T, JsValue> {
+    entry.map_err(|error| {
+        let list = name.rsplit_once('[').map_or(name, |(list, _)| list);
+        check_repeats(earlier, id, context, list)
+            .err()
+            .unwrap_or(error)
+    })
+}
+
+/// An `Error` naming the first entry of `entries` (the list `name`) whose id an earlier entry
+/// already has. One sort of the entries' indexes, instead of a set holding a copy of every id.
+pub(crate) fn check_repeats<T>(
+    entries: &[T],
+    id: impl Fn(&T) -> &str,
+    context: &str,
+    name: &str,
+) -> Result<(), JsValue> {
+    let key = |index: u32| entries.get(index as usize).map(&id);
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+    crate::core::sort::sort_indices(&mut order, &|a, b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+    // In each run of equal ids (ascending index), the second entry is the first repeat.
+    let repeat = order
+        .windows(2)
+        .filter_map(|pair| match *pair {
+            [a, b] if key(a) == key(b) => Some(b),
+            _ => None,
+        })
+        .min();
+    match repeat {
+        None => Ok(()),
+        Some(index) => Err(error(
             context,
             &format!(
-                "{name}.id: {}",
-                crate::core::RingError::DuplicateNode(id.to_owned())
+                "{name}[{index}].id: {}",
+                crate::core::RingError::DuplicateNode(key(index).unwrap_or_default().to_owned())
             ),
-        ));
+        )),
     }
-    Ok(())
 }
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).

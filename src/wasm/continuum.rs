@@ -66,7 +66,7 @@ impl JsKetamaRing {
             1,
             MAX_POINTS_PER_DIGEST,
         )?;
-        let labels = args::strings(&labels, CONTEXT, "labels")?;
+        let labels = args::strings(&labels, CONTEXT, "labels", crate::core::ring::MAX_POINTS)?;
         let digests = u32_array(&digests, CONTEXT, "digests")?;
         let owners = u32_array(&owners, CONTEXT, "owners")?;
         if digests.len() != labels.len() || owners.len() != labels.len() {

@@ -3,6 +3,10 @@
 //! string. Anything unusual (a non-string, a lone surrogate, a Proxy, a very long key) falls
 //! back to the checked path in [`super::args`], which also produces the error message, so the
 //! fast path never changes what is accepted or thrown.
+//!
+//! Batches are read in bounded chunks, never all at once: at most [`MAX_BATCH_KEYS`] keys, and
+//! whatever the keys, wasm holds at most one chunk of them (about 1 MiB, or one longer key), so
+//! neither wasm memory nor the table of JS values handed to wasm grows with the batch.
 
 use std::cell::RefCell;
 
@@ -11,8 +15,15 @@ use wasm_bindgen::prelude::*;
 use super::args;
 
 /// Keys longer than this (in UTF-8 bytes, worst case) use the checked path instead of growing
-/// the scratch buffer for good.
+/// the scratch buffer for good; it also bounds a chunk of the checked path.
 const MAX_SCRATCH: usize = 1 << 20;
+
+/// The most keys a batch method accepts (2^24); a longer array (sparse or not) is a
+/// `RangeError` naming the parameter and this limit.
+pub(crate) const MAX_BATCH_KEYS: usize = 1 << 24;
+
+/// The most keys the checked path reads into one chunk.
+const CHECKED_CHUNK: u32 = 1024;
 
 #[wasm_bindgen(inline_js = r#"
 let memory, bytes;
@@ -43,19 +54,31 @@ function put(mem, key, at, cap) {
 export function ringleaseSetMemory(m) { memory = m; bytes = undefined; }
 export function ringleaseKeyWriter() { return ringleaseWriteKey; }
 export function ringleaseWriteKey(key, ptr, cap) {
-  try { return put(view(), key, ptr, cap); } catch { return -1; }
-}
-// Writes keys[start..] of a plain array as [u32 LE byte length][bytes] while they fit. Returns
-// 2 × (keys written) + (1 if that reached the end), -1 for the checked path, or -(needed + 2)
-// when keys[start] alone does not fit.
-export function ringleaseWriteKeys(keys, start, ptr, cap) {
   try {
-    if (!Array.isArray(keys) || Object.getPrototypeOf(keys) !== Array.prototype) return -1;
     const mem = view();
+    const n = put(mem, key, ptr, cap);
+    // Writes into a view that memory growth detached are lost: then use the checked path.
+    return mem.length === 0 ? -1 : n;
+  } catch { return -1; }
+}
+// Writes keys[start..end] of an array as [u32 LE byte length][bytes] while they fit. Returns
+// 2 × (keys written) + (1 if that reached `end`), -1 for the checked path (keys[start] is not a
+// plain well-formed string), or -(needed + 2) when keys[start] alone does not fit. Reading an
+// element may run JS (a getter, a Proxy trap) that grows wasm memory and detaches the view, so
+// the view is renewed after every read.
+export function ringleaseWriteKeys(keys, start, end, ptr, cap) {
+  try {
+    let mem = view();
     let at = 0, k = start;
-    for (; k < keys.length; k++) {
-      const n = at + 4 > cap ? -(3 * keys[k].length + 2) : put(mem, keys[k], ptr + at + 4, cap - at - 4);
-      if (n === -1) return -1;
+    for (; k < end; k++) {
+      const key = keys[k];
+      if (mem.length === 0) mem = view();
+      const n = at + 4 > cap ? -(3 * (typeof key === "string" ? key.length : 0) + 6) : put(mem, key, ptr + at + 4, cap - at - 4);
+      if (mem.length === 0) return -1;
+      if (n === -1) {
+        if (k === start) return -1;
+        break;
+      }
       if (n < 0) {
         if (k === start) return -(-n - 2 + 4 + 2);
         break;
@@ -64,7 +87,7 @@ export function ringleaseWriteKeys(keys, start, ptr, cap) {
       mem[ptr + at + 2] = (n >>> 16) & 255; mem[ptr + at + 3] = n >>> 24;
       at += 4 + n;
     }
-    return 2 * (k - start) + (k === keys.length ? 1 : 0);
+    return 2 * (k - start) + (k === end ? 1 : 0);
   } catch { return -1; }
 }
 "#)]
@@ -76,7 +99,7 @@ extern "C" {
     #[wasm_bindgen(js_name = ringleaseWriteKey)]
     fn write_key(key: &JsValue, ptr: u32, cap: u32) -> i32;
     #[wasm_bindgen(js_name = ringleaseWriteKeys)]
-    fn write_keys(keys: &JsValue, start: u32, ptr: u32, cap: u32) -> i32;
+    fn write_keys(keys: &JsValue, start: u32, end: u32, ptr: u32, cap: u32) -> i32;
 }
 
 struct Scratch {
@@ -235,71 +258,65 @@ impl<'a> Iterator for Keys<'a> {
     }
 }
 
-/// Folds every key of the array `keys`, in order and chunk by chunk, into a state made by
-/// `init`, or throws the checked path's error naming the first bad element. `each` receives the
-/// keys' UTF-8 bytes ([`Keys`]) straight from the scratch buffer, without them being gathered
-/// into one buffer first, so a batch method makes one core call per chunk. If the fast path
-/// gives up part way, the state is made afresh and every key goes through the checked path (one
-/// chunk), so the result is the same.
+/// Folds every key of the array `keys`, in order and chunk by chunk, into the state that
+/// `init` makes from the array's length, or throws: a `TypeError` if `keys` is not an array, a
+/// `RangeError` if it has more than [`MAX_BATCH_KEYS`] elements, else the checked path's error
+/// naming the first bad element (a hole is `undefined`, so a `TypeError`). `each` receives the
+/// keys' UTF-8 bytes ([`Keys`]) straight from the scratch buffer (or, for the keys the fast
+/// path leaves to the checked path, from at most [`CHECKED_CHUNK`] decoded strings), so a batch
+/// method makes one core call per chunk and never holds the whole batch. Every key is handed to
+/// `each` exactly once.
 pub(crate) fn fold_keys<S>(
     keys: &JsValue,
     context: &str,
     name: &str,
-    init: impl Fn() -> S,
+    init: impl FnOnce(u32) -> Result<S, JsValue>,
     mut each: impl FnMut(&mut S, Keys<'_>),
 ) -> Result<S, JsValue> {
-    let mut state = init();
+    let end = args::array_length(keys, context, name, MAX_BATCH_KEYS)?;
+    let mut state = init(end)?;
     let mut start = 0u32;
-    loop {
+    while start < end {
         let from = start;
-        let done = fill(
-            |ptr, cap| write_keys(keys, from, ptr, cap),
+        let fast = fill(
+            |ptr, cap| write_keys(keys, from, end, ptr, cap),
             |result, buffer| {
                 let count = result / 2;
                 each(&mut state, Keys::scratch(buffer, count)?);
-                start += count;
-                Some(result % 2 == 1)
+                Some(count)
             },
         )
         .flatten();
-        match done {
-            Some(true) => return Ok(state),
-            Some(false) => {}
-            None => break,
+        match fast {
+            Some(count) if count > 0 => start += count,
+            _ => {
+                let strings = checked_chunk(keys, start, end, context, name)?;
+                start += strings.len() as u32;
+                each(&mut state, Keys(KeySource::Strings(strings.iter())));
+            }
         }
     }
-    let strings = args::strings(keys, context, name)?;
-    let mut state = init();
-    each(&mut state, Keys(KeySource::Strings(strings.iter())));
     Ok(state)
 }
 
-/// Calls `f` with the UTF-8 bytes of every key of the array `keys`, or throws the checked
-/// path's error naming the first bad element. Built on [`fold_keys`]: the keys are gathered into
-/// one contiguous buffer (their UTF-8 size) plus their end offsets, never one allocation per key.
-pub(crate) fn with_keys<R>(
+/// Keys `start..end` of `keys` through the checked path, as many as fit in one chunk (at most
+/// [`CHECKED_CHUNK`] keys and about [`MAX_SCRATCH`] bytes, at least one key).
+fn checked_chunk(
     keys: &JsValue,
+    start: u32,
+    end: u32,
     context: &str,
     name: &str,
-    f: impl FnOnce(&[&[u8]]) -> R,
-) -> Result<R, JsValue> {
-    let (all, ends) = fold_keys(
-        keys,
-        context,
-        name,
-        || (Vec::new(), Vec::new()),
-        |(all, ends): &mut (Vec<u8>, Vec<usize>), chunk| {
-            for key in chunk {
-                all.extend_from_slice(key);
-                ends.push(all.len());
-            }
-        },
-    )?;
-    let mut slices = Vec::with_capacity(ends.len());
-    let mut begin = 0;
-    for &end in &ends {
-        slices.push(all.get(begin..end).unwrap_or_default());
-        begin = end;
+) -> Result<Vec<String>, JsValue> {
+    let mut strings = Vec::new();
+    let mut bytes = 0;
+    let mut index = start;
+    while index < end && index - start < CHECKED_CHUNK && bytes < MAX_SCRATCH {
+        let key = js_sys::Reflect::get_u32(keys, index)?;
+        let key = args::string(&key, context, &format!("{name}[{index}]"))?;
+        bytes += key.len();
+        strings.push(key);
+        index += 1;
     }
-    Ok(f(&slices))
+    Ok(strings)
 }

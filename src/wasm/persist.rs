@@ -9,8 +9,6 @@
 //! Nodes are listed in insertion order (it decides ketama ties), so a round trip rebuilds an
 //! identical ring.
 
-use std::collections::BTreeSet;
-
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -102,6 +100,39 @@ pub(crate) fn ring_argument(
     decode(&saved, context, name)
 }
 
+/// One entry of a saved ring's `nodes`, checked but for repeated ids.
+fn saved_node(
+    entry: &JsValue,
+    context: &str,
+    name: &str,
+) -> Result<(String, f64, Option<String>, bool), JsValue> {
+    let node = args::options(entry, context, name, &["id", "weight", "up", "label"])?
+        .ok_or_else(|| type_error(context, &format!("{name} must be an object")))?;
+    let field =
+        |key: &str| -> Result<JsValue, JsValue> { Reflect::get(&node, &JsValue::from_str(key)) };
+    let id = args::string(&field("id")?, context, &format!("{name}.id"))?;
+    let weight = args::number(&field("weight")?, context, &format!("{name}.weight"))?;
+    args::check_node(&id, weight, context, name)?;
+    let up = field("up")?;
+    let up = if up.is_undefined() {
+        true
+    } else {
+        up.as_bool().ok_or_else(|| {
+            type_error(
+                context,
+                &format!("{name}.up must be a boolean, got {}", args::describe(&up)),
+            )
+        })?
+    };
+    let label = field("label")?;
+    let label = if label.is_undefined() {
+        None
+    } else {
+        Some(args::string(&label, context, &format!("{name}.label"))?)
+    };
+    Ok((id, weight, label, up))
+}
+
 /// Decodes and validates a saved ring, naming fields as `{name}.nodes[i].weight` etc.
 fn decode(value: &JsValue, context: &str, name: &str) -> Result<HashRing, JsValue> {
     let allowed = ["format", "version", "scheme", "vnodes", "nodes"];
@@ -140,43 +171,23 @@ fn decode(value: &JsValue, context: &str, name: &str) -> Result<HashRing, JsValu
         1,
         MAX_VNODES,
     )?;
-    let entries = args::array(
-        &required("nodes")?,
-        context,
-        &format!("{name}.nodes"),
-        MAX_POINTS,
-    )?;
-    let mut nodes: Vec<(String, f64, Option<String>, bool)> = Vec::with_capacity(entries.len());
-    let mut seen = BTreeSet::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let name = format!("{name}.nodes[{index}]");
-        let node = args::options(entry, context, &name, &["id", "weight", "up", "label"])?
-            .ok_or_else(|| type_error(context, &format!("{name} must be an object")))?;
-        let field = |key: &str| -> Result<JsValue, JsValue> {
-            Reflect::get(&node, &JsValue::from_str(key))
-        };
-        let id = args::string(&field("id")?, context, &format!("{name}.id"))?;
-        let weight = args::number(&field("weight")?, context, &format!("{name}.weight"))?;
-        args::check_node(&id, weight, &mut seen, context, &name)?;
-        let up = field("up")?;
-        let up = if up.is_undefined() {
-            true
-        } else {
-            up.as_bool().ok_or_else(|| {
-                type_error(
-                    context,
-                    &format!("{name}.up must be a boolean, got {}", args::describe(&up)),
-                )
-            })?
-        };
-        let label = field("label")?;
-        let label = if label.is_undefined() {
-            None
-        } else {
-            Some(args::string(&label, context, &format!("{name}.label"))?)
-        };
-        nodes.push((id, weight, label, up));
+    let list = required("nodes")?;
+    let list_name = format!("{name}.nodes");
+    let length = args::array_length(&list, context, &list_name, MAX_POINTS)?;
+    let mut nodes: Vec<(String, f64, Option<String>, bool)> = Vec::with_capacity(length as usize);
+    for index in 0..length {
+        let entry = Reflect::get_u32(&list, index)?;
+        let name = format!("{list_name}[{index}]");
+        let node = saved_node(&entry, context, &name);
+        nodes.push(args::check_entry(
+            node,
+            &nodes,
+            |node| &node.0,
+            context,
+            &name,
+        )?);
     }
+    args::check_repeats(&nodes, |node| &node.0, context, &list_name)?;
     let borrowed: Vec<(&str, f64, Option<&str>, bool)> = nodes
         .iter()
         .map(|(id, weight, label, up)| (id.as_str(), *weight, label.as_deref(), *up))

@@ -438,7 +438,9 @@ impl JsHashRing {
     }
 
     /// The owner of every key, as indexes into `nodes()` in one `Uint32Array` (one boundary
-    /// crossing for the whole batch); `4294967295` where no node is up.
+    /// crossing for the whole batch); `4294967295` where no node is up. Like every batch method
+    /// (`distribution`, `movedKeys`, `assignBounded`), it takes at most 2^24 keys: a longer
+    /// array, sparse or not, is a `RangeError`, and a hole a `TypeError` naming its index.
     ///
     /// ```js
     /// const ids = ring.nodes().map((n) => n.id);
@@ -453,7 +455,7 @@ impl JsHashRing {
             &keys,
             "HashRing.nodeForMany",
             "keys",
-            Vec::new,
+            |_| Ok(Vec::new()),
             |owners: &mut Vec<u32>, chunk| self.ring.owner_indexes_into(chunk, owners),
         )?;
         Ok(Uint32Array::from(owners.as_slice()))
@@ -536,9 +538,13 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
     ) -> Result<Map, JsValue> {
-        let counts = keys::with_keys(&keys, "HashRing.distribution", "keys", |keys| {
-            self.ring.distribution(keys.iter().copied())
-        })?;
+        let counts = keys::fold_keys(
+            &keys,
+            "HashRing.distribution",
+            "keys",
+            |_| Ok(vec![0u64; self.ring.node_count()]),
+            |counts: &mut Vec<u64>, chunk| self.ring.count_owners_into(chunk, counts),
+        )?;
         let map = Map::new();
         for (index, count) in counts.into_iter().enumerate() {
             map.set(&self.id(index), &JsValue::from_f64(count as f64));
@@ -561,15 +567,24 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "HashRing | RingJSON")] other: JsValue,
     ) -> Result<Array, JsValue> {
         const CONTEXT: &str = "HashRing.movedKeys";
-        let entries = args::array(&keys, CONTEXT, "keys", usize::MAX)?;
+        args::array_length(&keys, CONTEXT, "keys", keys::MAX_BATCH_KEYS)?;
         let other = persist::ring_argument(&other, CONTEXT, "other")?;
-        let moved = keys::with_keys(&keys, CONTEXT, "keys", |keys| {
-            self.ring.moved_keys(&other, keys.iter().copied())
-        })?;
-        Ok(moved
-            .into_iter()
-            .filter_map(|index| entries.get(index).cloned())
-            .collect())
+        // The moved keys are made from the bytes that were hashed (UTF-8 of a well-formed
+        // string, so the same string), never read from the array a second time.
+        keys::fold_keys(
+            &keys,
+            CONTEXT,
+            "keys",
+            |_| Ok(Array::new()),
+            |moved: &mut Array, chunk| {
+                let chunk_keys: Vec<&[u8]> = chunk.collect();
+                for index in self.ring.moved_keys(&other, chunk_keys.iter().copied()) {
+                    let key =
+                        String::from_utf8_lossy(chunk_keys.get(index).copied().unwrap_or_default());
+                    moved.push(&JsValue::from_str(&key));
+                }
+            },
+        )
     }
 
     /// What would move going from this ring to `other` (another `HashRing`, or a saved
@@ -606,20 +621,34 @@ impl JsHashRing {
     ) -> Result<Array, JsValue> {
         const CONTEXT: &str = "HashRing.assignBounded";
         let epsilon = args::number(&epsilon, CONTEXT, "epsilon")?;
-        let owners = keys::with_keys(&keys, CONTEXT, "keys", |keys| {
-            self.ring.assign_bounded(keys, epsilon)
-        })?
-        .map_err(|e| ring_error(CONTEXT, &e))?;
-        Ok(owners
-            .into_iter()
-            .map(|owner| {
-                if owner == NO_NODE {
-                    JsValue::UNDEFINED
-                } else {
-                    self.id(owner as usize)
+        let (assigner, assigned) = keys::fold_keys(
+            &keys,
+            CONTEXT,
+            "keys",
+            // A bad epsilon or a ring with no live node is reported once every key is checked.
+            |length| {
+                Ok((
+                    self.ring.bounded_assigner(length as usize, epsilon),
+                    Array::new(),
+                ))
+            },
+            |(assigner, assigned), chunk| {
+                let Ok(assigner) = assigner else {
+                    return; // the chunk's keys were checked before it was handed over
+                };
+                for position in self.ring.positions_of(chunk) {
+                    let owner = assigner.assign(position);
+                    let id = if owner == NO_NODE {
+                        JsValue::UNDEFINED
+                    } else {
+                        self.id(owner as usize)
+                    };
+                    assigned.push(&id);
                 }
-            })
-            .collect())
+            },
+        )?;
+        assigner.map_err(|e| ring_error(CONTEXT, &e))?;
+        Ok(assigned)
     }
 
     /// The whole ring as a plain, JSON-ready object (scheme, vnodes, and the nodes with their

@@ -90,3 +90,5 @@ export function utf8Sort(ids) {
   return [...ids].sort(reference.compareIds);
 }
 
+/** The sim entry's whole module (every class), for suites that go over all of it. */
+export * as ringlease from "../../pkg/sim/index.js";
