@@ -3,8 +3,9 @@
 //
 // node-redis writes the commands issued in one tick to the socket together; ioredis writes each
 // command on its own unless its auto-pipelining is on. So for a (non-cluster) ioredis client the
-// adapter gathers the scripts issued in one tick and sends them as one pipeline: one write for
-// many calls, in the order they were made, each still one command with its own reply.
+// adapter sends the first script of a tick at once and the others issued in the same tick as
+// one pipeline: two writes for many calls, in the order they were made, each still one command
+// with its own reply.
 import { createHash } from "node:crypto";
 
 /**
@@ -126,14 +127,19 @@ function ioredis(client) {
 }
 
 /**
- * EVALSHA for an ioredis client, the calls of one tick sent as one pipeline (a single call is
- * sent as it is). A pipeline is not a transaction: every call gets its own reply or error.
+ * EVALSHA for an ioredis client: the first call of a tick is sent at once (no added latency
+ * when calls are few); the calls that follow it in the same tick go out together as one
+ * pipeline at the end of the tick, after it. A pipeline is not a transaction: every call gets
+ * its own reply or error.
  */
 function tickBatcher(client) {
+  let armed = false;
   /** @type {{ sha: string, key: string, argv: string[], resolve: Function, reject: Function }[] | null} */
   let batch = null;
   const flush = () => {
+    armed = false;
     const calls = batch;
+    if (calls === null) return;
     batch = null;
     if (calls.length === 1) {
       const c = calls[0];
@@ -155,14 +161,17 @@ function tickBatcher(client) {
       },
     );
   };
-  return (sha, key, argv) =>
-    new Promise((resolve, reject) => {
-      if (batch === null) {
-        batch = [];
-        process.nextTick(flush);
-      }
+  return (sha, key, argv) => {
+    if (!armed) {
+      armed = true;
+      process.nextTick(flush);
+      return client.evalsha(sha, "1", key, argv);
+    }
+    return new Promise((resolve, reject) => {
+      if (batch === null) batch = [];
       batch.push({ sha, key, argv, resolve, reject });
     });
+  };
 }
 
 function isNamedReply(err) {
