@@ -141,25 +141,32 @@ function tickBatcher(client) {
     const calls = batch;
     if (calls === null) return;
     batch = null;
-    if (calls.length === 1) {
-      const c = calls[0];
-      client.evalsha(c.sha, "1", c.key, c.argv).then(c.resolve, c.reject);
-      return;
-    }
-    const pipeline = client.pipeline();
-    for (const c of calls) pipeline.evalsha(c.sha, "1", c.key, c.argv);
-    pipeline.exec().then(
-      (results) => {
+    const failAll = (err) => {
+      for (const c of calls) c.reject(err);
+    };
+    try {
+      if (calls.length === 1) {
+        const c = calls[0];
+        client.evalsha(c.sha, "1", c.key, c.argv).then(c.resolve, c.reject);
+        return;
+      }
+      const pipeline = client.pipeline();
+      for (const c of calls) pipeline.evalsha(c.sha, "1", c.key, c.argv);
+      pipeline.exec().then((results) => {
+        if (!Array.isArray(results) || results.length !== calls.length) {
+          failAll(new Error("the ioredis pipeline returned no reply for some calls"));
+          return;
+        }
         for (let i = 0; i < calls.length; i++) {
           const [err, reply] = results[i];
           if (err) calls[i].reject(err);
           else calls[i].resolve(reply);
         }
-      },
-      (err) => {
-        for (const c of calls) c.reject(err);
-      },
-    );
+      }, failAll);
+    } catch (err) {
+      // A client that throws instead of rejecting: every call still settles.
+      failAll(err);
+    }
   };
   return (sha, key, argv) => {
     if (!armed) {
