@@ -113,7 +113,7 @@ export class RedisLeases {
   /** Runs the lease script `script` on `name`; errors name the public `method`. */
   async #run(script, spec, name, args, method = script) {
     const scripts = scriptsFor.get(this) ?? DEFAULT_LEASE_SCRIPTS;
-    const key = `{${this.#prefix}:${name}}:${spec.kind}`;
+    const key = this.keyOf(name, spec.kind);
     try {
       return await runScript(this.#adapter, scripts[script], key, [...this.#args, ...args]);
     } catch (err) {
