@@ -1,11 +1,18 @@
 // The two Redis clients ringlease/redis accepts, behind one small interface: run a script by
 // SHA (loading it again after NOSCRIPT), and open a separate subscriber connection.
+//
+// node-redis writes the commands issued in one tick to the socket together; ioredis writes each
+// command on its own unless its auto-pipelining is on. So for a (non-cluster) ioredis client the
+// adapter sends the first script of a tick at once and the others issued in the same tick as
+// one pipeline: two writes for many calls, in the order they were made, each still one command
+// with its own reply.
 import { createHash } from "node:crypto";
 
 /**
  * @typedef {object} Adapter
  * @property {"node-redis" | "ioredis"} kind
- * @property {(args: string[]) => Promise<unknown>} command  one command, e.g. ["EVALSHA", …]
+ * @property {(args: string[]) => Promise<unknown>} command  one command, e.g. ["SCRIPT", "LOAD", …]
+ * @property {(sha: string, key: string, argv: string[]) => Promise<unknown>} evalsha  EVALSHA on one key
  * @property {() => Promise<Subscriber>} subscriber  a new connection for pub/sub
  * @property {(err: unknown) => boolean} isReplyError  an error the server answered with
  */
@@ -71,6 +78,7 @@ function nodeRedis(client) {
   return {
     kind: "node-redis",
     command: (args) => client.sendCommand(args),
+    evalsha: (sha, key, argv) => client.sendCommand(["EVALSHA", sha, "1", key, ...argv]),
     isReplyError: (err) => err?.constructor?.name === "ErrorReply" || isNamedReply(err),
     async subscriber() {
       const sub = client.duplicate();
@@ -91,9 +99,12 @@ function nodeRedis(client) {
 function ioredis(client) {
   return {
     kind: "ioredis",
-    // EVALSHA through its own method: ioredis's generic `call` costs more per command.
-    command: ([name, ...args]) =>
-      name === "EVALSHA" ? client.evalsha(...args) : client.call(name, ...args),
+    command: ([name, ...args]) => client.call(name, ...args),
+    // A cluster client cannot pipeline keys of different slots: it gets one command per call.
+    evalsha:
+      client.isCluster !== true && typeof client.pipeline === "function"
+        ? tickBatcher(client)
+        : (sha, key, argv) => client.evalsha(sha, "1", key, argv),
     isReplyError: (err) => err?.name === "ReplyError" || isNamedReply(err),
     async subscriber() {
       const sub = client.duplicate();
@@ -115,6 +126,61 @@ function ioredis(client) {
   };
 }
 
+/**
+ * EVALSHA for an ioredis client: the first call of a tick is sent at once (no added latency
+ * when calls are few); the calls that follow it in the same tick go out together as one
+ * pipeline at the end of the tick, after it. A pipeline is not a transaction: every call gets
+ * its own reply or error.
+ */
+function tickBatcher(client) {
+  let armed = false;
+  /** @type {{ sha: string, key: string, argv: string[], resolve: Function, reject: Function }[] | null} */
+  let batch = null;
+  const flush = () => {
+    armed = false;
+    const calls = batch;
+    if (calls === null) return;
+    batch = null;
+    const failAll = (err) => {
+      for (const c of calls) c.reject(err);
+    };
+    try {
+      if (calls.length === 1) {
+        const c = calls[0];
+        client.evalsha(c.sha, "1", c.key, c.argv).then(c.resolve, c.reject);
+        return;
+      }
+      const pipeline = client.pipeline();
+      for (const c of calls) pipeline.evalsha(c.sha, "1", c.key, c.argv);
+      pipeline.exec().then((results) => {
+        if (!Array.isArray(results) || results.length !== calls.length) {
+          failAll(new Error("the ioredis pipeline returned no reply for some calls"));
+          return;
+        }
+        for (let i = 0; i < calls.length; i++) {
+          const [err, reply] = results[i];
+          if (err) calls[i].reject(err);
+          else calls[i].resolve(reply);
+        }
+      }, failAll);
+    } catch (err) {
+      // A client that throws instead of rejecting: every call still settles.
+      failAll(err);
+    }
+  };
+  return (sha, key, argv) => {
+    if (!armed) {
+      armed = true;
+      process.nextTick(flush);
+      return client.evalsha(sha, "1", key, argv);
+    }
+    return new Promise((resolve, reject) => {
+      if (batch === null) batch = [];
+      batch.push({ sha, key, argv, resolve, reject });
+    });
+  };
+}
+
 function isNamedReply(err) {
   return typeof err?.message === "string" && /^[A-Z]{3,}[ :]/.test(err.message);
 }
@@ -125,20 +191,19 @@ export function sha1(source) {
 }
 
 /**
- * Runs `source` with EVALSHA; on NOSCRIPT (after SCRIPT FLUSH, a restart or a failover) loads
- * it with SCRIPT LOAD and runs it again.
+ * Runs `script` with EVALSHA on `key`; on NOSCRIPT (after SCRIPT FLUSH, a restart or a
+ * failover) loads it with SCRIPT LOAD and runs it again.
  * @param {Adapter} adapter
  * @param {{ source: string, sha: string }} script
- * @param {string[]} keys
- * @param {string[]} args
+ * @param {string} key
+ * @param {string[]} argv
+ * @returns {Promise<unknown>}
  */
-export async function runScript(adapter, script, keys, args) {
-  const call = ["EVALSHA", script.sha, String(keys.length), ...keys, ...args];
-  try {
-    return await adapter.command(call);
-  } catch (err) {
+export function runScript(adapter, script, key, argv) {
+  return adapter.evalsha(script.sha, key, argv).catch((err) => {
     if (!String(/** @type {any} */ (err)?.message).startsWith("NOSCRIPT")) throw err;
-  }
-  await adapter.command(["SCRIPT", "LOAD", script.source]);
-  return adapter.command(call);
+    return adapter
+      .command(["SCRIPT", "LOAD", script.source])
+      .then(() => adapter.evalsha(script.sha, key, argv));
+  });
 }

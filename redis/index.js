@@ -115,7 +115,7 @@ export class RedisLeases {
     const scripts = scriptsFor.get(this) ?? DEFAULT_LEASE_SCRIPTS;
     const key = this.keyOf(name, spec.kind);
     try {
-      return await runScript(this.#adapter, scripts[script], [key], [...this.#args, ...args]);
+      return await runScript(this.#adapter, scripts[script], key, [...this.#args, ...args]);
     } catch (err) {
       throw wrap(err, `RedisLeases.${method}`, spec.param, name);
     }
@@ -129,9 +129,13 @@ export class RedisLeases {
    * @param {string} owner
    * @param {{ ttlMs: number, wait?: number | boolean, requestId?: string }} options
    */
-  async acquire(resource, owner, options) {
-    const context = "RedisLeases.acquire";
-    const request = this.#acquireArgs(context, resource, owner, options);
+  acquire(resource, owner, options) {
+    let request;
+    try {
+      request = this.#acquireArgs("RedisLeases.acquire", resource, owner, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#acquire(resource, owner, request, this.#requestKey());
   }
 
@@ -250,7 +254,7 @@ export class RedisLeases {
   }
 
   /** Ends the caller's live lease: `{ status: "released", next? }` or `{ status: "rejected", reason }`. */
-  async release(resource, owner, token) {
+  release(resource, owner, token) {
     return this.#release("release", LOCK, resource, owner, token);
   }
 
@@ -323,7 +327,7 @@ export class RedisLeases {
   }
 
   /** The leader steps down: `{ status: "resigned", next? }` or `{ status: "rejected", reason }`. */
-  async resign(election, candidate, token) {
+  resign(election, candidate, token) {
     return this.#release("resign", ELECTION, election, candidate, token);
   }
 
@@ -577,7 +581,7 @@ export class RedisFencedStore {
 
   async #run(method, key, args) {
     try {
-      return await runScript(this.#adapter, DEFAULT_STORE_SCRIPTS[method], [this.keyOf(key)], args);
+      return await runScript(this.#adapter, DEFAULT_STORE_SCRIPTS[method], this.keyOf(key), args);
     } catch (err) {
       throw wrap(err, `RedisFencedStore.${method}`, "key", key);
     }

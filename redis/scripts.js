@@ -1,5 +1,6 @@
 // The Lua scripts behind `RedisLeases` and `RedisFencedStore`: one script per method, each the
-// shared prelude (state codec, lazy expiry, grants, tokens) followed by the method's body.
+// shared header (server time, raw state, token rule), acquire's and release's fast paths, the
+// shared prelude (state codec, lazy expiry, grants) and the method's body.
 //
 // State of one lock or election: one string key `{<prefix>:<name>}:lock` (or `:election`)
 // holding a MessagePack map (cmsgpack packs integral numbers as int64, so tokens and times
@@ -21,7 +22,12 @@
 // ARGV common to the lease scripts: maxTtlMs, lockDelayMs, fifo ("1"/"0"), then the method's
 // own arguments from ARGV[4] (TTLs arrive checked against minTtlMs and maxTtlMs).
 
-export const PRELUDE = `
+// Every lease script starts with HEADER (the server's time, the raw state, the token rule),
+// then, for acquire and release, a fast path for the common case that returns early (nothing
+// else runs: no state machinery, no closures), then PRELUDE (the state machinery) and the
+// method's body. A fast path covers only states where the full path is known to do the same
+// thing (same reply, same stored state, same key expiry); anything else falls through.
+const HEADER = `
 local KEY = KEYS[1]
 local MAX_TTL = tonumber(ARGV[1])
 local LOCK_DELAY = tonumber(ARGV[2])
@@ -29,26 +35,8 @@ local FIFO = ARGV[3] == '1'
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local NOW_US = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-local published = false
-
 local raw = redis.call('GET', KEY)
 local S
-if raw then
-  S = cmsgpack.unpack(raw)
-else
-  S = {}
-end
-S.q = S.q or {}
-S.dn = S.dn or {}
-S.lt = S.lt or 0
-
-local function retained(at)
-  return NOW < at + MAX_TTL
-end
-
-local function done_key(owner, rk)
-  return string.len(owner) .. ':' .. owner .. rk
-end
 
 -- A fencing token: above the last one on this key, and at least the server's time in
 -- microseconds, so it keeps growing after the key (or the whole dataset) is lost.
@@ -57,6 +45,25 @@ local function next_token()
   if NOW_US > token then token = NOW_US end
   S.lt = token
   return token
+end
+`;
+
+/** The state machinery shared by the lease scripts' full paths (after HEADER). */
+export const PRELUDE = `
+if S == nil then
+  if raw then S = cmsgpack.unpack(raw) else S = {} end
+end
+S.q = S.q or {}
+S.dn = S.dn or {}
+S.lt = S.lt or 0
+local published = false
+
+local function retained(at)
+  return NOW < at + MAX_TTL
+end
+
+local function done_key(owner, rk)
+  return string.len(owner) .. ':' .. owner .. rk
 end
 
 local function grant(owner, ttl, r, a, t)
@@ -183,13 +190,59 @@ local function lease_reply(h)
 end
 `;
 
-const ACQUIRE = `
+// Forgets finished requests past retention and stores S (which holds a lease, so is never
+// idle) until maxTtlMs after the last instant it remembers: what save() does for such a state.
+// keep starts at the latest instant the caller knows of (the lease's end, the release).
+const SAVE_HELD_OR_ENDED = `
+local dn = S.dn
+if dn then
+  for k, d in pairs(dn) do
+    if NOW >= d.at + MAX_TTL then dn[k] = nil elseif d.at > keep then keep = d.at end
+  end
+  if next(dn) == nil then S.dn = nil end
+end
+redis.call('SET', KEY, cmsgpack.pack(S), 'PXAT', keep + MAX_TTL + 1)
+`;
+
+// Acquire's fast path: the key is absent (nothing held, queued, blocked or remembered), or the
+// resource is idle (no holder, no queue, no lock-delay) and this is not the retry of a
+// finished request: grant at once.
+const ACQUIRE_FAST = `
 local owner, ttl = ARGV[4], tonumber(ARGV[5])
 local wait = nil
 if ARGV[6] ~= '' then wait = tonumber(ARGV[6]) end
 local r, a = nil, nil
 if ARGV[7] ~= '' then r = ARGV[7] end
 if ARGV[8] ~= '' then a = ARGV[8] end
+if not raw then
+  S = { lt = 0 }
+  local t = next_token()
+  local e = NOW + ttl
+  redis.call('SET', KEY, cmsgpack.pack({ h = { o = owner, t = t, g = NOW, e = e, r = r, a = a }, lt = S.lt }),
+    'PXAT', e + MAX_TTL + 1)
+  return { 'granted', t, e }
+end
+S = cmsgpack.unpack(raw)
+if S.h == nil and S.q == nil and S.b == nil then
+  local d = nil
+  if r and S.dn then d = S.dn[string.len(owner) .. ':' .. owner .. r] end
+  if d == nil or NOW >= d.at + MAX_TTL then
+    S.lt = S.lt or 0
+    local t = next_token()
+    local e = NOW + ttl
+    S.h = { o = owner, t = t, g = NOW, e = e, r = r, a = a }
+    local keep = e
+    local le = S.le
+    if le then
+      if NOW >= le.at + MAX_TTL then S.le = nil elseif le.at > keep then keep = le.at end
+    end
+    ${SAVE_HELD_OR_ENDED}
+    return { 'granted', t, e }
+  end
+end
+`;
+
+const ACQUIRE = `
 -- Whether a lease or queue entry was made by this very request (a retry, or a resend after a
 -- lost reply): by the caller's request id, else by the client's own request key, which is
 -- never remembered after the lease or entry ends.
@@ -250,8 +303,28 @@ save()
 return out
 `;
 
-const RELEASE = `
+// Release's fast path: the caller holds the live lease and nobody waits and no lock-delay
+// runs: end the lease, remember it (and its request id), grant nobody.
+const RELEASE_FAST = `
 local owner, token = ARGV[4], tonumber(ARGV[5])
+if raw then
+  S = cmsgpack.unpack(raw)
+  local h = S.h
+  if h and h.o == owner and h.t == token and NOW < h.e and S.q == nil and S.b == nil then
+    S.h = nil
+    if h.r then
+      S.dn = S.dn or {}
+      S.dn[string.len(owner) .. ':' .. owner .. h.r] = { k = h.t, at = NOW }
+    end
+    S.le = { o = owner, t = h.t, x = false, at = NOW }
+    local keep = NOW
+    ${SAVE_HELD_OR_ENDED}
+    return { 'released', false }
+  end
+end
+`;
+
+const RELEASE = `
 settle()
 local reason = check_holder(owner, token)
 local out
@@ -343,14 +416,14 @@ return out
 
 /** The lease scripts by method name, each complete (prelude + body). */
 export const LEASE_SCRIPTS = Object.freeze({
-  acquire: PRELUDE + ACQUIRE,
-  renew: PRELUDE + RENEW,
-  release: PRELUDE + RELEASE,
-  cancel: PRELUDE + CANCEL,
-  holder: PRELUDE + HOLDER,
-  waiters: PRELUDE + WAITERS,
-  campaign: PRELUDE + CAMPAIGN,
-  abandon: PRELUDE + ABANDON,
+  acquire: HEADER + ACQUIRE_FAST + PRELUDE + ACQUIRE,
+  renew: HEADER + PRELUDE + RENEW,
+  release: HEADER + RELEASE_FAST + PRELUDE + RELEASE,
+  cancel: HEADER + PRELUDE + CANCEL,
+  holder: HEADER + PRELUDE + HOLDER,
+  waiters: HEADER + PRELUDE + WAITERS,
+  campaign: HEADER + PRELUDE + CAMPAIGN,
+  abandon: HEADER + PRELUDE + ABANDON,
 });
 
 // The fenced store: one hash per key `{<prefix>:<key>}:fenced` with fields v (the value as

@@ -132,6 +132,32 @@ export const cases = {
     assert.deepEqual(await leases.acquire("db", "carol", { ttlMs: 5000, requestId: "c1" }), { status: "finished" });
   },
 
+  async "a requestId retry after a plain release is finished; the next request is granted"(make) {
+    const { leases } = await make();
+    const a = await leases.acquire("db", "alice", { ttlMs: 5000, requestId: "r1" });
+    assert.equal(a.status, "granted");
+    assert.deepEqual(await leases.release("db", "alice", a.token), { status: "released" });
+    // Nobody waits and nothing is held: the retry is still recognised, and grants nothing.
+    assert.deepEqual(await leases.acquire("db", "alice", { ttlMs: 5000, requestId: "r1" }), {
+      status: "finished",
+      token: a.token,
+    });
+    assert.equal(await leases.holder("db"), undefined);
+    assert.deepEqual(await leases.release("db", "alice", a.token), { status: "rejected", reason: "released" });
+    const b = await leases.acquire("db", "alice", { ttlMs: 5000, requestId: "r2" });
+    assert.equal(b.status, "granted");
+    assert.ok(b.token > a.token);
+    assert.equal((await leases.holder("db")).requestId, "r2");
+    // The first request is still remembered while another lease is live.
+    assert.deepEqual(await leases.acquire("db", "alice", { ttlMs: 5000, requestId: "r1" }), {
+      status: "finished",
+      token: a.token,
+    });
+    assert.deepEqual(await leases.release("db", "alice", b.token), { status: "released" });
+    const c = await leases.acquire("db", "bob", { ttlMs: 5000 });
+    assert.ok(c.token > b.token);
+  },
+
   async "waiters are served in FIFO order; cancel leaves the line"(make) {
     const { leases } = await make();
     const a = await leases.acquire("db", "alice", { ttlMs: 5000 });

@@ -188,6 +188,41 @@ for (const kind of ["node-redis", "ioredis"]) {
       assert.deepEqual(await command(client, ["SCRIPT", "EXISTS", sha]), [1]);
     });
 
+    test("calls sent together (one tick) each get their own reply, error or reload", async () => {
+      const leases = leasesWith();
+      // Some calls of one tick hit a key of the wrong type: only those fail.
+      await command(client, ["HSET", leases.keyOf("typed"), "f", "v"]);
+      const mixed = await Promise.allSettled([
+        leases.acquire("t0", "a", { ttlMs: 5000 }),
+        leases.acquire("typed", "a", { ttlMs: 5000 }),
+        leases.acquire("t1", "a", { ttlMs: 5000 }),
+        leases.acquire("t0", "b", { ttlMs: 5000 }),
+        leases.holder("typed"),
+        leases.holder("t1"),
+      ]);
+      assert.deepEqual(mixed.map((r) => r.status), ["fulfilled", "rejected", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      assert.equal(mixed[0].value.status, "granted");
+      assert.match(mixed[1].reason.message, /^RedisLeases\.acquire on resource "typed": WRONGTYPE/);
+      assert.equal(mixed[2].value.status, "granted");
+      assert.deepEqual(mixed[3].value, { status: "busy", holder: "a", expiresAtMs: mixed[0].value.expiresAtMs });
+      assert.match(mixed[4].reason.message, /^RedisLeases\.holder on resource "typed": WRONGTYPE/);
+      assert.equal(mixed[5].value.token, mixed[2].value.token);
+      // After SCRIPT FLUSH, every call of a tick meets NOSCRIPT, loads its script and runs.
+      await command(client, ["SCRIPT", "FLUSH"]);
+      const again = await Promise.all([
+        leases.release("t0", "a", mixed[0].value.token),
+        leases.release("t1", "a", mixed[2].value.token),
+        leases.acquire("t2", "c", { ttlMs: 5000 }),
+        leases.acquire("t2", "d", { ttlMs: 5000 }),
+        leases.waiters("t2"),
+      ]);
+      assert.deepEqual(again.slice(0, 2), [{ status: "released" }, { status: "released" }]);
+      assert.equal(again[2].status, "granted");
+      assert.deepEqual(again[3], { status: "busy", holder: "c", expiresAtMs: again[2].expiresAtMs });
+      assert.deepEqual(again[4], []);
+      assert.ok(again[2].token > mixed[2].value.token);
+    });
+
     test("a connection dropped mid-call: a clear error, and no lease nobody knows about", async () => {
       const proxy = await dropProxy(server.port);
       cleanups.push(() => proxy.close());
