@@ -89,3 +89,12 @@ fn presets_never_reach_the_cap_and_stepping_equals_run() {
         assert_eq!(stepped.digest(), report.digest, "{name}");
     }
 }
+
+#[test]
+fn a_run_where_time_stands_still_stops_at_the_event_cap() {
+    let mut sim = Simulation::new(all_zero()).unwrap();
+    let report = sim.run();
+    assert!(report.stopped_at_cap);
+    assert_eq!(sim.now_ms(), 0);
+    assert!(sim.done());
+}

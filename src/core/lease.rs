@@ -1111,9 +1111,9 @@ impl LeaseTable {
     /// forgets request ids and ended leases older than `max_ttl_ms`.
     pub fn tick(&mut self, now_ms: u64) -> Result<Vec<LeaseEvent>, LeaseError> {
         self.advance(now_ms)?;
+        // (Finished request ids are forgotten oldest first by every call: see `forget_done`.)
         let engine = &self.engine;
         self.slots.retain(|_, slot| {
-            slot.done.retain(|_, d| engine.retained(d.at_ms, now_ms));
             if slot
                 .last_ended
                 .as_ref()

@@ -179,7 +179,7 @@ export interface SimReport {
   digest: string;
   traceEvents: number;
   /** True if the run stopped at the event cap (2,000,000 queue events) before `durationMs`;
-   * its metrics and verdicts then cover the time reached (`metrics.nowMs`). */
+   * its metrics and verdicts then cover the time reached (`metrics.elapsedMs`). */
   stoppedAtCap: boolean;
 }
 "#;

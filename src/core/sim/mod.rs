@@ -96,7 +96,7 @@ pub struct Report {
     /// How many trace events there were.
     pub trace_events: u64,
     /// Whether the run stopped at [`MAX_EVENTS`] before `durationMs` (its metrics and
-    /// verdicts then cover the time reached, `metrics.now_ms`).
+    /// verdicts then cover the time reached, `metrics.elapsed_ms`).
     pub stopped_at_cap: bool,
 }
 
