@@ -201,8 +201,8 @@ describe("bad limits and guards throw, naming the parameter", () => {
     [{ strict: locks, guards: { [Symbol("s")]: "r" } }, TypeError, /options\.guards/],
     [{ guards: { k: "r" } }, TypeError, /options\.guards needs options\.strict/],
   ];
-  for (const [options, cls, param] of badGuards) {
-    test(`new FencedStore with guards ${String(Object.keys(options.guards ?? {}))} → ${cls.name}`, () => {
+  for (const [i, [options, cls, param]] of badGuards.entries()) {
+    test(`new FencedStore, bad guards #${i} (${param}) → ${cls.name}`, () => {
       expectThrow(() => new FencedStore(options), cls, { method: "new FencedStore", param });
     });
   }

@@ -538,7 +538,7 @@ describe("FencedStore", () => {
     test(`${what} -> ${cls.name}`, () => {
       const locks = new LeaseTable();
       const store = new FencedStore(strict ? { strict: locks } : undefined);
-      const l = locks.acquire("r", "o", T(1000, 0));
+      const l = locks.acquire("k", "o", T(1000, 0)); // the lock guarding key "k" in a strict store
       store.write("k", 1, l.token, 0);
       expectThrow(() => call(store, locks), cls, { method: `FencedStore.${method}`, param, what });
       assert.deepEqual(store.read("k"), { value: 1, token: 1, version: 1 }, `${what}: the store changed`);
