@@ -79,7 +79,6 @@ impl<E> Queue<E> {
 
     /// How many events are scheduled.
     #[cfg(test)]
-
     pub(crate) fn len(&self) -> usize {
         self.heap.len()
     }
