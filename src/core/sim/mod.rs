@@ -63,7 +63,8 @@ use world::{Ev, World};
 /// passing (zero think, work, latency…) or that is simply very busy stops there: the run is
 /// then over ([`Simulation::done`]) at the time it reached, and [`Simulation::stopped_at_cap`]
 /// says so. Every run therefore finishes in bounded work: the busiest legal config (1,000
-/// clients, 1 ms retries, every message duplicated) stops there after about 3 s natively; the
+/// clients, 1 ms retries, every message duplicated) stops there after about 2 s natively or in
+/// Node; the
 /// presets need under 25,000 events.
 pub const MAX_EVENTS: u64 = 2_000_000;
 
