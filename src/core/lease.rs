@@ -181,11 +181,13 @@ pub const MAX_LIMIT: usize = 1 << 24;
 pub struct LeaseLimits {
     /// The most events kept between two [`LeaseTable::tick`]s; when full, the oldest is
     /// dropped and counted ([`LeaseTable::dropped_events`]). 0: no events are collected
-    /// (`tick` returns nothing). In `[0, MAX_LIMIT]`; default 100,000 (about 16 MB at most).
+    /// (`tick` returns nothing). In `[0, MAX_LIMIT]`; default 100,000 (about 16 MB in wasm at
+    /// most).
     pub max_events: usize,
     /// The most finished request ids remembered (for [`Acquire::Finished`]); beyond it the
     /// oldest is forgotten first, as it would be after `max_ttl_ms`. In `[0, MAX_LIMIT]`;
-    /// default 100,000 (about 20 MB at most with 256-byte ids, far less with short ones).
+    /// default 10,000 (about 3.7 MB in wasm with short ids, measured 370 bytes each; up to
+    /// about 10 MB with 256-byte ids and owners).
     pub max_request_ids: usize,
     /// Every token this table grants is larger than this: a restarting process passes the
     /// last token it saw (or persisted) so that its tokens keep increasing. In
@@ -197,7 +199,7 @@ impl Default for LeaseLimits {
     fn default() -> Self {
         LeaseLimits {
             max_events: 100_000,
-            max_request_ids: 100_000,
+            max_request_ids: 10_000,
             token_floor: 0,
         }
     }

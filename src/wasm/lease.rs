@@ -454,7 +454,7 @@ impl JsLeaseTable {
     /// - `options.maxEvents`: the most events kept between two `tick`s, 0..=2^24 (0: collect
     ///   none). Default 100,000. See `tick`.
     /// - `options.maxRequestIds`: the most finished request ids remembered, 0..=2^24; beyond
-    ///   it the oldest is forgotten first (a retry of it then acquires anew). Default 100,000.
+    ///   it the oldest is forgotten first (a retry of it then acquires anew). Default 10,000.
     /// - `options.tokenFloor`: every token is larger than this, 0..=2^52. Default 0. A process
     ///   that restarts passes the `lastToken` it persisted (or any bound on the tokens it
     ///   issued), so a new holder's token is above every token of before the restart and a

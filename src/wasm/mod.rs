@@ -102,7 +102,7 @@ export interface LeaseTableOptions {
    * more pile up the oldest are dropped and `tick` starts with an `eventsDropped` event. */
   maxEvents?: number;
   /** The most finished request ids remembered, 0..=2^24; the oldest is forgotten first (a retry
-   * of it then acquires anew). Default 100000. */
+   * of it then acquires anew). Default 10000. */
   maxRequestIds?: number;
   /** Every token is larger than this, 0..=2^52. Default 0. A restarting process passes the last
    * token it persisted, so its new tokens fence off every holder from before the restart. */
