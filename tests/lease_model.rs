@@ -6,7 +6,8 @@
 //!
 //! - L1 at most one live lease per resource: a grant only after the previous lease's end event;
 //! - L2 tokens strictly increase across all grants of the table;
-//! - L3 accepted store tokens never decrease per key; L3-s strict accepts only live tokens;
+//! - L3 accepted store tokens never decrease per key; L3-s strict accepts only the live token
+//!   of the key's resource;
 //! - L4 a rejected release/renew changes nothing;
 //! - L5 a renewal is accepted only while the lease is live (`now < expiresAt`);
 //! - L6 expiry is reported exactly at grant-or-renew time + ttl (never early);
@@ -24,7 +25,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use ringlease::core::lease::{
     Acquire, AcquireOptions, Campaign, Cancel, DequeueReason, Lease, LeaseError, LeaseEvent,
-    LeaseOptions, LeaseTable, LossCause, Rejection, Release, Renew,
+    LeaseOptions, LeaseTable, LossCause, Rejection, Release, Renew, MAX_RETRY_IDS,
 };
 use ringlease::core::store::{FencedStore, Write, WriteRejection};
 
@@ -168,6 +169,9 @@ fn rid_name(i: u8) -> String {
 struct MWaiter {
     owner: String,
     rid: Option<String>,
+    /// Request ids of retries merged into this entry (only when it has a `rid`), oldest first,
+    /// at most `MAX_RETRY_IDS`.
+    aliases: Vec<String>,
     ttl: u64,
     deadline: u64,
 }
@@ -175,6 +179,8 @@ struct MWaiter {
 #[derive(Debug, Clone, Default)]
 struct MSlot {
     holder: Option<Lease>,
+    /// The holder's merged retry ids.
+    aliases: Vec<String>,
     queue: Vec<MWaiter>,
     blocked: Option<u64>,
     /// (owner, token, expired, at)
@@ -275,7 +281,9 @@ impl Model {
             return None;
         }
         let w = s.queue.remove(0);
-        Some(self.grant(key, s, &w.owner, w.ttl, w.rid, t))
+        let lease = self.grant(key, s, &w.owner, w.ttl, w.rid, t);
+        s.aliases = w.aliases;
+        Some(lease)
     }
 
     fn grant(
@@ -307,6 +315,7 @@ impl Model {
             }
         });
         s.holder = Some(lease.clone());
+        s.aliases = Vec::new();
         lease
     }
 
@@ -337,7 +346,11 @@ impl Model {
                 at_ms: t,
             },
         });
-        if let Some(rid) = h.request_id {
+        for rid in h
+            .request_id
+            .into_iter()
+            .chain(std::mem::take(&mut s.aliases))
+        {
             s.done.push((h.owner.clone(), rid, Some(h.token), t));
         }
         s.last_ended = Some((h.owner, h.token, expired, t));
@@ -362,8 +375,8 @@ impl Model {
                 at_ms: t,
             }
         });
-        if let Some(rid) = w.rid {
-            s.done.push((w.owner, rid, None, t));
+        for rid in w.rid.into_iter().chain(w.aliases) {
+            s.done.push((w.owner.clone(), rid, None, t));
         }
     }
 
@@ -401,14 +414,17 @@ impl Model {
         let out = 'out: {
             if let Some(rid) = &rid {
                 if let Some(h) = &s.holder {
-                    if h.owner == owner && h.request_id.as_ref() == Some(rid) {
+                    let same = h.request_id.as_ref() == Some(rid) || s.aliases.contains(rid);
+                    if h.owner == owner && same {
                         break 'out Acquire::Granted {
                             token: h.token,
                             expires_at_ms: h.expires_at_ms,
                         };
                     }
                 }
-                let queued_same = pos.is_some_and(|i| s.queue[i].rid.as_ref() == Some(rid));
+                let queued_same = pos.is_some_and(|i| {
+                    s.queue[i].rid.as_ref() == Some(rid) || s.queue[i].aliases.contains(rid)
+                });
                 let done = s
                     .done
                     .iter()
@@ -429,6 +445,15 @@ impl Model {
                 if let Some(w) = wait {
                     s.queue[i].deadline = now + w;
                 }
+                let q = &mut s.queue[i];
+                if let (Some(new), Some(first)) = (&rid, &q.rid) {
+                    if new != first && !q.aliases.contains(new) {
+                        if q.aliases.len() == MAX_RETRY_IDS {
+                            q.aliases.remove(0);
+                        }
+                        q.aliases.push(new.clone());
+                    }
+                }
                 break 'out Acquire::Queued { position: i + 1 };
             }
             if let (Some(w), false) = (wait, Self::idle(&s)) {
@@ -437,6 +462,7 @@ impl Model {
                     MWaiter {
                         owner: owner.to_owned(),
                         rid,
+                        aliases: Vec::new(),
                         ttl,
                         deadline: now + w,
                     },
@@ -588,6 +614,7 @@ impl Model {
                 MWaiter {
                     owner: cand.to_owned(),
                     rid: None,
+                    aliases: Vec::new(),
                     ttl,
                     deadline: now + ttl,
                 },
@@ -1065,10 +1092,10 @@ impl Harness {
                 let m = self.mlax.write(&r, token, true);
                 Self::eq("write", &e, &Ok(m))?;
                 // Strict: the model's live check, with the model advanced to `now` first.
-                // A token names one grant, lock or leadership: it is live if any holder has it.
+                // Only the live lock lease of the resource named like the key may write it.
                 let e = self.strict.write(&r, token, token, now, Some(&self.t));
                 let m = self.m.time(now).map(|()| {
-                    let live = self.m.slots.values().any(|s| {
+                    let live = self.m.slots.get(&(false, r.clone())).is_some_and(|s| {
                         s.holder
                             .as_ref()
                             .is_some_and(|h| h.token == token && now < h.expires_at_ms)

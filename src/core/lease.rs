@@ -34,8 +34,13 @@
 //! assert_eq!(next.unwrap().owner, "bob");
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+
+mod queue;
+
+pub use queue::MAX_RETRY_IDS;
+use queue::{Queue, Waiter};
 
 /// The longest resource, owner, election or request id, in UTF-8 bytes.
 pub const MAX_ID_BYTES: usize = 256;
@@ -82,6 +87,15 @@ pub enum LeaseError {
     },
     /// A strict [`crate::core::store::FencedStore`] was asked to write without a table to ask.
     StrictStoreNeedsTable,
+    /// A count or token above its largest allowed value.
+    TooMany {
+        /// The parameter's name, e.g. `"maxEvents"`.
+        param: &'static str,
+        /// The value received.
+        value: u64,
+        /// The largest allowed value.
+        max: u64,
+    },
 }
 
 impl fmt::Display for LeaseError {
@@ -107,6 +121,9 @@ impl fmt::Display for LeaseError {
             ),
             LeaseError::StrictStoreNeedsTable => {
                 write!(f, "a strict FencedStore needs a LeaseTable to check tokens")
+            }
+            LeaseError::TooMany { param, value, max } => {
+                write!(f, "{param} must be an integer in [0, {max}], got {value}")
             }
         }
     }
@@ -152,6 +169,49 @@ impl LeaseOptions {
             MAX_TTL_LIMIT_MS,
         )?;
         range("lockDelayMs", self.lock_delay_ms, 0, MAX_LOCK_DELAY_MS)
+    }
+}
+
+/// The largest `max_events` and `max_request_ids` accepted (2^24).
+pub const MAX_LIMIT: usize = 1 << 24;
+
+/// Bounds on what a [`LeaseTable`] remembers, and where its tokens start. Kept apart from
+/// [`LeaseOptions`] (the protocol) because they never change an outcome within the bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseLimits {
+    /// The most events kept between two [`LeaseTable::tick`]s; when full, the oldest is
+    /// dropped and counted ([`LeaseTable::dropped_events`]). 0: no events are collected
+    /// (`tick` returns nothing). In `[0, MAX_LIMIT]`; default 100,000 (about 16 MB in wasm at
+    /// most).
+    pub max_events: usize,
+    /// The most finished request ids remembered (for [`Acquire::Finished`]); beyond it the
+    /// oldest is forgotten first, as it would be after `max_ttl_ms`. In `[0, MAX_LIMIT]`;
+    /// default 10,000 (about 3.7 MB in wasm with short ids, measured 370 bytes each; up to
+    /// about 10 MB with 256-byte ids and owners).
+    pub max_request_ids: usize,
+    /// Every token this table grants is larger than this: a restarting process passes the
+    /// last token it saw (or persisted) so that its tokens keep increasing. In
+    /// `[0, MAX_NOW_MS]`; default 0 (the first token is 1).
+    pub token_floor: u64,
+}
+
+impl Default for LeaseLimits {
+    fn default() -> Self {
+        LeaseLimits {
+            max_events: 100_000,
+            max_request_ids: 10_000,
+            token_floor: 0,
+        }
+    }
+}
+
+impl LeaseLimits {
+    /// Checks the ranges documented on each field.
+    pub fn validate(&self) -> Result<(), LeaseError> {
+        let limit = MAX_LIMIT as u64;
+        range_count("maxEvents", self.max_events as u64, limit)?;
+        range_count("maxRequestIds", self.max_request_ids as u64, limit)?;
+        range_count("tokenFloor", self.token_floor, MAX_NOW_MS)
     }
 }
 
@@ -466,14 +526,6 @@ impl Kind {
 }
 
 #[derive(Debug, Clone)]
-struct Waiter {
-    owner: String,
-    request_id: Option<String>,
-    ttl_ms: u64,
-    deadline_ms: u64,
-}
-
-#[derive(Debug, Clone)]
 struct Ended {
     owner: String,
     token: u64,
@@ -484,20 +536,43 @@ struct Ended {
 #[derive(Debug, Clone, Default)]
 struct Slot {
     holder: Option<Lease>,
+    /// Other request ids of the holder's request: retries merged into it while it waited.
+    holder_retry_ids: Vec<String>,
     /// In grant order (arrival order, or owner order when not FIFO).
-    queue: Vec<Waiter>,
+    queue: Queue,
     blocked_until: Option<u64>,
     last_ended: Option<Ended>,
-    /// Finished requests, by (owner, request id): the token they got (if granted) and when they
-    /// finished.
-    done: BTreeMap<(String, String), (Option<u64>, u64)>,
+    /// Finished requests, by (owner, request id): the token they got (if granted), when they
+    /// finished, and their number in the table's log of finished requests.
+    done: BTreeMap<(String, String), Done>,
+    /// The instant under which this slot is filed in the table's timer index, if any.
+    scheduled: Option<u64>,
+}
+
+/// A finished request: the token it got (if granted), when it finished, its log number.
+#[derive(Debug, Clone, Copy)]
+struct Done {
+    token: Option<u64>,
+    at_ms: u64,
+    seq: u64,
+}
+
+/// One entry of the table's log of finished requests, oldest first.
+#[derive(Debug, Clone)]
+struct DoneLog {
+    kind: Kind,
+    name: String,
+    owner: String,
+    request_id: String,
+    at_ms: u64,
+    seq: u64,
 }
 
 impl Slot {
     /// The next instant at which something is due: an expiry, a lock-delay end, a wait deadline.
     fn next_due(&self) -> Option<u64> {
         let holder = self.holder.as_ref().map(|h| h.expires_at_ms);
-        let waiter = self.queue.iter().map(|w| w.deadline_ms).min();
+        let waiter = self.queue.first_deadline();
         [holder, self.blocked_until, waiter]
             .into_iter()
             .flatten()
@@ -505,7 +580,7 @@ impl Slot {
     }
 
     fn position(&self, owner: &str) -> Option<usize> {
-        self.queue.iter().position(|w| w.owner == owner)
+        self.queue.position(owner)
     }
 
     fn is_idle(&self) -> bool {
@@ -517,13 +592,119 @@ impl Slot {
 #[derive(Debug, Clone)]
 struct Engine {
     options: LeaseOptions,
+    limits: LeaseLimits,
     last_token: u64,
-    events: Vec<LeaseEvent>,
+    /// The next waiter's sequence number (arrival order of a FIFO line).
+    next_seq: u64,
+    events: VecDeque<LeaseEvent>,
+    /// Events dropped since the last tick (the buffer was full), and the last one's instant.
+    dropped: Option<(u64, u64)>,
+    /// Finished requests with a request id, oldest first (aging and the count cap).
+    done_log: VecDeque<DoneLog>,
+    done_seq: u64,
+}
+
+/// The instant of an event.
+fn event_at(event: &LeaseEvent) -> u64 {
+    match event {
+        LeaseEvent::Granted { lease, .. } | LeaseEvent::LeaderElected { lease, .. } => {
+            lease.granted_at_ms
+        }
+        LeaseEvent::Released { at_ms, .. }
+        | LeaseEvent::Expired { at_ms, .. }
+        | LeaseEvent::LockDelayEnded { at_ms, .. }
+        | LeaseEvent::Dequeued { at_ms, .. }
+        | LeaseEvent::LeaderLost { at_ms, .. }
+        | LeaseEvent::CandidateDropped { at_ms, .. } => *at_ms,
+    }
 }
 
 impl Engine {
+    fn new(options: LeaseOptions, limits: LeaseLimits) -> Self {
+        Engine {
+            options,
+            limits,
+            last_token: limits.token_floor,
+            next_seq: 0,
+            events: VecDeque::new(),
+            dropped: None,
+            done_log: VecDeque::new(),
+            done_seq: 0,
+        }
+    }
+
+    /// A throw-away copy to settle a few slots on (collects nothing).
+    fn scratch(&self) -> Self {
+        let limits = LeaseLimits {
+            max_events: 0,
+            ..self.limits
+        };
+        Engine {
+            last_token: self.last_token,
+            next_seq: self.next_seq,
+            done_seq: self.done_seq,
+            ..Engine::new(self.options, limits)
+        }
+    }
+
     fn retained(&self, at_ms: u64, now_ms: u64) -> bool {
         now_ms < at_ms.saturating_add(self.options.max_ttl_ms)
+    }
+
+    /// Records an event; drops the oldest when `max_events` are already kept.
+    fn emit(&mut self, event: LeaseEvent) {
+        let cap = self.limits.max_events;
+        if self.events.len() >= cap {
+            let oldest = if cap == 0 {
+                Some(event)
+            } else {
+                let oldest = self.events.pop_front();
+                self.events.push_back(event);
+                oldest
+            };
+            if let Some(e) = oldest {
+                let (count, _) = self.dropped.unwrap_or((0, 0));
+                self.dropped = Some((count + 1, event_at(&e)));
+            }
+            return;
+        }
+        self.events.push_back(event);
+    }
+
+    /// The kept events (and forgets how many were dropped).
+    fn take_events(&mut self) -> Vec<LeaseEvent> {
+        self.dropped = None;
+        self.events.drain(..).collect()
+    }
+
+    /// Remembers that `owner`'s request `id` finished at `t` (with `token` if it was granted).
+    fn remember(
+        &mut self,
+        (kind, name): (Kind, &str),
+        slot: &mut Slot,
+        owner: &str,
+        id: String,
+        token: Option<u64>,
+        t: u64,
+    ) {
+        self.done_seq += 1;
+        let seq = self.done_seq;
+        slot.done.insert(
+            (owner.to_owned(), id.clone()),
+            Done {
+                token,
+                at_ms: t,
+                seq,
+            },
+        );
+        self.done_log.push_back(DoneLog {
+            kind,
+            name: name.to_owned(),
+            owner: owner.to_owned(),
+            request_id: id,
+            at_ms: t,
+            seq,
+        });
     }
 
     /// Grants the first waiter at `t` if the slot is free and not blocked.
@@ -531,8 +712,8 @@ impl Engine {
         if slot.holder.is_some() || slot.blocked_until.is_some() || slot.queue.is_empty() {
             return None;
         }
-        let waiter = slot.queue.remove(0);
-        Some(self.grant(
+        let waiter = slot.queue.pop_front()?;
+        let lease = self.grant(
             kind,
             name,
             slot,
@@ -540,7 +721,9 @@ impl Engine {
             waiter.ttl_ms,
             waiter.request_id,
             t,
-        ))
+        );
+        slot.holder_retry_ids = waiter.retry_ids;
+        Some(lease)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -562,7 +745,7 @@ impl Engine {
             expires_at_ms: t + ttl_ms,
             request_id,
         };
-        self.events.push(match kind {
+        self.emit(match kind {
             Kind::Lock => LeaseEvent::Granted {
                 resource: name.to_owned(),
                 lease: lease.clone(),
@@ -573,6 +756,7 @@ impl Engine {
             },
         });
         slot.holder = Some(lease.clone());
+        slot.holder_retry_ids = Vec::new();
         lease
     }
 
@@ -581,7 +765,7 @@ impl Engine {
         let Some(lease) = slot.holder.take() else {
             return;
         };
-        self.events.push(match (kind, expired) {
+        self.emit(match (kind, expired) {
             (Kind::Lock, true) => LeaseEvent::Expired {
                 resource: name.to_owned(),
                 owner: lease.owner.clone(),
@@ -606,9 +790,9 @@ impl Engine {
                 at_ms: t,
             },
         });
-        if let Some(id) = lease.request_id {
-            slot.done
-                .insert((lease.owner.clone(), id), (Some(lease.token), t));
+        let retry_ids = std::mem::take(&mut slot.holder_retry_ids);
+        for id in lease.request_id.into_iter().chain(retry_ids) {
+            self.remember((kind, name), slot, &lease.owner, id, Some(lease.token), t);
         }
         slot.last_ended = Some(Ended {
             owner: lease.owner,
@@ -621,18 +805,20 @@ impl Engine {
         }
     }
 
-    /// Removes the waiter at `index` without a grant.
+    /// Removes `owner`'s wait without a grant.
     fn dequeue(
         &mut self,
         kind: Kind,
         name: &str,
         slot: &mut Slot,
-        index: usize,
+        owner: &str,
         reason: DequeueReason,
         t: u64,
     ) {
-        let waiter = slot.queue.remove(index);
-        self.events.push(match kind {
+        let Some(waiter) = slot.queue.remove(owner) else {
+            return;
+        };
+        self.emit(match kind {
             Kind::Lock => LeaseEvent::Dequeued {
                 resource: name.to_owned(),
                 owner: waiter.owner.clone(),
@@ -646,8 +832,8 @@ impl Engine {
                 at_ms: t,
             },
         });
-        if let Some(id) = waiter.request_id {
-            slot.done.insert((waiter.owner, id), (None, t));
+        for id in waiter.request_id.into_iter().chain(waiter.retry_ids) {
+            self.remember((kind, name), slot, &waiter.owner, id, None, t);
         }
     }
 
@@ -655,8 +841,8 @@ impl Engine {
     fn settle(&mut self, kind: Kind, name: &str, slot: &mut Slot, until: u64) {
         while let Some(t) = slot.next_due().filter(|&t| t <= until) {
             // Waiters whose deadline is t are no longer live at t: drop them (queue order).
-            while let Some(i) = slot.queue.iter().position(|w| w.deadline_ms <= t) {
-                self.dequeue(kind, name, slot, i, DequeueReason::WaitExpired, t);
+            for owner in slot.queue.due(t) {
+                self.dequeue(kind, name, slot, &owner, DequeueReason::WaitExpired, t);
             }
             if slot.holder.as_ref().is_some_and(|h| h.expires_at_ms <= t) {
                 self.end(kind, name, slot, true, t);
@@ -664,7 +850,7 @@ impl Engine {
             if slot.blocked_until.is_some_and(|b| b <= t) {
                 slot.blocked_until = None;
                 if kind == Kind::Lock {
-                    self.events.push(LeaseEvent::LockDelayEnded {
+                    self.emit(LeaseEvent::LockDelayEnded {
                         resource: name.to_owned(),
                         at_ms: t,
                     });
@@ -716,21 +902,25 @@ pub struct LeaseTable {
     engine: Engine,
     now_ms: u64,
     slots: BTreeMap<(Kind, String), Slot>,
-    /// `(due, kind, name)` for every slot with something due; may hold stale entries, which
-    /// settle as no-ops.
+    /// `(due, kind, name)`: exactly one entry per slot with something due (its
+    /// [`Slot::scheduled`]), moved in place when the slot's next due instant changes, so a
+    /// lease renewed any number of times costs one entry.
     timers: BTreeSet<(u64, Kind, String)>,
 }
 
 impl LeaseTable {
     /// An empty table; fails if an option is out of range (see [`LeaseOptions`]).
     pub fn new(options: LeaseOptions) -> Result<Self, LeaseError> {
+        LeaseTable::with_limits(options, LeaseLimits::default())
+    }
+
+    /// An empty table with explicit [`LeaseLimits`] (event buffer, remembered request ids,
+    /// token floor); fails if an option or limit is out of range.
+    pub fn with_limits(options: LeaseOptions, limits: LeaseLimits) -> Result<Self, LeaseError> {
         options.validate()?;
+        limits.validate()?;
         Ok(LeaseTable {
-            engine: Engine {
-                options,
-                last_token: 0,
-                events: Vec::new(),
-            },
+            engine: Engine::new(options, limits),
             now_ms: 0,
             slots: BTreeMap::new(),
             timers: BTreeSet::new(),
@@ -740,6 +930,32 @@ impl LeaseTable {
     /// The options the table was built with.
     pub fn options(&self) -> LeaseOptions {
         self.engine.options
+    }
+
+    /// The limits the table was built with.
+    pub fn limits(&self) -> LeaseLimits {
+        self.engine.limits
+    }
+
+    /// How many events were dropped since the last [`LeaseTable::tick`] because more than
+    /// [`LeaseLimits::max_events`] piled up (the oldest go first), and the instant of the last
+    /// one dropped; `None` if none were (or events are not collected: `max_events` 0).
+    pub fn dropped_events(&self) -> Option<(u64, u64)> {
+        self.engine
+            .dropped
+            .filter(|_| self.engine.limits.max_events > 0)
+    }
+
+    /// How many finished request ids the table remembers now (at most
+    /// [`LeaseLimits::max_request_ids`]).
+    pub fn remembered_request_ids(&self) -> usize {
+        self.engine.done_log.len()
+    }
+
+    /// How many entries the timer index holds: at most one per resource or election with
+    /// something due.
+    pub fn timer_entries(&self) -> usize {
+        self.timers.len()
     }
 
     /// The latest time the table has seen (0 before the first call).
@@ -777,7 +993,8 @@ impl LeaseTable {
 
         if let Some(id) = &options.request_id {
             if let Some(h) = &slot.holder {
-                if h.owner == owner && h.request_id.as_ref() == Some(id) {
+                let same = h.request_id.as_ref() == Some(id) || slot.holder_retry_ids.contains(id);
+                if h.owner == owner && same {
                     return Ok(Acquire::Granted {
                         token: h.token,
                         expires_at_ms: h.expires_at_ms,
@@ -787,12 +1004,12 @@ impl LeaseTable {
             let done = slot
                 .done
                 .get(&(owner.to_owned(), id.clone()))
-                .filter(|(_, at)| engine.retained(*at, now));
-            let queued = slot
-                .position(owner)
-                .filter(|&i| slot.queue[i].request_id.as_ref() == Some(id));
-            if let (Some((token, _)), None) = (done, queued) {
-                return Ok(Acquire::Finished { token: *token });
+                .filter(|d| engine.retained(d.at_ms, now));
+            let queued = slot.queue.get(owner).filter(|w| {
+                w.request_id.as_ref() == Some(id) || w.retry_ids.iter().any(|r| r == id)
+            });
+            if let (Some(done), None) = (done, queued) {
+                return Ok(Acquire::Finished { token: done.token });
             }
         }
         let outcome = if let Some(h) = slot.holder.as_ref().filter(|h| h.owner == owner) {
@@ -801,23 +1018,32 @@ impl LeaseTable {
                 expires_at_ms: h.expires_at_ms,
             }
         } else if let Some(i) = slot.position(owner) {
-            if let Some(d) = deadline {
-                slot.queue[i].deadline_ms = d;
-            }
+            // A retry (or keep-alive) merges into the waiting request; a new request id is
+            // remembered as another name of it, so a retry under it gets the same outcome.
+            slot.queue.update(owner, |w| {
+                if let Some(d) = deadline {
+                    w.deadline_ms = d;
+                }
+                if let Some(id) = &options.request_id {
+                    w.add_retry_id(id);
+                }
+            });
             Acquire::Queued { position: i + 1 }
         } else if let Some(d) = deadline.filter(|_| !slot.is_idle()) {
             let waiter = Waiter {
                 owner: owner.to_owned(),
                 request_id: options.request_id,
+                retry_ids: Vec::new(),
                 ttl_ms: options.ttl_ms,
                 deadline_ms: d,
             };
-            let i = if engine.options.fifo {
-                slot.queue.len()
+            let seq = if engine.options.fifo {
+                engine.next_seq += 1;
+                engine.next_seq
             } else {
-                slot.queue.partition_point(|w| w.owner.as_str() < owner)
+                0
             };
-            slot.queue.insert(i, waiter);
+            let i = slot.queue.push(seq, waiter);
             Acquire::Queued { position: i + 1 }
         } else if let Some(h) = &slot.holder {
             Acquire::Busy {
@@ -882,12 +1108,14 @@ impl LeaseTable {
     }
 
     /// Advances the table to `now_ms` and returns every event since the previous `tick`, in
-    /// order. Also forgets request ids and ended leases older than `max_ttl_ms`.
+    /// order (the newest [`LeaseLimits::max_events`] of them: ask
+    /// [`LeaseTable::dropped_events`] first to learn about older ones that were dropped). Also
+    /// forgets request ids and ended leases older than `max_ttl_ms`.
     pub fn tick(&mut self, now_ms: u64) -> Result<Vec<LeaseEvent>, LeaseError> {
         self.advance(now_ms)?;
+        // (Finished request ids are forgotten oldest first by every call: see `forget_done`.)
         let engine = &self.engine;
         self.slots.retain(|_, slot| {
-            slot.done.retain(|_, (_, at)| engine.retained(*at, now_ms));
             if slot
                 .last_ended
                 .as_ref()
@@ -897,7 +1125,8 @@ impl LeaseTable {
             }
             !(slot.is_idle() && slot.done.is_empty() && slot.last_ended.is_none())
         });
-        Ok(std::mem::take(&mut self.engine.events))
+        self.forget_done();
+        Ok(self.engine.take_events())
     }
 
     /// The live lease on `resource` at `now_ms` (advancing the table to `now_ms`).
@@ -919,44 +1148,88 @@ impl LeaseTable {
     /// grant: this is Chubby's sequencer check, asked by a strict store where the write lands.
     /// Does not change the table, so a store can hold a shared reference.
     pub fn is_live_token(&self, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
-        self.settled(now_ms, |table| {
-            table
+        let overlay = self.settled(now_ms)?;
+        let live = |s: &Slot| {
+            s.holder
+                .as_ref()
+                .is_some_and(|h| h.token == token && now_ms < h.expires_at_ms)
+        };
+        Ok(overlay.values().any(live)
+            || self
                 .slots
-                .values()
-                .filter_map(|s| s.holder.as_ref())
-                .any(|h| h.token == token && now_ms < h.expires_at_ms)
-        })
+                .iter()
+                .any(|(key, s)| !overlay.contains_key(key) && live(s)))
     }
 
     /// Whether `token` is the live lock lease on `resource` at `now_ms` (≥ the table's latest
-    /// time): [`LeaseTable::is_live_token`] scoped to one resource, for a caller that checks
-    /// tokens from several tables (whose counters are independent). Does not change the table.
+    /// time): the check a strict store makes for the resource that guards a key. Costs
+    /// O(log n), plus the size of the slots with something due by `now_ms` (none are copied
+    /// otherwise). Does not change the table.
     pub fn is_live(&self, resource: &str, token: u64, now_ms: u64) -> Result<bool, LeaseError> {
-        self.settled(now_ms, |table| {
-            table
-                .slot(Kind::Lock, resource)
-                .and_then(|s| s.holder.as_ref())
-                .is_some_and(|h| h.token == token && now_ms < h.expires_at_ms)
-        })
+        self.is_live_in(Kind::Lock, resource, token, now_ms)
     }
 
-    /// Answers `question` about the table as it is at `now_ms` without changing it. Expiries
-    /// and hand-overs due by `now_ms` have not been processed yet (no call since): the answer
-    /// comes from a copy settled to `now_ms`, so a lease a waiter took over in between counts
-    /// (and its token, numbered in global time order, is the right one). The copy is only made
-    /// when something is due.
-    fn settled<R>(
+    /// Whether `token` is the live leadership of `election` at `now_ms`, like
+    /// [`LeaseTable::is_live`].
+    pub fn is_live_leader(
         &self,
+        election: &str,
+        token: u64,
         now_ms: u64,
-        question: impl FnOnce(&LeaseTable) -> R,
-    ) -> Result<R, LeaseError> {
+    ) -> Result<bool, LeaseError> {
+        self.is_live_in(Kind::Election, election, token, now_ms)
+    }
+
+    fn is_live_in(
+        &self,
+        kind: Kind,
+        name: &str,
+        token: u64,
+        now_ms: u64,
+    ) -> Result<bool, LeaseError> {
+        let overlay = self.settled(now_ms)?;
+        let key = (kind, name.to_owned());
+        Ok(overlay
+            .get(&key)
+            .or_else(|| self.slots.get(&key))
+            .and_then(|s| s.holder.as_ref())
+            .is_some_and(|h| h.token == token && now_ms < h.expires_at_ms))
+    }
+
+    /// The slots with something due by `now_ms`, settled to `now_ms` on copies, without
+    /// changing the table: expiries and hand-overs due by `now_ms` have not been processed yet
+    /// (no call since), so a lease a waiter took over in between counts (and its token,
+    /// numbered in global time order, is the right one). Only the due slots are copied.
+    fn settled(&self, now_ms: u64) -> Result<BTreeMap<(Kind, String), Slot>, LeaseError> {
         self.check_time(now_ms)?;
-        if self.timers.first().is_some_and(|(t, _, _)| *t <= now_ms) {
-            let mut copy = self.clone();
-            copy.advance(now_ms)?;
-            return Ok(question(&copy));
+        let mut overlay: BTreeMap<(Kind, String), Slot> = BTreeMap::new();
+        let mut pending: BTreeSet<(u64, Kind, String)> = self
+            .timers
+            .iter()
+            .take_while(|(t, _, _)| *t <= now_ms)
+            .cloned()
+            .collect();
+        if pending.is_empty() {
+            return Ok(overlay);
         }
-        Ok(question(self))
+        let mut engine = self.engine.scratch();
+        while let Some((t, kind, name)) = pending.pop_first() {
+            let key = (kind, name);
+            if !overlay.contains_key(&key) {
+                let Some(slot) = self.slots.get(&key) else {
+                    continue;
+                };
+                overlay.insert(key.clone(), slot.clone());
+            }
+            let Some(slot) = overlay.get_mut(&key) else {
+                continue;
+            };
+            engine.settle(kind, &key.1, slot, t);
+            if let Some(due) = slot.next_due().filter(|&d| d <= now_ms) {
+                pending.insert((due, kind, key.1));
+            }
+        }
+        Ok(overlay)
     }
 
     /// Makes every later token larger than `floor`, as a lease server that lost its state
@@ -994,8 +1267,10 @@ impl LeaseTable {
                 expires_at_ms: deadline,
             }
         } else if let Some(i) = slot.position(candidate) {
-            slot.queue[i].deadline_ms = deadline;
-            slot.queue[i].ttl_ms = ttl_ms;
+            slot.queue.update(candidate, |w| {
+                w.deadline_ms = deadline;
+                w.ttl_ms = ttl_ms;
+            });
             Campaign::Candidate {
                 position: i + 1,
                 leader,
@@ -1015,16 +1290,18 @@ impl LeaseTable {
                 expires_at_ms: lease.expires_at_ms,
             }
         } else {
-            let i = if engine.options.fifo {
-                slot.queue.len()
+            let seq = if engine.options.fifo {
+                engine.next_seq += 1;
+                engine.next_seq
             } else {
-                slot.queue.partition_point(|w| w.owner.as_str() < candidate)
+                0
             };
-            slot.queue.insert(
-                i,
+            let i = slot.queue.push(
+                seq,
                 Waiter {
                     owner: candidate.to_owned(),
                     request_id: None,
+                    retry_ids: Vec::new(),
                     ttl_ms,
                     deadline_ms: deadline,
                 },
@@ -1161,7 +1438,8 @@ impl LeaseTable {
             return Ok(Cancel::NotQueued);
         };
         self.engine
-            .dequeue(kind, name, slot, i, DequeueReason::Cancelled, now_ms);
+            .dequeue(kind, name, slot, owner, DequeueReason::Cancelled, now_ms);
+        self.touch(key);
         Ok(Cancel::Left { position: i + 1 })
     }
 
@@ -1200,22 +1478,55 @@ impl LeaseTable {
             };
             let key = (kind, name);
             if let Some(slot) = self.slots.get_mut(&key) {
+                slot.scheduled = None;
                 self.engine.settle(kind, &key.1, slot, t);
             }
             self.touch(key);
         }
         self.now_ms = now_ms;
+        self.forget_done();
         Ok(())
     }
 
-    /// Records the slot's next due instant in the timer index.
+    /// Files the slot under its next due instant in the timer index, moving its entry if it
+    /// was filed under another instant (one entry per slot). Also forgets the request ids
+    /// beyond the cap.
     fn touch(&mut self, (kind, name): (Kind, String)) {
-        if let Some(due) = self
-            .slots
-            .get(&(kind, name.clone()))
-            .and_then(Slot::next_due)
-        {
-            self.timers.insert((due, kind, name));
+        let key = (kind, name);
+        if let Some(slot) = self.slots.get_mut(&key) {
+            let due = slot.next_due();
+            if slot.scheduled != due {
+                if let Some(old) = slot.scheduled.take() {
+                    self.timers.remove(&(old, kind, key.1.clone()));
+                }
+                if let Some(due) = due {
+                    self.timers.insert((due, kind, key.1.clone()));
+                }
+                slot.scheduled = due;
+            }
+        }
+        self.forget_done();
+    }
+
+    /// Forgets finished request ids, oldest first, while more than `max_request_ids` are
+    /// remembered or the oldest is older than `max_ttl_ms`.
+    fn forget_done(&mut self) {
+        let now = self.now_ms;
+        while let Some(first) = self.engine.done_log.front() {
+            let over = self.engine.done_log.len() > self.engine.limits.max_request_ids;
+            if !over && self.engine.retained(first.at_ms, now) {
+                break;
+            }
+            let Some(entry) = self.engine.done_log.pop_front() else {
+                break;
+            };
+            let key = (entry.kind, entry.name);
+            if let Some(slot) = self.slots.get_mut(&key) {
+                let id = (entry.owner, entry.request_id);
+                if slot.done.get(&id).is_some_and(|d| d.seq == entry.seq) {
+                    slot.done.remove(&id);
+                }
+            }
         }
     }
 }
@@ -1230,6 +1541,15 @@ fn range(param: &'static str, value: u64, min: u64, max: u64) -> Result<(), Leas
             min,
             max,
         })
+    }
+}
+
+/// Like [`range`] for a count (not a duration: its message does not say "ms").
+fn range_count(param: &'static str, value: u64, max: u64) -> Result<(), LeaseError> {
+    if value <= max {
+        Ok(())
+    } else {
+        Err(LeaseError::TooMany { param, value, max })
     }
 }
 

@@ -5,10 +5,12 @@
 //!   highest token the store has accepted for that key; then that token becomes the highest.
 //!   So the writes under each lease form one unbroken run: once a newer holder has written, an
 //!   older holder can never write again.
-//! - A *strict* store also asks the [`LeaseTable`] whether the token is a live lease at the
-//!   time of the write (Chubby's sequencer check; a token names one grant, since tokens come
-//!   from one counter per table), which additionally stops a paused holder whose lease expired
-//!   before anybody else wrote.
+//! - A *strict* store also asks the [`LeaseTable`] whether the token is the live lease of the
+//!   resource that guards the key, at the time of the write (Chubby's sequencer check, which
+//!   names the lock), which additionally stops a paused holder whose lease expired before
+//!   anybody else wrote. A key is guarded by the lock named like it unless
+//!   [`FencedStore::guard`] says otherwise (another lock, or an election's leadership), so a
+//!   live token of another lock, or a leader's token, is refused for an ordinary key.
 //! - [`FencedStore::compare_and_set`] is optimistic locking by version, independent of tokens.
 //!
 //! Values are generic: the core does not look at them. The JavaScript layer stores JSON values.
@@ -80,11 +82,22 @@ pub enum CompareAndSet {
     },
 }
 
+/// What guards a key of a strict store: whose live token may write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guard {
+    /// The lock lease on this resource.
+    Lock(String),
+    /// The leadership of this election.
+    Election(String),
+}
+
 /// A fenced key-value store. See the module docs.
 #[derive(Debug, Clone)]
 pub struct FencedStore<V> {
     strict: bool,
     entries: BTreeMap<String, Entry<V>>,
+    /// Keys guarded by something else than the lock named like them.
+    guards: BTreeMap<String, Guard>,
 }
 
 impl<V> FencedStore<V> {
@@ -93,7 +106,28 @@ impl<V> FencedStore<V> {
         FencedStore {
             strict,
             entries: BTreeMap::new(),
+            guards: BTreeMap::new(),
         }
+    }
+
+    /// Makes `guard` the one whose live token may write `key` in strict mode (by default the
+    /// lock named like the key). Fails on a bad key or guard name.
+    pub fn guard(&mut self, key: &str, guard: Guard) -> Result<(), LeaseError> {
+        check_key(key)?;
+        match &guard {
+            Guard::Lock(name) => check_name("guards.resource", name)?,
+            Guard::Election(name) => check_name("guards.election", name)?,
+        }
+        self.guards.insert(key.to_owned(), guard);
+        Ok(())
+    }
+
+    /// What guards `key`.
+    pub fn guard_of(&self, key: &str) -> Guard {
+        self.guards
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| Guard::Lock(key.to_owned()))
     }
 
     /// Whether the store checks tokens with a lease table.
@@ -102,9 +136,10 @@ impl<V> FencedStore<V> {
     }
 
     /// Writes `value` under fencing `token`. A strict store needs `table` (else
-    /// [`LeaseError::StrictStoreNeedsTable`]) and accepts only if `token` is a live lease at
-    /// `now_ms` ([`LeaseTable::is_live_token`]; `now_ms` must not be before the table's latest
-    /// time). A non-strict store ignores `table` and `now_ms`.
+    /// [`LeaseError::StrictStoreNeedsTable`]) and accepts only if `token` is the live lease of
+    /// the key's guard at `now_ms` ([`LeaseTable::is_live`] or [`LeaseTable::is_live_leader`],
+    /// O(log n); `now_ms` must not be before the table's latest time). A non-strict store
+    /// ignores `table` and `now_ms`.
     pub fn write(
         &mut self,
         key: &str,
@@ -117,7 +152,11 @@ impl<V> FencedStore<V> {
         let live = match (self.strict, table) {
             (false, _) => true,
             (true, None) => return Err(LeaseError::StrictStoreNeedsTable),
-            (true, Some(table)) => table.is_live_token(token, now_ms)?,
+            (true, Some(table)) => match self.guards.get(key) {
+                None => table.is_live(key, token, now_ms)?,
+                Some(Guard::Lock(resource)) => table.is_live(resource, token, now_ms)?,
+                Some(Guard::Election(election)) => table.is_live_leader(election, token, now_ms)?,
+            },
         };
         let highest = self.entries.get(key).map_or(0, |e| e.token);
         if token < highest {
@@ -196,12 +235,16 @@ impl<V> FencedStore<V> {
 }
 
 fn check_key(key: &str) -> Result<(), LeaseError> {
-    if key.is_empty() {
-        Err(LeaseError::EmptyId { param: "key" })
-    } else if key.len() > MAX_ID_BYTES {
+    check_name("key", key)
+}
+
+fn check_name(param: &'static str, name: &str) -> Result<(), LeaseError> {
+    if name.is_empty() {
+        Err(LeaseError::EmptyId { param })
+    } else if name.len() > MAX_ID_BYTES {
         Err(LeaseError::IdTooLong {
-            param: "key",
-            bytes: key.len(),
+            param,
+            bytes: name.len(),
         })
     } else {
         Ok(())

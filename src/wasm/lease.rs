@@ -17,7 +17,7 @@ use super::args;
 use super::errors::{error, range_error, type_error};
 use crate::core::lease::{
     Acquire, AcquireOptions, Campaign, Cancel, DequeueReason, Lease, LeaseError, LeaseEvent,
-    LeaseOptions, LeaseTable, LossCause, Release, Renew,
+    LeaseLimits, LeaseOptions, LeaseTable, LossCause, Release, Renew, MAX_LIMIT,
 };
 
 /// Maps a core lease error to a JavaScript error: out-of-range numbers, bad ids and time going
@@ -29,6 +29,7 @@ pub(crate) fn lease_error(context: &str, err: &LeaseError) -> JsValue {
         LeaseError::EmptyId { .. }
         | LeaseError::IdTooLong { .. }
         | LeaseError::OutOfRange { .. }
+        | LeaseError::TooMany { .. }
         | LeaseError::TimeWentBackwards { .. } => range_error(context, &message),
     }
 }
@@ -201,6 +202,8 @@ enum EventView<'a> {
     #[serde(rename_all = "camelCase")]
     LockDelayEnded { resource: &'a str, at_ms: f64 },
     #[serde(rename_all = "camelCase")]
+    EventsDropped { count: f64, at_ms: f64 },
+    #[serde(rename_all = "camelCase")]
     Dequeued {
         resource: &'a str,
         owner: &'a str,
@@ -332,6 +335,18 @@ impl<'a> EventView<'a> {
     }
 }
 
+/// A count option in `0..=MAX_LIMIT` (a `RangeError` naming `name` otherwise).
+fn count(value: &JsValue, context: &str, name: &'static str) -> Result<usize, JsValue> {
+    let n = args::safe_integer(value, context, name)?;
+    match usize::try_from(n) {
+        Ok(n) if n <= MAX_LIMIT => Ok(n),
+        _ => Err(range_error(
+            context,
+            &format!("{name} must be an integer in [0, {MAX_LIMIT}], got {n}"),
+        )),
+    }
+}
+
 /// Decodes `{ ttlMs, nowMs }` (both required, no other keys).
 fn ttl_and_now(options: &JsValue, context: &str) -> Result<(u64, u64), JsValue> {
     let object = args::required_options(options, context, "options", &["ttlMs", "nowMs"])?;
@@ -436,10 +451,19 @@ impl JsLeaseTable {
     ///   (never after a release), in 0..=60000. Default 0.
     /// - `options.fifo`: serve waiters in arrival order (default `true`); `false` serves them
     ///   in owner-id order.
+    /// - `options.maxEvents`: the most events kept between two `tick`s, 0..=2^24 (0: collect
+    ///   none). Default 100,000. See `tick`.
+    /// - `options.maxRequestIds`: the most finished request ids remembered, 0..=2^24; beyond
+    ///   it the oldest is forgotten first (a retry of it then acquires anew). Default 10,000.
+    /// - `options.tokenFloor`: every token is larger than this, 0..=2^52. Default 0. A process
+    ///   that restarts passes the `lastToken` it persisted (or any bound on the tokens it
+    ///   issued), so a new holder's token is above every token of before the restart and a
+    ///   zombie writer is fenced off.
     ///
     /// ```js
     /// const table = new LeaseTable();
     /// const strict = new LeaseTable({ minTtlMs: 1000, maxTtlMs: 60_000, lockDelayMs: 5000 });
+    /// const restarted = new LeaseTable({ tokenFloor: savedLastToken });
     /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -447,7 +471,16 @@ impl JsLeaseTable {
     ) -> Result<JsLeaseTable, JsValue> {
         const CONTEXT: &str = "new LeaseTable";
         let mut opts = LeaseOptions::default();
-        let allowed = ["minTtlMs", "maxTtlMs", "lockDelayMs", "fifo"];
+        let mut limits = LeaseLimits::default();
+        let allowed = [
+            "minTtlMs",
+            "maxTtlMs",
+            "lockDelayMs",
+            "fifo",
+            "maxEvents",
+            "maxRequestIds",
+            "tokenFloor",
+        ];
         if let Some(object) = args::options(&options, CONTEXT, "options", &allowed)? {
             if let Some(value) = args::field(&object, "minTtlMs")? {
                 opts.min_ttl_ms = args::safe_integer(&value, CONTEXT, "options.minTtlMs")?;
@@ -461,8 +494,17 @@ impl JsLeaseTable {
             if let Some(value) = args::field(&object, "fifo")? {
                 opts.fifo = args::boolean(&value, CONTEXT, "options.fifo")?;
             }
+            if let Some(value) = args::field(&object, "maxEvents")? {
+                limits.max_events = count(&value, CONTEXT, "options.maxEvents")?;
+            }
+            if let Some(value) = args::field(&object, "maxRequestIds")? {
+                limits.max_request_ids = count(&value, CONTEXT, "options.maxRequestIds")?;
+            }
+            if let Some(value) = args::field(&object, "tokenFloor")? {
+                limits.token_floor = args::safe_integer(&value, CONTEXT, "options.tokenFloor")?;
+            }
         }
-        LeaseTable::new(opts)
+        LeaseTable::with_limits(opts, limits)
             .map(|table| JsLeaseTable(Rc::new(RefCell::new(table))))
             .map_err(|e| lease_error(CONTEXT, &e))
     }
@@ -660,6 +702,11 @@ impl JsLeaseTable {
     /// `expiresAtMs`, however late `tick` runs). Also forgets request ids and ended leases
     /// older than `maxTtlMs`. The outcome of other calls never depends on how often `tick` runs.
     ///
+    /// At most `maxEvents` (default 100,000) are kept between two ticks: when more pile up the
+    /// oldest are dropped, and the list starts with `{ type: "eventsDropped", count, atMs }`
+    /// (how many, and the instant of the last one dropped). With `maxEvents: 0` no events are
+    /// collected and `tick` returns `[]`.
+    ///
     /// ```js
     /// for (const e of table.tick(now)) {
     ///   if (e.type === "granted") notify(e.owner, e.resource, e.token);
@@ -673,11 +720,18 @@ impl JsLeaseTable {
     ) -> Result<JsValue, JsValue> {
         const CONTEXT: &str = "LeaseTable.tick";
         let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let events = self
-            .table(CONTEXT)?
-            .tick(now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let views: Vec<EventView<'_>> = events.iter().map(EventView::of).collect();
+        let mut table = self.table(CONTEXT)?;
+        let dropped = table.dropped_events();
+        let events = table.tick(now).map_err(|e| lease_error(CONTEXT, &e))?;
+        drop(table);
+        let mut views: Vec<EventView<'_>> = Vec::with_capacity(events.len() + 1);
+        if let Some((count, at_ms)) = dropped {
+            views.push(EventView::EventsDropped {
+                count: num(count),
+                at_ms: num(at_ms),
+            });
+        }
+        views.extend(events.iter().map(EventView::of));
         plain(&views, CONTEXT)
     }
 

@@ -127,6 +127,15 @@ export interface LeaseTableOptions {
   lockDelayMs?: number;
   /** Serve waiters in arrival order (default true); false serves them in owner-id order. */
   fifo?: boolean;
+  /** The most events kept between two `tick`s, 0..=2^24 (0: collect none). Default 100000. When
+   * more pile up the oldest are dropped and `tick` starts with an `eventsDropped` event. */
+  maxEvents?: number;
+  /** The most finished request ids remembered, 0..=2^24; the oldest is forgotten first (a retry
+   * of it then acquires anew). Default 10000. */
+  maxRequestIds?: number;
+  /** Every token is larger than this, 0..=2^52. Default 0. A restarting process passes the last
+   * token it persisted, so its new tokens fence off every holder from before the restart. */
+  tokenFloor?: number;
 }
 
 /** Options of `LeaseTable.acquire`. */
@@ -201,11 +210,21 @@ export type LeaseEvent =
   | { type: "dequeued"; resource: string; owner: string; reason: "waitExpired" | "cancelled"; atMs: number }
   | { type: "leaderElected"; election: string; leader: string; token: number; grantedAtMs: number; expiresAtMs: number; atMs: number }
   | { type: "leaderLost"; election: string; leader: string; token: number; cause: "expired" | "resigned"; atMs: number }
-  | { type: "candidateDropped"; election: string; candidate: string; reason: "waitExpired" | "cancelled"; atMs: number };
+  | { type: "candidateDropped"; election: string; candidate: string; reason: "waitExpired" | "cancelled"; atMs: number }
+  /** First in `tick`'s list when more than `maxEvents` piled up: how many of the oldest were
+   * dropped, and the instant of the last one dropped. */
+  | { type: "eventsDropped"; count: number; atMs: number };
+/** What guards a key of a strict FencedStore: a lock's resource name, or an election. */
+export type FenceGuard = string | { election: string };
+
 /** Options of `new FencedStore(options)`. */
 export interface FencedStoreOptions {
-  /** Also check each write's token with this LeaseTable: a write is accepted only while its token is a live lease. */
+  /** Also check each write's token with this LeaseTable: a write is accepted only while its
+   * token is the live lease of the resource guarding the key (by default the lock named like
+   * the key). */
   strict?: LeaseTable;
+  /** Strict only: keys guarded by something else than the lock named like them. */
+  guards?: Record<string, FenceGuard>;
 }
 
 export type WriteResult =

@@ -178,6 +178,9 @@ export interface SimReport {
   counts: Record<ViolationKindName, number>;
   digest: string;
   traceEvents: number;
+  /** True if the run stopped at the event cap (2,000,000 queue events) before `durationMs`;
+   * its metrics and verdicts then cover the time reached (`metrics.elapsedMs`). */
+  stoppedAtCap: boolean;
 }
 "#;
 
@@ -668,8 +671,11 @@ impl JsSimulation {
         encode_config(self.0.config())
     }
 
-    /// Runs every event due at or before `untilMs` (capped at `durationMs`; an earlier time
-    /// does nothing) and returns the trace events since the last `step` as typed arrays.
+    /// Runs the events due at or before `untilMs` (capped at `durationMs`; an earlier time
+    /// does nothing) and returns the trace events since the last `step` as typed arrays. One
+    /// call runs at most 20,000 queue events, so a page stepping once per frame never blocks
+    /// for long: when more are due it returns early with `nowMs` at the last event's time, and
+    /// the next call goes on (stepping in any increments gives the same run).
     ///
     /// ```js
     /// const kinds = Simulation.eventKinds();
@@ -700,6 +706,7 @@ impl JsSimulation {
         set(&o, "counts", encode_counts(&report.counts));
         set(&o, "digest", report.digest);
         set(&o, "traceEvents", num(report.trace_events));
+        set(&o, "stoppedAtCap", report.stopped_at_cap);
         o.into()
     }
 
@@ -709,10 +716,23 @@ impl JsSimulation {
         self.0.now_ms() as f64
     }
 
-    /// Whether the run reached `durationMs`.
+    /// Whether the run is over: it reached `durationMs`, or stopped at the event cap.
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
         self.0.done()
+    }
+
+    /// Whether the run stopped at the event cap (2,000,000 queue events) before `durationMs`:
+    /// a config whose actors keep acting without time passing (zero think, work and latency)
+    /// or a very busy one. Every run finishes in bounded work.
+    ///
+    /// ```js
+    /// const sim = new Simulation({ preset: "orderQueue", thinkMinMs: 0, thinkMaxMs: 0 });
+    /// sim.run().stoppedAtCap; // true
+    /// ```
+    #[wasm_bindgen(getter = stoppedAtCap)]
+    pub fn stopped_at_cap(&self) -> bool {
+        self.0.stopped_at_cap()
     }
 
     /// The metrics so far.

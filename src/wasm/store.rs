@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::args;
 use super::errors::{error, type_error};
 use super::lease::{lease_error, plain, shared_table, SharedTable};
-use crate::core::store::{CompareAndSet, FencedStore, Write, WriteRejection};
+use crate::core::store::{CompareAndSet, FencedStore, Guard, Write, WriteRejection};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -55,13 +55,56 @@ fn json_text(value: &JsValue, context: &str) -> Result<String, JsValue> {
     }
 }
 
+/// Decodes `options.guards`: a plain object from key to a resource name or
+/// `{ election: name }`.
+fn decode_guards(value: &JsValue) -> Result<Vec<(String, Guard)>, JsValue> {
+    const CONTEXT: &str = "new FencedStore";
+    let object = args::plain_object(value, CONTEXT, "options.guards")?;
+    let mut out = Vec::new();
+    for key in Reflect::own_keys(&object)?.iter() {
+        let Some(name) = key.as_string() else {
+            return Err(type_error(
+                CONTEXT,
+                "options.guards keys must be strings, got a symbol",
+            ));
+        };
+        let param = format!("options.guards[{name:?}]");
+        let guard = Reflect::get(&object, &key)?;
+        let guard = if guard.is_string() {
+            Guard::Lock(args::string(&guard, CONTEXT, &param)?)
+        } else if guard.is_object() {
+            let inner = args::required_options(&guard, CONTEXT, &param, &["election"])?;
+            let election = args::field(&inner, "election")?.unwrap_or(JsValue::UNDEFINED);
+            Guard::Election(args::string(
+                &election,
+                CONTEXT,
+                &format!("{param}.election"),
+            )?)
+        } else {
+            return Err(type_error(
+                CONTEXT,
+                &format!(
+                    "{param} must be a resource name or {{ election: name }}, got {}",
+                    args::describe(&guard)
+                ),
+            ));
+        };
+        out.push((name, guard));
+    }
+    Ok(out)
+}
+
 /// A key-value store that checks fencing tokens where the write is applied (Kleppmann's fix for
 /// a paused lock holder): a write is accepted only if its token is ≥ the highest token accepted
 /// for that key, so once a newer lease holder has written, an older one can never write again.
 ///
 /// A *strict* store (`new FencedStore({ strict: table })`) also asks that `LeaseTable`, at each
-/// write, whether the token is a live lease at `nowMs` (Chubby's sequencer check), which also
-/// stops a paused holder whose lease expired before anybody else wrote.
+/// write, whether the token is the live lease of the resource that guards the key at `nowMs`
+/// (Chubby's sequencer check), which also stops a paused holder whose lease expired before
+/// anybody else wrote. By default a key is guarded by the lock named like it; `options.guards`
+/// maps other keys: `{ "sku:1": "stock" }` (the lock `stock`) or
+/// `{ log: { election: "primary" } }` (the leadership of `primary`). Any other token — of
+/// another lock, of an election, or never granted — is refused with `reason: "notLive"`.
 ///
 /// Values are JSON-compatible: each is stored as `JSON.stringify(value)` and `read` returns a
 /// fresh `JSON.parse` of it.
@@ -86,11 +129,15 @@ pub struct JsFencedStore {
 impl JsFencedStore {
     /// Creates an empty store. `options.strict`: a `LeaseTable`; the store then also checks
     /// every write's token with it (the store keeps the table alive, even after its `free()`).
+    /// `options.guards` (strict only): a plain object from key to what guards it, a lock's
+    /// resource name or `{ election: name }`; unlisted keys are guarded by the lock named like
+    /// them.
     ///
     /// ```js
     /// const store = new FencedStore();
     /// const locks = new LeaseTable();
     /// const strict = new FencedStore({ strict: locks });
+    /// const mapped = new FencedStore({ strict: locks, guards: { "sku:1": "stock", log: { election: "primary" } } });
     /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -98,22 +145,35 @@ impl JsFencedStore {
     ) -> Result<JsFencedStore, JsValue> {
         const CONTEXT: &str = "new FencedStore";
         let mut table = None;
-        if let Some(object) = args::options(&options, CONTEXT, "options", &["strict"])? {
+        let mut guards = Vec::new();
+        if let Some(object) = args::options(&options, CONTEXT, "options", &["strict", "guards"])? {
             if let Some(value) = args::field(&object, "strict")? {
                 table = Some(shared_table(&value, CONTEXT, "options.strict")?);
             }
+            if let Some(value) = args::field(&object, "guards")? {
+                if table.is_none() {
+                    return Err(type_error(
+                        CONTEXT,
+                        "options.guards needs options.strict (only a strict store checks whose token writes a key)",
+                    ));
+                }
+                guards = decode_guards(&value)?;
+            }
         }
-        Ok(JsFencedStore {
-            store: FencedStore::new(table.is_some()),
-            table,
-        })
+        let mut store = FencedStore::new(table.is_some());
+        for (key, guard) in guards {
+            store
+                .guard(&key, guard)
+                .map_err(|e| lease_error(CONTEXT, &e))?;
+        }
+        Ok(JsFencedStore { store, table })
     }
 
     /// Writes `value` under fencing `token` at `nowMs`: `{ accepted: true, version }`, or
     /// `{ accepted: false, reason: "staleToken", highest }` when `token` is below the highest
     /// token accepted for `key`, or (strict store) `{ accepted: false, reason: "notLive" }` when
-    /// `token` is not a live lease in the table at `nowMs` (which must not be before the
-    /// table's latest time). A refused write changes nothing. A non-strict store validates
+    /// `token` is not the live lease of the key's guard at `nowMs` (which must not be before
+    /// the table's latest time). A refused write changes nothing. A non-strict store validates
     /// `nowMs` but does not otherwise use it.
     ///
     /// ```js

@@ -481,16 +481,18 @@ describe("FencedStore", () => {
     });
   });
 
-  test("strict: a token is live wherever it was granted (a leadership too), and sees the table's later changes", () => {
+  test("strict: only the live token of the key's guard writes it (mapped guards, leaderships), and it sees the table's later changes", () => {
     const locks = new LeaseTable();
-    const store = new FencedStore({ strict: locks });
+    const store = new FencedStore({ strict: locks, guards: { "sku:1": "stock", log: { election: "primary" } } });
     const a = locks.acquire("stock", "a", T(1000, 0));
-    assert.deepEqual(store.write("sku:1", 9, a.token, 10), { accepted: true, version: 1 }, "any key, under a live lock token");
+    assert.deepEqual(store.write("sku:1", 9, a.token, 10), { accepted: true, version: 1 }, "sku:1 is guarded by the lock stock");
+    assert.deepEqual(store.write("sku:2", 9, a.token, 10), { accepted: false, reason: "notLive" }, "sku:2 is guarded by the lock sku:2");
     locks.release("stock", "a", a.token, 20);
     assert.deepEqual(store.write("sku:1", 8, a.token, 20), { accepted: false, reason: "notLive" }, "released: no longer live");
     const lead = locks.campaign("primary", "broker-1", T(500, 30));
     assert.equal(lead.status, "leader");
     assert.deepEqual(store.write("log", "x", lead.token, 40), { accepted: true, version: 1 }, "a leader's token (epoch)");
+    assert.deepEqual(store.write("primary", "x", lead.token, 40), { accepted: false, reason: "notLive" }, "not for an ordinary key");
     assert.deepEqual(store.write("log", "y", lead.token, 530), { accepted: false, reason: "notLive" }, "leadership expired at 530");
     assert.deepEqual(store.write("log", "z", 999, 530), { accepted: false, reason: "notLive" }, "a token never granted");
   });
@@ -498,7 +500,7 @@ describe("FencedStore", () => {
   test("strict: the store keeps its table alive after the table's free(), and stays usable", () => {
     const locks = new LeaseTable();
     const store = new FencedStore({ strict: locks });
-    const a = locks.acquire("r", "a", T(1000, 0));
+    const a = locks.acquire("k", "a", T(1000, 0));
     locks.free();
     assert.deepEqual(store.write("k", 1, a.token, 5), { accepted: true, version: 1 });
     assert.deepEqual(store.write("k", 2, a.token, 1000), { accepted: false, reason: "notLive" });
@@ -536,7 +538,7 @@ describe("FencedStore", () => {
     test(`${what} -> ${cls.name}`, () => {
       const locks = new LeaseTable();
       const store = new FencedStore(strict ? { strict: locks } : undefined);
-      const l = locks.acquire("r", "o", T(1000, 0));
+      const l = locks.acquire("k", "o", T(1000, 0)); // the lock guarding key "k" in a strict store
       store.write("k", 1, l.token, 0);
       expectThrow(() => call(store, locks), cls, { method: `FencedStore.${method}`, param, what });
       assert.deepEqual(store.read("k"), { value: 1, token: 1, version: 1 }, `${what}: the store changed`);
@@ -583,7 +585,7 @@ describe("FencedStore", () => {
       expectThrow(() => new FencedStore({ strict }), TypeError, { method: "new FencedStore", param: /options\.strict/ });
     }
     const locks = new LeaseTable();
-    const l = locks.acquire("r", "o", T(1000, 0));
+    const l = locks.acquire("k", "o", T(1000, 0));
     assert.deepEqual(new FencedStore({ strict: locks }).write("k", 1, l.token, 0), { accepted: true, version: 1 }, "still works");
     assert.equal(new FencedStore({ strict: undefined }).strict, false, "strict: undefined is a plain store");
   });

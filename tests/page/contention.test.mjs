@@ -364,6 +364,46 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     assert.equal(await byTestId("ring-view").isVisible(), true);
   });
 
+  it("a zero-think link (#locks?preset=orderQueue&thinkMinMs=0&thinkMaxMs=0) plays without freezing the tab, and runs to its end", async () => {
+    // Before: the first step of Play never returned, and the tab froze.
+    await page.evaluate(() => {
+      window.location.hash = "#locks?preset=orderQueue&thinkMinMs=0&thinkMaxMs=0";
+    });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="locks-view"]');
+        return /thinkMinMs=0/.test(el.dataset.run ?? "") && el.dataset.state === "paused";
+      },
+      null,
+      { timeout: 15_000 },
+    );
+    const frames = await page.evaluate(async () => {
+      const intervals = [];
+      document.querySelector('[data-testid="contention-play"]').click();
+      let last = performance.now();
+      await new Promise((resolve) => {
+        const tick = (ts) => {
+          intervals.push(ts - last);
+          last = ts;
+          if (intervals.length < 30) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      const play = document.querySelector('[data-testid="contention-play"]');
+      if (!play.disabled) play.click(); // pause
+      return intervals.slice(2);
+    });
+    const worst = Math.max(...frames);
+    console.log(`# zero-think orderQueue: worst frame interval ${worst.toFixed(1)} ms`);
+    assert.ok(worst < 2_000, `every frame came back: worst ${worst.toFixed(1)} ms`);
+    await page.waitForFunction(() => ["paused", "done"].includes(document.querySelector('[data-testid="locks-view"]').dataset.state));
+    if ((await view().getAttribute("data-state")) !== "done") await runToEnd();
+    const node = expected({ preset: "orderQueue", thinkMinMs: 0, thinkMaxMs: 0 });
+    assert.equal(node.stoppedAtCap, true);
+    assert.equal((await byTestId("contention-digest").textContent()).trim(), node.digest, "the page stopped where Node did");
+  });
+
   it("logged no console errors or warnings, page errors, failed or foreign requests", () => {
     assert.deepEqual(problems, []);
     assert.deepEqual(warnings, []);

@@ -59,6 +59,20 @@ use server::Cluster;
 use storage::Storage;
 use world::{Ev, World};
 
+/// The most queue events one run processes. A config whose actors keep acting without time
+/// passing (zero think, work, latency…) or that is simply very busy stops there: the run is
+/// then over ([`Simulation::done`]) at the time it reached, and [`Simulation::stopped_at_cap`]
+/// says so. Every run therefore finishes in bounded work: the busiest legal config (1,000
+/// clients, 1 ms retries, every message duplicated) stops there after about 2 s natively or in
+/// Node; the
+/// presets need under 25,000 events.
+pub const MAX_EVENTS: u64 = 2_000_000;
+
+/// The most queue events one [`Simulation::step`] call processes, so a page that steps once
+/// per frame never blocks for long: when more are due, `step` returns early (the clock stays
+/// at the last event's time) and the next call goes on.
+pub const STEP_EVENTS: u64 = 20_000;
+
 /// A ring of `names` (weight 1, 160 points each): lease nodes, or order partitions.
 fn ring_of<'a>(names: impl Iterator<Item = &'a str>) -> HashRing {
     // 160 vnodes is in range and the names are distinct: neither call can fail.
@@ -82,6 +96,9 @@ pub struct Report {
     pub digest: String,
     /// How many trace events there were.
     pub trace_events: u64,
+    /// Whether the run stopped at [`MAX_EVENTS`] before `durationMs` (its metrics and
+    /// verdicts then cover the time reached, `metrics.elapsed_ms`).
+    pub stopped_at_cap: bool,
 }
 
 impl Report {
@@ -153,25 +170,40 @@ impl Simulation {
         self.w.now
     }
 
-    /// Whether the run reached `durationMs`.
+    /// Whether the run is over: it reached `durationMs`, or stopped at [`MAX_EVENTS`].
     pub fn done(&self) -> bool {
-        self.w.now >= self.w.cfg.duration_ms
+        self.w.now >= self.w.cfg.duration_ms || self.stopped_at_cap()
     }
 
-    /// Runs every event due at or before `until_ms` (capped at `durationMs`; an earlier time
-    /// than now does nothing) and returns the trace events since the last call.
+    /// Whether the run stopped at [`MAX_EVENTS`] queue events before reaching `durationMs`.
+    pub fn stopped_at_cap(&self) -> bool {
+        self.w.metrics.events >= MAX_EVENTS
+    }
+
+    /// Runs the events due at or before `until_ms` (capped at `durationMs`; an earlier time
+    /// than now does nothing), at most [`STEP_EVENTS`] of them, and returns the trace events
+    /// since the last call. When it stops early (more were due, or the run reached
+    /// [`MAX_EVENTS`]) the clock stays at the last event's time; otherwise it moves to
+    /// `until_ms`. Stepping in any increments gives the same run.
     pub fn step(&mut self, until_ms: u64) -> Vec<SimEvent> {
         let until = until_ms.min(self.w.cfg.duration_ms);
-        while let Some((at, event)) = self.w.queue.pop_until(until) {
+        let budget = STEP_EVENTS.min(MAX_EVENTS.saturating_sub(self.w.metrics.events));
+        for _ in 0..budget {
+            let Some((at, event)) = self.w.queue.pop_until(until) else {
+                break;
+            };
             self.w.now = at;
             self.w.metrics.events += 1;
             self.dispatch(event);
         }
-        self.w.now = self.w.now.max(until);
+        if !self.w.queue.peek_time().is_some_and(|t| t <= until) {
+            self.w.now = self.w.now.max(until);
+        }
         std::mem::take(&mut self.w.trace)
     }
 
-    /// Runs to `durationMs` (dropping the trace as it goes; the digest covers it) and reports.
+    /// Runs to `durationMs`, or to [`MAX_EVENTS`] queue events (dropping the trace as it goes;
+    /// the digest covers it), and reports.
     pub fn run(&mut self) -> Report {
         let end = self.w.cfg.duration_ms;
         while !self.done() {
@@ -184,6 +216,7 @@ impl Simulation {
             counts: self.violation_counts(),
             digest: self.digest(),
             trace_events: self.w.digest.events(),
+            stopped_at_cap: self.stopped_at_cap(),
         }
     }
 

@@ -72,6 +72,11 @@ impl<E> Queue<E> {
         Some((key.time, event))
     }
 
+    /// The time of the next event, if any.
+    pub(crate) fn peek_time(&self) -> Option<u64> {
+        self.heap.peek().map(|e| e.time)
+    }
+
     /// How many events are scheduled.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {

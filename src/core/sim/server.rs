@@ -13,7 +13,8 @@
 //!   events the tick returns.
 
 use crate::core::lease::{
-    Acquire, AcquireOptions, Campaign, Lease, LeaseEvent, LeaseOptions, LeaseTable, Release, Renew,
+    Acquire, AcquireOptions, Campaign, Lease, LeaseEvent, LeaseLimits, LeaseOptions, LeaseTable,
+    Release, Renew, MAX_LIMIT,
 };
 use crate::core::ring::HashRing;
 
@@ -403,7 +404,13 @@ impl Cluster {
 
 fn new_table(options: LeaseOptions) -> LeaseTable {
     // The options come from a validated config (no Debug formatting of the error in wasm).
-    LeaseTable::new(options).unwrap_or_else(|_| unreachable!())
+    // The table is drained after every call, so its event buffer never fills; request ids are
+    // remembered as long as the protocol says (the cap is the largest allowed).
+    let limits = LeaseLimits {
+        max_request_ids: MAX_LIMIT,
+        ..LeaseLimits::default()
+    };
+    LeaseTable::with_limits(options, limits).unwrap_or_else(|_| unreachable!())
 }
 
 /// A server event ended `owner`'s lease `token` on `resource` at `at_ms`.
