@@ -8,7 +8,7 @@ import { afterEach, describe, test } from "node:test";
 
 import { assertInstanceAlive } from "./canary.mjs";
 import { expectThrow, wasm } from "./helpers.mjs";
-import * as mod from "../../pkg/index.js";
+import * as mod from "../../pkg/sim/index.js";
 
 const { FencedStore, LeaseTable, Simulation } = mod;
 const T = (ttlMs, nowMs, more = {}) => ({ ttlMs, nowMs, ...more });
