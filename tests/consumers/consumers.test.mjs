@@ -76,6 +76,17 @@ const owner = new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor
 document.querySelector("#owner").textContent = [grant.status, grant.token, events > 0, owner].join(" ");
 `;
 const ENTRIES_PAGE_ANSWER = `granted 1 true ${expectedOwner}`;
+/** The same page for bundlers that emit the wasm files as assets (Vite, webpack): `init()` fetches them. */
+const ENTRIES_PAGE_BUNDLED = `import initLease, { LeaseTable } from "ringlease/lease";
+import initSim, { HashRing, Simulation } from "ringlease/sim";
+
+await initLease();
+await initSim();
+const grant = new LeaseTable().acquire("sku-42", "client-1", { ttlMs: 100, nowMs: 0 });
+const events = new Simulation({ preset: "flashSale", seed: 1 }).step(50).length;
+const owner = new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("user:42");
+document.querySelector("#owner").textContent = [grant.status, grant.token, events > 0, owner].join(" ");
+`;
 
 let tarball;
 let tarballSize;
@@ -302,14 +313,24 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       } finally {
         await server.close();
       }
+
+      // The other entries: each emits its own wasm, and neither pulls in the ring entry's.
+      const entriesDir = await makeProject("vite-entries", tarball, { "main.js": ENTRIES_PAGE_BUNDLED, "index.html": indexHtml("/main.js") });
+      await build({ root: entriesDir, configFile: false, customLogger: logger, build: { outDir: "dist", emptyOutDir: true, target: "es2022" } });
+      assert.deepEqual(warnings, [], "vite build warns about nothing");
+      assert.deepEqual(wasmEntriesIn(join(entriesDir, "dist", "assets")), ["lease", "sim"]);
+      const entries = await inBrowser(join(entriesDir, "dist"), "/");
+      assert.equal(entries.owner, ENTRIES_PAGE_ANSWER);
+      assert.equal(entries.wasmResponses.length, 2);
     });
   });
 
-  test("webpack 5: production build served and opened in Chromium", async () => {
+  test("webpack 5: production builds of every entry served and opened in Chromium", async () => {
     const [{ code }] = quickstart("bundler");
     const { default: webpack } = await import("webpack");
-    await timed("webpack", async () => {
-      const dir = await makeProject("webpack", tarball, { "src/main.js": code });
+    /** A production build of `source` in a fresh project: its dist/ folder, checked for errors and warnings. */
+    async function webpackBuild(name, source) {
+      const dir = await makeProject(name, tarball, { "src/main.js": source });
       const dist = join(dir, "dist");
       const stats = await new Promise((resolvePromise, reject) =>
         webpack(
@@ -323,13 +344,21 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       const other = info.warnings.map((w) => w.message).filter((m) => !/size limit|performance recommendations/.test(m));
       assert.deepEqual(other, [], "webpack warns only about sizes");
       if (info.warnings.length > 0) console.log(`# webpack: ${info.warnings.length} performance warning(s): an asset is over its 244 KiB hint`);
-      const wasm = info.assets.map((a) => a.name).filter((n) => n.endsWith(".wasm"));
-      assert.equal(wasm.length, 1, `webpack emits the wasm as an asset: ${info.assets.map((a) => a.name)}`);
-      assert.deepEqual(wasmEntriesIn(dist), ["ring"], "a bundle of `ringlease` emits the ring's wasm only");
       writeFileSync(join(dist, "index.html"), indexHtml("app.js", { classic: true }));
+      return dist;
+    }
+    await timed("webpack", async () => {
+      const dist = await webpackBuild("webpack", code);
+      assert.deepEqual(wasmEntriesIn(dist), ["ring"], "a bundle of `ringlease` emits the ring's wasm only");
       const page = await inBrowser(dist, "/");
       assert.equal(page.owner, expectedOwner);
       assert.deepEqual(page.wasmResponses.map((r) => r.type), ["application/wasm"]);
+
+      const entriesDist = await webpackBuild("webpack-entries", ENTRIES_PAGE_BUNDLED);
+      assert.deepEqual(wasmEntriesIn(entriesDist), ["lease", "sim"]);
+      const entries = await inBrowser(entriesDist, "/");
+      assert.equal(entries.owner, ENTRIES_PAGE_ANSWER);
+      assert.deepEqual(entries.wasmResponses.map((r) => r.type), ["application/wasm", "application/wasm"]);
     });
   });
 });
