@@ -4,6 +4,7 @@ pub mod balance;
 pub mod change;
 pub mod error;
 pub mod hash;
+pub mod history;
 pub mod ketama;
 pub mod lease;
 pub mod ring;

@@ -15,6 +15,8 @@
 mod args;
 mod encode;
 mod errors;
+#[cfg(feature = "lease")]
+mod history;
 #[cfg(feature = "ring")]
 mod keys;
 #[cfg(feature = "lease")]
@@ -28,6 +30,8 @@ mod sim;
 #[cfg(feature = "lease")]
 mod store;
 
+#[cfg(feature = "lease")]
+pub use history::check_history;
 #[cfg(feature = "lease")]
 pub use lease::JsLeaseTable;
 #[cfg(feature = "ring")]
