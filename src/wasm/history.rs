@@ -142,7 +142,7 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, JsValue> {
                     CONTEXT,
                     &format!(
                         "history.{}: unknown field (expected version, description, records)",
-                        describe(&key)
+                        key.as_string().unwrap_or_else(|| describe(&key))
                     ),
                 ))
             }
@@ -197,6 +197,20 @@ fn record(item: &JsValue, index: usize) -> Result<RawRecord, JsValue> {
             &format!("records[{index}] must be an object, got {}", describe(item)),
         ));
     }
+    // serde-wasm-bindgen reads a struct's fields by name, so unknown ones are looked for here.
+    for key in Reflect::own_keys(item)?.iter() {
+        let name = key.as_string();
+        if !name.as_deref().is_some_and(|n| FIELDS.contains(&n)) {
+            return Err(type_error(
+                CONTEXT,
+                &format!(
+                    "records[{index}].{}: unknown field (expected one of {})",
+                    name.unwrap_or_else(|| describe(&key)),
+                    FIELDS.join(", ")
+                ),
+            ));
+        }
+    }
     serde_wasm_bindgen::from_value::<RawRecord>(item.clone()).map_err(|e| {
         name_the_field(item, index)
             .unwrap_or_else(|| type_error(CONTEXT, &format!("records[{index}]: {e}")))
@@ -212,14 +226,7 @@ fn name_the_field(item: &JsValue, index: usize) -> Option<JsValue> {
             .as_deref()
             .and_then(|n| FIELDS.iter().find(|f| **f == n));
         let Some(field) = known else {
-            return Some(type_error(
-                CONTEXT,
-                &format!(
-                    "records[{index}].{}: unknown field (expected one of {})",
-                    name.unwrap_or_else(|| describe(&key)),
-                    FIELDS.join(", ")
-                ),
-            ));
+            continue;
         };
         let value = Reflect::get(item, &key).ok()?;
         if value.is_null() || value.is_undefined() {
