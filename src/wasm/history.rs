@@ -197,27 +197,35 @@ fn record(item: &JsValue, index: usize) -> Result<RawRecord, JsValue> {
             &format!("records[{index}] must be an object, got {}", describe(item)),
         ));
     }
-    // serde-wasm-bindgen reads a struct's fields by name, so unknown ones are looked for here.
-    for key in Reflect::own_keys(item)?.iter() {
-        let name = key.as_string();
-        if !name.as_deref().is_some_and(|n| FIELDS.contains(&n)) {
-            return Err(type_error(
-                CONTEXT,
-                &format!(
-                    "records[{index}].{}: unknown field (expected one of {})",
-                    name.unwrap_or_else(|| describe(&key)),
-                    FIELDS.join(", ")
-                ),
-            ));
+    let raw = serde_wasm_bindgen::from_value::<RawRecord>(item.clone()).map_err(|e| {
+        name_the_field(item, index).unwrap_or_else(|| {
+            let message = e.to_string();
+            let message = message.strip_prefix("Error: ").unwrap_or(&message);
+            type_error(CONTEXT, &format!("records[{index}]: {message}"))
+        })
+    })?;
+    // serde-wasm-bindgen reads a struct's fields by name and never sees unknown ones: a record
+    // with more own keys than fields with values has one (or a null field): look closer.
+    let keys = Reflect::own_keys(item)?;
+    if keys.length() as usize != raw.present() {
+        for key in keys.iter() {
+            let name = key.as_string();
+            if !name.as_deref().is_some_and(|n| FIELDS.contains(&n)) {
+                return Err(type_error(
+                    CONTEXT,
+                    &format!(
+                        "records[{index}].{}: unknown field (expected one of {})",
+                        name.unwrap_or_else(|| describe(&key)),
+                        FIELDS.join(", ")
+                    ),
+                ));
+            }
         }
     }
-    serde_wasm_bindgen::from_value::<RawRecord>(item.clone()).map_err(|e| {
-        name_the_field(item, index)
-            .unwrap_or_else(|| type_error(CONTEXT, &format!("records[{index}]: {e}")))
-    })
+    Ok(raw)
 }
 
-/// After a decoding error: the field at fault (unknown, or of the wrong type), as an error.
+/// After a decoding error: a field of the wrong type, named with the value it has.
 fn name_the_field(item: &JsValue, index: usize) -> Option<JsValue> {
     let keys = Reflect::own_keys(item).ok()?;
     for key in keys.iter() {
