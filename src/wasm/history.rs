@@ -298,7 +298,8 @@ pub(crate) fn encode_verdict(v: &Verdict, history: &History) -> JsValue {
     }
     let mut counts = Obj::new();
     for kind in ViolationKind::HISTORY {
-        counts = counts.num(kind.as_str(), v.counts[kind as usize] as f64);
+        let n = v.counts.get(kind as usize).copied().unwrap_or(0);
+        counts = counts.num(kind.as_str(), n as f64);
     }
     let unknown: Array = v
         .unknown
@@ -319,7 +320,7 @@ pub(crate) fn encode_verdict(v: &Verdict, history: &History) -> JsValue {
         .collect();
     let ok = ViolationKind::HISTORY
         .iter()
-        .all(|k| v.counts[*k as usize] == 0);
+        .all(|k| v.counts.get(*k as usize).copied().unwrap_or(0) == 0);
     Obj::new()
         .bool("ok", ok)
         .set("violations", &violations.into())

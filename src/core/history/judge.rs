@@ -116,6 +116,11 @@ pub type ViolationCounts = [u64; 8];
 /// Violations kept in full (all are counted).
 pub const MAX_KEPT: usize = 10_000;
 
+/// Steps the belief checks may take over a whole history (each release scans the beliefs open
+/// or recently closed on its resource): past this, `beliefOverlap` and `grantsWhileBelieved`
+/// are unknown rather than judged slowly.
+pub const BELIEF_WORK_MAX: u64 = 200_000_000;
+
 /// How often the dangerous interleavings happened, so that "0 violations" means something.
 /// `None`: the history cannot tell (it has no server records).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -251,6 +256,8 @@ pub struct Judge {
     coverage: Coverage,
     server_leases: bool,
     server_writes: bool,
+    /// Steps taken by the belief checks; past [`BELIEF_WORK_MAX`] they stop.
+    belief_work: u64,
     now: u64,
     records: u32,
 }
@@ -350,19 +357,17 @@ impl Judge {
                 }
             }
             (Source::Client, Op::Read, RecordType::Fail) => self.coverage.reads_refused += 1,
-            (Source::Client, Op::Acquire, RecordType::Invoke) => {
-                if rec.ttl_ms.is_some() {
-                    self.processes[p].ttl_ms = rec.ttl_ms;
-                }
+            (Source::Client, Op::Acquire, RecordType::Invoke) if rec.ttl_ms.is_some() => {
+                self.processes[p].ttl_ms = rec.ttl_ms;
             }
-            (Source::Client, Op::Acquire, RecordType::Ok) => {
+            (Source::Client, Op::Acquire, RecordType::Ok) if self.judges_beliefs() => {
                 self.beliefs[r].open.push(Belief {
                     client: rec.process,
                     start: rec.time_ms,
                     record: index,
                 });
             }
-            (Source::Client, Op::Release, _) => {
+            (Source::Client, Op::Release, _) if self.judges_beliefs() => {
                 self.on_belief_end(r, rec.process, rec.time_ms, index)
             }
             (Source::Client, Op::Renew, RecordType::Fail) => self.coverage.renewals_refused += 1,
@@ -389,8 +394,11 @@ impl Judge {
         self.server_leases = true;
         let (token, at) = (rec.token.unwrap_or(0), rec.time_ms);
         let expires = rec.expires_at_ms.unwrap_or(at);
-        let believed = self.beliefs[r].open.iter().any(|b| b.client != rec.process);
-        *self.coverage.grants_while_believed.get_or_insert(0) += u64::from(believed);
+        if self.judges_beliefs() {
+            self.belief_work += self.beliefs[r].open.len() as u64;
+            let believed = self.beliefs[r].open.iter().any(|b| b.client != rec.process);
+            *self.coverage.grants_while_believed.get_or_insert(0) += u64::from(believed);
+        }
         if let Some(prev) = self.leases[r] {
             self.held_ms[r] += prev.held(at);
             if prev.live_at(at) {
@@ -433,8 +441,14 @@ impl Judge {
         });
     }
 
+    /// Whether the belief checks are still within [`BELIEF_WORK_MAX`].
+    pub fn judges_beliefs(&self) -> bool {
+        self.belief_work <= BELIEF_WORK_MAX
+    }
+
     fn on_belief_end(&mut self, r: usize, client: u32, at: u64, index: u32) {
         let b = &mut self.beliefs[r];
+        self.belief_work += (b.open.len() + b.closed.len()) as u64;
         let Some(i) = b.open.iter().position(|o| o.client == client) else {
             return;
         };
@@ -567,32 +581,43 @@ impl Judge {
                 id = self.writes[id as usize - 1].parent;
             }
         }
+        // Backwards, keeping each resource's next write on the chain: that is the write that
+        // overwrote a lost one (its parent, the chain write before it, is older than the lost
+        // write, since a write's parent is always an earlier write).
+        let resources = self
+            .writes
+            .iter()
+            .map(|w| w.resource as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut next_on_chain: Vec<Option<usize>> = vec![None; resources];
         let mut lost = Vec::new();
-        for (i, w) in self.writes.iter().enumerate() {
+        for (i, w) in self.writes.iter().enumerate().rev() {
             let id = i as u32 + 1;
-            let Some(acked) = w.acked else { continue };
-            let judged = heads
-                .get(w.resource as usize)
-                .is_some_and(|&(_, cutoff)| acked < cutoff);
-            if !judged || on_chain[id as usize] {
+            let r = w.resource as usize;
+            if on_chain[id as usize] {
+                next_on_chain[r] = Some(i);
                 continue;
             }
-            // The write that overwrote it: the first on its resource's chain after it.
-            let over = self.writes[i + 1..].iter().enumerate().find(|(j, later)| {
-                later.resource == w.resource && on_chain[i + 2 + j] && later.parent < id
-            });
+            let Some(acked) = w.acked else { continue };
+            let judged = heads.get(r).is_some_and(|&(_, cutoff)| acked < cutoff);
+            if !judged {
+                continue;
+            }
+            let over = next_on_chain[r].map(|j| &self.writes[j]);
             lost.push(Violation {
                 kind: ViolationKind::LostUpdate,
-                at_ms: over.map_or(w.at, |(_, later)| later.at),
+                at_ms: over.map_or(w.at, |later| later.at),
                 client: w.client,
-                other: over.map_or(NO_CLIENT, |(_, later)| later.client),
+                other: over.map_or(NO_CLIENT, |later| later.client),
                 resource: w.resource,
                 token: w.token,
                 value: u64::from(id),
                 record: w.record,
-                other_record: over.map_or(NO_RECORD, |(_, later)| later.record),
+                other_record: over.map_or(NO_RECORD, |later| later.record),
             });
         }
+        lost.reverse();
         lost
     }
 
@@ -646,9 +671,13 @@ impl Judge {
         self.counts
     }
 
-    /// Coverage so far.
+    /// Coverage so far (`grantsWhileBelieved` unknown once the belief checks stopped).
     pub fn coverage(&self) -> Coverage {
-        self.coverage
+        let mut coverage = self.coverage;
+        if !self.judges_beliefs() {
+            coverage.grants_while_believed = None;
+        }
+        coverage
     }
 
     /// The last time seen (ms).

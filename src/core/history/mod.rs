@@ -20,7 +20,8 @@ mod judge;
 mod record;
 
 pub use judge::{
-    Coverage, Judge, Violation, ViolationCounts, ViolationKind, MAX_KEPT, NO_CLIENT, NO_RECORD,
+    Coverage, Judge, Violation, ViolationCounts, ViolationKind, BELIEF_WORK_MAX, MAX_KEPT,
+    NO_CLIENT, NO_RECORD,
 };
 pub use record::{Op, RawRecord, Record, RecordType, Source, FIELDS, MAX_RESOURCE_LEN};
 
@@ -234,6 +235,9 @@ pub fn verdict(judge: &Judge, lost: Option<Vec<Violation>>, records: usize) -> V
     }
     if !judge.knows_store() {
         unknown.push(ViolationKind::StaleWrite);
+    }
+    if !judge.judges_beliefs() {
+        unknown.push(ViolationKind::BeliefOverlap);
     }
     sort_violations(&mut violations);
     Verdict {
