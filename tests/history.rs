@@ -308,6 +308,8 @@ fn client_only_history_judges_what_it_can() {
 
 #[test]
 fn records_build_from_code_too() {
+    // The simulation keeps up to 500,000 of them: about 68 MB at most.
+    assert!(std::mem::size_of::<Record>() <= 136);
     let rec = Record::new(RecordType::Invoke, Op::Acquire, 0, 0, 5);
     let history = History {
         resources: vec!["r0".into()],

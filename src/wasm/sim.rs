@@ -798,7 +798,7 @@ impl JsSimulation {
 
     /// The run so far as a history document (docs/histories.md): `checkHistory` on it gives
     /// this run's violations (of the kinds a history is judged on) and coverage. Throws a
-    /// RangeError past 1,000,000 records.
+    /// RangeError past 500,000 records.
     ///
     /// ```js
     /// const sim = new Simulation({ preset: "gcPause" });

@@ -279,7 +279,7 @@ impl RawRecord {
         let kind = RecordType::parse(kind_s).ok_or_else(|| {
             (
                 "type",
-                format!("unknown type {kind_s:?} (expected invoke, ok, fail or info)"),
+                format!("unknown type \"{kind_s}\" (expected invoke, ok, fail or info)"),
             )
         })?;
         let op_s = need("op", self.op.as_deref(), "every record")?;
@@ -287,7 +287,7 @@ impl RawRecord {
             (
                 "op",
                 format!(
-                    "unknown operation {op_s:?} (expected acquire, renew, release, expire, \
+                    "unknown operation \"{op_s}\" (expected acquire, renew, release, expire, \
                      read, write or pause)"
                 ),
             )
@@ -298,7 +298,7 @@ impl RawRecord {
             Some(s) => {
                 return Err((
                     "source",
-                    format!("unknown source {s:?} (expected client or server)"),
+                    format!("unknown source \"{s}\" (expected client or server)"),
                 ))
             }
         };

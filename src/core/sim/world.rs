@@ -82,8 +82,8 @@ pub(crate) struct World {
     pub(crate) keep_history: bool,
 }
 
-/// Records of a run's history kept for export (about 100 bytes each).
-pub const HISTORY_KEPT: usize = 1_000_000;
+/// Records of a run's history kept for export (136 bytes each: at most about 68 MB).
+pub const HISTORY_KEPT: usize = 500_000;
 
 impl World {
     pub(crate) fn new(cfg: SimConfig) -> Self {
