@@ -154,7 +154,7 @@ export class ContentionControls {
     const exportButton = this.#root.querySelector('[data-testid="history-export"]');
     if (exportButton) exportButton.disabled = on;
     if (on) this.#ui.overrides.hidden = true;
-    this.#ui.description.textContent = on ? "A recorded history: real time from its first record replaces simulated time. Pick a scenario to simulate again." : this.describe(this.#ui.preset.value);
+    this.#ui.description.textContent = on ? "A recorded history: real time replaces simulated time. Pick a scenario to simulate again." : this.describe(this.#ui.preset.value);
   }
 
   /** The length of what is shown (ms). */

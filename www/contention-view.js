@@ -219,7 +219,7 @@ export class ContentionView {
     const unknown = v.unknown.length ? ` Not in the history, so not judged: ${v.unknown.join(", ")}.` : "";
     this.#controls.setStatus(
       `History ${name}${run.description ? ` (${run.description})` : ""}: ${integer(v.records)} records, ${integer(run.processes.length)} processes, ` +
-        `${integer(run.durationMs)} ms of recorded time from its first record.${run.serverKnown ? "" : " The server's view of the leases is unknown."}${unknown}`,
+        `${integer(run.durationMs)} ms of recorded time from ${run.baseMs === 0 ? "time 0" : "its first record"}.${run.serverKnown ? "" : " The server's view of the leases is unknown."}${unknown}`,
     );
     this.#controls.setDuration(this.#config.durationMs);
     this.#root.dataset.run = hash || `history:${name}`;

@@ -3,9 +3,9 @@
 // interface the view uses (config, step, nowMs, done, metrics, counts, violations, coverage,
 // digest, free), built from the history's records and `checkHistory`'s verdict.
 //
-// Time: real time replaces simulated time. Every time is shown relative to the first record
-// (`timeMs - baseMs`). Client and server records carry their own clocks (docs/histories.md); they
-// are drawn on one axis as recorded.
+// Time: real time replaces simulated time. Every time is shown relative to the document's
+// `timeOriginMs`, or else to its first record (`timeMs - baseMs`). Client and server records
+// carry their own clocks (docs/histories.md); they are drawn on one axis as recorded.
 //
 // What a history cannot know is not guessed: without server lease records there are no lease
 // strips, beliefs are drawn as "server's view unknown" (`serverKnown` false), and the checks that
@@ -39,8 +39,10 @@ export class HistoryRun {
     this.laneOf = laneOf;
     this.serverKnown = !verdict.unknown.includes("doubleGrant");
     const storeKnown = !verdict.unknown.includes("staleWrite");
-    this.baseMs = records.reduce((m, r) => Math.min(m, r.timeMs), Infinity);
-    if (!Number.isFinite(this.baseMs)) this.baseMs = 0;
+    const first = records.reduce((m, r) => Math.min(m, r.timeMs), Infinity);
+    this.baseMs = Number.isFinite(first) ? first : 0;
+    // The document may say where its time axis starts (a simulated run: 0).
+    if (Number.isInteger(doc.timeOriginMs)) this.baseMs = Math.min(this.baseMs, doc.timeOriginMs);
     const base = this.baseMs;
 
     const events = [];
@@ -206,7 +208,7 @@ export class HistoryRun {
     return { ...this.configObject };
   }
 
-  /** The events up to `untilMs` (ms after the first record) since the last call, as SimEvents. */
+  /** The events up to `untilMs` (ms after the time origin) since the last call, as SimEvents. */
   step(untilMs) {
     const until = Math.min(Math.max(untilMs, this.now), this.durationMs);
     const from = this.cursor;

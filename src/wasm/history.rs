@@ -48,6 +48,8 @@ export interface HistoryDocument {
   version?: 1;
   /** Free text: where the history came from. */
   description?: string;
+  /** Where the page's time axis starts (ms, the records' clock); default: the first record's time. */
+  timeOriginMs?: number;
   records: HistoryRecord[];
 }
 
@@ -136,12 +138,12 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, JsValue> {
     let object = plain_object(doc, CONTEXT, "history")?;
     for key in Reflect::own_keys(&object)?.iter() {
         match key.as_string().as_deref() {
-            Some("version" | "description" | "records") => {}
+            Some("version" | "description" | "timeOriginMs" | "records") => {}
             _ => {
                 return Err(type_error(
                     CONTEXT,
                     &format!(
-                        "history.{}: unknown field (expected version, description, records)",
+                        "history.{}: unknown field (expected version, description, timeOriginMs, records)",
                         key.as_string().unwrap_or_else(|| describe(&key))
                     ),
                 ))
@@ -158,6 +160,20 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, JsValue> {
     let description = Reflect::get(&object, &JsValue::from_str("description"))?;
     if !description.is_undefined() && description.as_string().is_none() {
         return Err(type_error(CONTEXT, "history.description must be a string"));
+    }
+    let origin = Reflect::get(&object, &JsValue::from_str("timeOriginMs"))?;
+    if !origin.is_undefined()
+        && !origin
+            .as_f64()
+            .is_some_and(|x| x.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&x))
+    {
+        return Err(range_error(
+            CONTEXT,
+            &format!(
+                "history.timeOriginMs must be an integer in 0..2^53, got {}",
+                describe(&origin)
+            ),
+        ));
     }
     let records = Reflect::get(&object, &JsValue::from_str("records"))?;
     if !Array::is_array(&records) {
@@ -374,6 +390,7 @@ pub(crate) fn encode_history(history: &History, description: &str) -> JsValue {
     let out = Obj::new()
         .num("version", 1.0)
         .str("description", description)
+        .num("timeOriginMs", 0.0)
         .set("records", &records.into());
     out.done()
 }

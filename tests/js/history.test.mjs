@@ -41,6 +41,7 @@ describe("checkHistory: simulated runs", () => {
         const report = sim.run();
         const doc = JSON.parse(JSON.stringify(sim.history()));
         assert.equal(doc.version, 1);
+        assert.equal(doc.timeOriginMs, 0);
         const verdict = checkHistory(doc);
         assert.deepEqual(historyFigures(verdict), simFigures(sim), `${preset} ${fencing}`);
         assert.deepEqual(verdict.coverage, report.coverage);
@@ -138,6 +139,7 @@ describe("checkHistory: bad input", () => {
     ["no records", () => checkHistory({}), TypeError, /history\.records must be an array/],
     ["unknown top-level field", () => checkHistory({ records: [], extra: 1 }), TypeError, /history\.extra: unknown field/],
     ["bad version", () => checkHistory({ version: 2, records: [] }), RangeError, /history\.version must be 1/],
+    ["bad time origin", () => checkHistory({ timeOriginMs: -1, records: [] }), RangeError, /history\.timeOriginMs must be an integer/],
     ["a record that is not an object", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0), 7] }), TypeError, /records\[1\] must be an object/],
     ["a hole", () => checkHistory({ records: [, rec("invoke", 1, "acquire", 0)] }), TypeError, /records\[0\] must be an object/],
     ["unknown record field", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0, { colour: "red" })] }), TypeError, /records\[0\]\.colour: unknown field/],
