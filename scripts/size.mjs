@@ -18,14 +18,19 @@ import { ENTRIES } from "./build.mjs";
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 
 /**
- * Gzipped byte budgets per entry (1 KB = 1000 bytes). The ring and lease wasm budgets are where
- * the release build (opt-level 3, for speed) stands today; docs/size.md says what the bytes are.
+ * Gzipped byte budgets per entry (1 KB = 1000 bytes), each where its build stands today: the
+ * targets the package aims for (ring ≤ 40 KB, lease ≤ 50 KB, sim ≤ 140 KB of wasm) are not
+ * reached yet, and docs/size.md says what the bytes are. A change that makes an entry larger
+ * fails `npm test` until the budget is raised here on purpose.
  */
 export const BUDGETS = {
-  ring: { wasmGzip: 40_000, glueGzip: 8_000 },
-  lease: { wasmGzip: 50_000, glueGzip: 10_000 },
-  sim: { wasmGzip: 140_000, glueGzip: 20_000 },
+  ring: { wasmGzip: 74_000, glueGzip: 12_000 },
+  lease: { wasmGzip: 117_500, glueGzip: 10_500 },
+  sim: { wasmGzip: 216_000, glueGzip: 21_000 },
 };
+
+/** What the package aims for, printed beside the budgets. */
+export const TARGETS = { ring: 40_000, lease: 50_000, sim: 140_000 };
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
@@ -72,15 +77,15 @@ export function overBudget(sizes) {
 /** The size table, as Markdown lines. */
 export function sizeTable(sizes) {
   const lines = [
-    "| entry | wasm | wasm gzip | budget | glue | glue gzip | budget |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| entry | wasm | wasm gzip | budget | target | glue | glue gzip | budget |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const { name } of ENTRIES) {
     const s = sizes[name];
     const b = BUDGETS[name];
     const label = name === "ring" ? "ringlease" : `ringlease/${name}`;
     lines.push(
-      `| \`${label}\` | ${kib(s.wasm)} | ${kb(s.wasmGzip)} | ${kb(b.wasmGzip)} | ${kib(s.glue)} | ${kb(s.glueGzip)} | ${kb(b.glueGzip)} |`,
+      `| \`${label}\` | ${kib(s.wasm)} | ${kb(s.wasmGzip)} | ${kb(b.wasmGzip)} | ${kb(TARGETS[name])} | ${kib(s.glue)} | ${kb(s.glueGzip)} | ${kb(b.glueGzip)} |`,
     );
   }
   return lines;
