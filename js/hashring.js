@@ -14,6 +14,7 @@
 // passed in are copied rather than modified; `hash(key)` takes strings and numbers only; and
 // a ring over 2^20 points throws a RangeError (hashring would try to build it).
 import { KetamaRing } from "./index.js";
+import { unguardedMethod } from "./receivers.js";
 
 /** The hashring version whose behaviour this class reproduces. */
 const VERSION = "3.2.0";
@@ -85,6 +86,9 @@ const wellFormed =
 
 /** `[writeKey, ptr, cap]` of the wasm key buffer, fetched on first use (after init). */
 let writer;
+// The hidden owner lookup, called only on the ring this class made (`#ring`), so without the
+// receiver check every entry puts on its classes' methods.
+const ownerOf = unguardedMethod(KetamaRing, "__owner");
 
 // --- the class -------------------------------------------------------------------------------
 
@@ -272,7 +276,7 @@ export default class HashRing {
       if (writer === undefined) writer = KetamaRing.__keyWriter();
       const length = writer[0](key, writer[1], writer[2]);
       if (length >= 0) {
-        const owner = ring.__owner(length);
+        const owner = ownerOf.call(ring, length);
         if (owner >= 0) {
           const server = this.#names[owner];
           // Emptied when full: no per-key bookkeeping.

@@ -34,6 +34,7 @@ function newBrand() {
 }
 
 const guarded = new Map(); // class → its brand
+const originals = new Map(); // class → Map(method name → the generated method, unguarded)
 
 /** "a LeaseTable", "a plain object", "undefined", … for error messages. */
 function describe(value) {
@@ -62,6 +63,10 @@ export function guardReceivers(classes) {
       if (key === "constructor") continue;
       const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
       const name = typeof key === "symbol" ? `[${key.description}]` : key;
+      if (typeof descriptor.value === "function") {
+        if (!originals.has(cls)) originals.set(cls, new Map());
+        originals.get(cls).set(key, descriptor.value);
+      }
       for (const part of ["value", "get", "set"]) {
         const original = descriptor[part];
         if (typeof original !== "function") continue;
@@ -99,6 +104,17 @@ export function brandTest(cls) {
   const brand = guarded.get(cls);
   if (brand === undefined) throw new Error(`${cls.name} is not guarded`);
   return brand.has;
+}
+
+/**
+ * The generated method `name` of a guarded class, without its receiver check: for the entry's
+ * own fast paths, which call it only on an object they have already checked (or made), so the
+ * hot path pays for one check instead of two.
+ */
+export function unguardedMethod(cls, name) {
+  const method = originals.get(cls)?.get(name);
+  if (method === undefined) throw new Error(`${cls.name}.${name} is not a guarded method`);
+  return method;
 }
 
 /** The TypeError a guarded method of `cls` throws for a foreign `this`. */
