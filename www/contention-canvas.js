@@ -17,6 +17,9 @@ export const STYLE = {
   /** Believes it holds but the server's lease has ended: red stripes on pink. */
   danger: { r: 220, g: 38, b: 38 },
   dangerBg: { r: 254, g: 202, b: 202 },
+  /** Believes it holds; the server's view is not in the history: grey stripes. */
+  unknown: { r: 100, g: 116, b: 139 },
+  unknownBg: { r: 226, g: 232, b: 240 },
   lease: { r: 13, g: 148, b: 136 },
   paused: { r: 51, g: 65, b: 85 },
   partitioned: { r: 124, g: 58, b: 237 },
@@ -134,6 +137,7 @@ export class ContentionCanvas {
       const ctx = this.#ctx;
       this.#patterns = {
         danger: ctx.createPattern(stripeTile(STYLE.danger, STYLE.dangerBg), "repeat"),
+        unknown: ctx.createPattern(stripeTile(STYLE.unknown, STYLE.unknownBg, 6, 2), "repeat"),
         crash: ctx.createPattern(stripeTile({ css: "rgba(100, 116, 139, 0.30)" }, { css: "rgba(100, 116, 139, 0.10)" }, 10, 4), "repeat"),
         partitioned: ctx.createPattern(stripeTile(STYLE.partitioned, { css: "rgb(221, 214, 254)" }, 4, 2), "repeat"),
       };
@@ -254,6 +258,7 @@ export class ContentionCanvas {
       backoff: new Rects(),
       holding: new Rects(),
       danger: new Rects(),
+      unknown: new Rects(),
       lease: new Rects(),
       paused: new Rects(),
       partitioned: new Rects(),
@@ -286,7 +291,7 @@ export class ContentionCanvas {
       const leaseY = barY + barH;
       for (const p of lane.phases) rect(phasePath[p.kind], p.start, p.end ?? now, barY, barH);
       for (const lease of lane.leases) rect(paths.lease, lease.start, lease.end ?? now, leaseY, leaseH, 1);
-      const span = (a, b, dangerous) => rect(dangerous ? paths.danger : paths.holding, a, b, barY, barH, 1);
+      const span = (a, b, dangerous) => rect(dangerous === null ? paths.unknown : dangerous ? paths.danger : paths.holding, a, b, barY, barH, 1);
       for (const belief of lane.beliefs) {
         model.eachSpan(belief, now, span);
         const x = X(belief.start);
@@ -328,6 +333,7 @@ export class ContentionCanvas {
     fill("lease", STYLE.lease.css);
     fill("holding", STYLE.holding.css);
     fill("danger", this.#pattern("danger"));
+    fill("unknown", this.#pattern("unknown"));
     fill("partitioned", this.#pattern("partitioned"));
     fill("paused", STYLE.paused.css);
     fill("soldOut", STYLE.soldOut.css);
@@ -471,6 +477,9 @@ export function drawSwatch(canvas, kind) {
   switch (kind) {
     case "danger":
       bar(ctx.createPattern(stripeTile(STYLE.danger, STYLE.dangerBg), "repeat"));
+      break;
+    case "unknown":
+      bar(ctx.createPattern(stripeTile(STYLE.unknown, STYLE.unknownBg, 6, 2), "repeat"));
       break;
     case "lease":
       ctx.fillStyle = STYLE.lease.css;

@@ -148,6 +148,21 @@ export class ContentionControls {
     ui.pan.value = String(whole ? 0 : Math.round(startMs));
   }
 
+  /** A history (true) or a simulated run (false) is shown. */
+  setHistory(on) {
+    this.#root.dataset.history = String(on);
+    const exportButton = this.#root.querySelector('[data-testid="history-export"]');
+    if (exportButton) exportButton.disabled = on;
+    if (on) this.#ui.overrides.hidden = true;
+    this.#ui.description.textContent = on ? "A recorded history: real time replaces simulated time. Pick a scenario to simulate again." : this.describe(this.#ui.preset.value);
+  }
+
+  /** The length of what is shown (ms). */
+  setDuration(durationMs) {
+    this.#ui.duration.textContent = `${durationMs.toLocaleString("en-US")} ms`;
+    this.#ui.progress.max = durationMs;
+  }
+
   setDisabled(disabled) {
     for (const el of this.#root.querySelectorAll(".locks-transport button, .locks-transport select")) el.disabled = disabled;
   }

@@ -7,6 +7,7 @@ const ENTRIES = [
   ["backoff", "backing off (lock busy), then retrying"],
   ["holding", "holding: the client believes it holds the lease and the server agrees"],
   ["danger", "believes it holds, but the server's lease has expired — the dangerous state"],
+  ["unknown", "recorded history without the server's view: believes it holds; whether the server agreed is unknown"],
   ["grant", "a grant, labelled with its fencing token (where there is room)"],
   ["lease", "server truth: the server's lease for this client"],
   ["paused", "paused (stopped process, e.g. GC)"],

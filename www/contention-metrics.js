@@ -15,12 +15,25 @@ const KIND_TEXT = {
   beliefOverlap: "Overlapping beliefs (two clients believed they held it)",
   liveness: "Liveness (a wait past its bound after faults stopped)",
 };
+/** Kinds judged by the simulation alone (its order audit and liveness bounds), not from histories. */
+const SIMULATION_ONLY = new Set(["orderLost", "orderDuplicated", "liveness"]);
 /** Kinds listed open (the ones fencing is about). */
 const OPEN_KINDS = new Set(["lostUpdate", "orderLost", "orderDuplicated"]);
 /** At most this many violations of one kind are listed as buttons. */
 const LIST_MAX = 200;
 
 const ms = (value) => `${integer(value)} ms`;
+
+/** The coverage counts (checkHistory's and the simulation's), in display order. */
+const COVERAGE = [
+  ["lateWrites", "Late writes", "Writes that reached the store after their lease had ended (applied or refused)"],
+  ["longPauses", "Pauses > TTL", "Pauses longer than the TTL the process asked for"],
+  ["grantsWhileBelieved", "Grants while held", "Grants while another client still believed it held the lock"],
+  ["expiriesWhilePaused", "Expiries in a pause", "Leases that expired on the server while their holder was paused"],
+  ["writesRefused", "Writes refused", "Writes the store refused (fencing), as the clients learnt"],
+  ["readsRefused", "Reads refused", "Reads the store refused, as the clients learnt"],
+  ["renewalsRefused", "Renewals refused", "Renewals the server refused, as the clients learnt"],
+];
 
 function stat(testid, label, value, title) {
   const div = document.createElement("div");
@@ -51,6 +64,7 @@ export class ContentionMetrics {
       list: q("violation-list"),
       details: q("metric-details"),
       digest: q("contention-digest"),
+      coverage: q("coverage-grid"),
       digestWhen: q("contention-digest-when"),
     };
     this.#onJump = onJump;
@@ -62,10 +76,14 @@ export class ContentionMetrics {
   }
 
   /**
-   * run: { metrics, counts, violations, digest, nowMs, done, workload, fencing }
+   * run: { metrics, counts, violations, digest, nowMs, done, workload, fencing, coverage,
+   *        unknown (kinds a history cannot judge), recorded (a history, not a simulation) }
    */
   render(run) {
-    const { metrics: m, counts, done, nowMs, workload } = run;
+    const { metrics: m, counts, nowMs, workload } = run;
+    const unknown = new Set(run.unknown ?? []);
+    // A recorded history is judged as a whole: its verdict is final from the start.
+    const done = run.done || run.recorded;
     const ui = this.#ui;
     const orders = workload === "orders";
     const primary = orders ? counts.orderLost + counts.orderDuplicated : counts.lostUpdate;
@@ -74,7 +92,10 @@ export class ContentionMetrics {
     const noun = orders ? "orders lost or duplicated" : primary === 1 ? "lost update" : "lost updates";
     let verdict;
     let text;
-    if (primary > 0) {
+    if (!orders && unknown.has("lostUpdate")) {
+      verdict = "unknown";
+      text = "lost updates: unknown — the history has no reads that name the write they saw";
+    } else if (primary > 0) {
       verdict = "unsafe";
       text = orders
         ? `${noun} — acknowledged orders missing from (or repeated in) their partition's log`
@@ -88,29 +109,47 @@ export class ContentionMetrics {
     }
     ui.verdict.dataset.verdict = verdict;
     ui.verdictText.textContent = text;
+    if (verdict === "unknown") ui.number.textContent = "?";
 
-    const utilisation = m.utilisationPpm / 10_000;
+    ui.coverage.replaceChildren(
+      ...COVERAGE.map(([name, label, title]) => {
+        const value = run.coverage?.[name];
+        return stat(`coverage-${name}`, label, value === null || value === undefined ? "unknown" : integer(value), value === null ? `${title}. Unknown: the history has no server records.` : title);
+      }),
+    );
+
+    const utilisation = m.utilisationPpm === null ? null : m.utilisationPpm / 10_000;
     ui.grid.replaceChildren(
       stat("metric-completed", "Completed ops", integer(m.completedOps), "Operations acknowledged by the store"),
       stat("metric-throughput", "Throughput", `${integer(m.throughputPerS)}/s`, "Completed operations per simulated second"),
       stat("metric-wait-p50", "Wait p50", ms(m.waitP50Ms), "Acquire wait, median"),
       stat("metric-wait-p95", "Wait p95", ms(m.waitP95Ms)),
       stat("metric-wait-p99", "Wait p99", ms(m.waitP99Ms), `max ${ms(m.waitMaxMs)}`),
-      stat("metric-utilisation", "Utilisation", `${utilisation.toFixed(1)}%`, "Share of time leases were held (server truth)"),
+      stat("metric-utilisation", "Utilisation", utilisation === null ? "unknown" : `${utilisation.toFixed(1)}%`, "Share of time leases were held (server truth)"),
       stat("metric-retries", "Retries", integer(m.retries), "Re-sent requests and back-offs"),
       stat("metric-rejected-writes", "Rejected writes", integer(m.rejectedWrites), "Writes the store refused (fencing)"),
     );
 
+    const rows = run.recorded
+      ? [
+          ["Recorded", `${ms(nowMs)} shown of ${ms(m.elapsedMs)}`],
+          ["Records", integer(m.events)],
+          ["Grants", integer(m.grants)],
+          ["Renewals", `${integer(m.renewals)} (${integer(m.renewalsRejected)} refused)`],
+          ["Pauses", integer(m.pauses)],
+          ["Rejected reads", integer(m.rejectedReads)],
+        ]
+      : [
+          ["Simulated", `${ms(nowMs)}${done ? " (done)" : ""}`],
+          ["Engine events", integer(m.events)],
+          ["Grants", integer(m.grants)],
+          ["Renewals", `${integer(m.renewals)} (${integer(m.renewalsRejected)} refused)`],
+          ["Pauses", integer(m.pauses)],
+          ["Rejected reads", integer(m.rejectedReads)],
+          ["Messages", `${integer(m.messages)} (${integer(m.messagesLost)} lost, ${integer(m.messagesDuplicated)} duplicated)`],
+        ];
     ui.details.replaceChildren(
-      ...[
-        ["Simulated", `${ms(nowMs)}${done ? " (done)" : ""}`],
-        ["Engine events", integer(m.events)],
-        ["Grants", integer(m.grants)],
-        ["Renewals", `${integer(m.renewals)} (${integer(m.renewalsRejected)} refused)`],
-        ["Pauses", integer(m.pauses)],
-        ["Rejected reads", integer(m.rejectedReads)],
-        ["Messages", `${integer(m.messages)} (${integer(m.messagesLost)} lost, ${integer(m.messagesDuplicated)} duplicated)`],
-      ].flatMap(([label, value]) => {
+      ...rows.flatMap(([label, value]) => {
         const dt = document.createElement("dt");
         dt.textContent = label;
         const dd = document.createElement("dd");
@@ -134,7 +173,10 @@ export class ContentionMetrics {
         const count = document.createElement("td");
         count.className = "num";
         count.dataset.testid = `violations-${kind}`;
-        count.textContent = integer(counts[kind]);
+        const simOnly = run.recorded && SIMULATION_ONLY.has(kind);
+        count.textContent = unknown.has(kind) ? "unknown" : simOnly ? "—" : integer(counts[kind]);
+        if (simOnly) count.title = "Judged by the simulation from its own state, not from a history";
+        if (unknown.has(kind)) count.dataset.unknown = "true";
         tr.append(swatch, name, count);
         return tr;
       }),
@@ -142,12 +184,12 @@ export class ContentionMetrics {
 
     this.#renderList(run);
 
-    ui.digest.textContent = run.digest;
-    ui.digestWhen.textContent = done ? " of the whole run" : ` so far (at ${ms(nowMs)})`;
+    ui.digest.textContent = run.recorded ? "none" : run.digest;
+    ui.digestWhen.textContent = run.recorded ? " (a recorded history has no simulation trace)" : done ? " of the whole run" : ` so far (at ${ms(nowMs)})`;
   }
 
-  #renderList({ violations, counts, done }) {
-    const key = `${done}:${violations.length}:${VIOLATION_ORDER.map((k) => counts[k]).join(",")}:${violations.at(-1)?.atMs ?? ""}`;
+  #renderList({ violations, counts, done, laneLabels }) {
+    const key = `${laneLabels?.join(",") ?? ""}:${done}:${violations.length}:${VIOLATION_ORDER.map((k) => counts[k]).join(",")}:${violations.at(-1)?.atMs ?? ""}`;
     if (key === this.#listKey) return;
     this.#listKey = key;
     this.violations = violations;
@@ -176,7 +218,8 @@ export class ContentionMetrics {
         button.dataset.index = String(index);
         button.dataset.testid = "violation-item";
         button.dataset.kind = v.kind;
-        const who = v.client === null ? "" : ` · c${v.client}${v.other === null ? "" : ` & c${v.other}`}`;
+        const label = (lane) => laneLabels?.[lane] ?? `c${lane}`;
+        const who = v.client === null ? "" : ` · ${label(v.client)}${v.other === null ? "" : ` & ${label(v.other)}`}`;
         const token = v.token ? ` · token #${v.token}` : "";
         button.textContent = `${ms(v.atMs)}${who}${token}`;
         li.append(button);

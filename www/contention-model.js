@@ -44,10 +44,13 @@ class Lane {
 
 export class ContentionModel {
   /**
-   * kinds: Simulation.eventKinds(); lanes: how many actors; config: sim.config().
+   * kinds: Simulation.eventKinds(); lanes: how many actors; config: sim.config();
+   * serverKnown: false for a recorded history without the server's view of leases (beliefs are
+   * then neither agreed nor dangerous, but unknown).
    */
-  constructor({ kinds, lanes, config }) {
+  constructor({ kinds, lanes, config, serverKnown = true }) {
     this.kinds = kinds;
+    this.serverKnown = serverKnown;
     this.config = config;
     this.lanes = Array.from({ length: lanes }, () => new Lane());
     this.bands = [];
@@ -230,13 +233,18 @@ export class ContentionModel {
 
   /**
    * Calls `fn(a, b, dangerous)` for each piece of a belief, in time order: where the server's
-   * lease for that token is live (`dangerous` false), and where it is not (true). No allocation:
-   * the canvas calls it for every belief on every frame.
+   * lease for that token is live (`dangerous` false), and where it is not (true); `null` for the
+   * whole belief when the server's view is unknown. No allocation: the canvas calls it for every
+   * belief on every frame.
    */
   eachSpan(belief, now, fn) {
     const start = belief.start;
     const end = belief.end ?? now;
     if (end <= start) return;
+    if (!this.serverKnown) {
+      fn(start, end, null);
+      return;
+    }
     const lease = belief.lease;
     const a = lease ? Math.max(start, lease.start) : end;
     const b = lease ? Math.min(end, lease.end ?? now) : end;
@@ -264,7 +272,9 @@ export class ContentionModel {
     const within = (item) => item.start <= t && t < ContentionModel.endOf(item, this.now);
     const parts = [];
     const belief = lane.beliefs.findLast((b) => b.start <= t && t < (b.end ?? this.now));
-    if (belief) {
+    if (belief && !this.serverKnown) {
+      parts.push(`believes it holds #${belief.token} (the server's view is not in the history)`);
+    } else if (belief) {
       const { danger } = this.beliefSpans(belief, this.now);
       const bad = danger.some(([a, b]) => a <= t && t < b);
       parts.push(bad ? `believes it holds #${belief.token} but the server's lease has expired` : `holds #${belief.token} (the server agrees)`);

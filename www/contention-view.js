@@ -2,6 +2,11 @@
 // linked by `#locks?…`), plays it from requestAnimationFrame with `sim.step(sim.nowMs + Δ)`,
 // and keeps the model, the swimlanes, the metrics panel and the controls in step.
 //
+// It also opens a history (docs/histories.md) — from a file picker, a file dropped on the view,
+// or a link `#locks?history=<path>` to a file served next to the page — and plays it the same
+// way (www/history-run.js), judged by `checkHistory`. Any simulated run can be downloaded as a
+// history ("Export history") and opened again.
+//
 // Determinism: the simulation's results depend only on its config; wall time (the frame
 // timestamps) only decides how far to step per frame, and the engine guarantees that stepping
 // in any increments gives the same run.
@@ -10,7 +15,8 @@ import { ContentionControls } from "./contention-controls.js";
 import { renderLegend } from "./contention-legend.js";
 import { ContentionMetrics } from "./contention-metrics.js";
 import { ContentionModel } from "./contention-model.js";
-import { runHash } from "./contention-route.js";
+import { LOCKS, runHash } from "./contention-route.js";
+import { HistoryRun } from "./history-run.js";
 import { integer } from "./format.js";
 
 /** What a bare `#locks` opens: the pause scenario without fencing, which loses updates. */
@@ -56,10 +62,16 @@ export class ContentionView {
   #follow = true;
   #highlight = null;
   #laneLabels = [];
+  #checkHistory;
+  /** The history shown ({ doc, name, hash }), or null for a simulated run. */
+  #history = null;
+  /** Bumped on every load, so a history fetched late does not replace a newer choice. */
+  #loads = 0;
 
-  constructor(root, Simulation) {
+  constructor(root, Simulation, checkHistory) {
     this.#root = root;
     this.#Simulation = Simulation;
+    this.#checkHistory = checkHistory;
     this.#kinds = Simulation.eventKinds();
     const q = (id) => root.querySelector(`[data-testid="${id}"]`);
     this.#ui = { canvas: q("contention-canvas"), hover: q("contention-hover"), scroll: q("lanes-scroll"), legend: q("contention-legend") };
@@ -88,6 +100,7 @@ export class ContentionView {
     );
     renderLegend(this.#ui.legend);
     this.#bindCanvas();
+    this.#bindHistory();
     window.addEventListener("resize", () => {
       if (!this.#root.hidden) this.#schedule();
     });
@@ -104,6 +117,16 @@ export class ContentionView {
 
   /** Shows `run` (null: the loaded run, or the default): loads it unless it is the loaded one. */
   show(run) {
+    if (run && run.history !== undefined) {
+      const hash = `#${LOCKS}?history=${encodeURIComponent(String(run.history))}`;
+      if (hash !== this.#hash || !this.#sim) this.openHistoryLink(String(run.history));
+      else this.#render(true);
+      return;
+    }
+    if (!run && this.#history && this.#sim) {
+      this.#render(true);
+      return;
+    }
     const next = this.#normalize(run ?? this.#run ?? DEFAULT_RUN);
     const hash = runHash(next);
     if (hash !== this.#hash || !this.#sim) this.load(next);
@@ -135,8 +158,127 @@ export class ContentionView {
     if (this.#hash && window.location.hash !== this.#hash) history.replaceState(null, "", this.#hash);
   }
 
+  /** Fetches the history at `path` (relative to the page) and shows it. */
+  async openHistoryLink(path) {
+    const load = ++this.#loads;
+    const hash = `#${LOCKS}?history=${encodeURIComponent(path)}`;
+    this.#clear();
+    this.#hash = hash;
+    this.#root.dataset.run = hash;
+    this.#root.dataset.state = "loading";
+    this.#controls.setStatus(`Loading the history ${path}…`);
+    let doc;
+    try {
+      const response = await fetch(new URL(path, document.baseURI));
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+      doc = JSON.parse(await response.text());
+    } catch (error) {
+      if (load === this.#loads) this.#fail(`Cannot load the history ${path}: ${error.message}`);
+      return;
+    }
+    if (load === this.#loads) this.loadHistory(doc, path, hash);
+  }
+
+  /** Reads a history file (from the picker or a drop) and shows it. */
+  async openHistoryFile(file) {
+    const load = ++this.#loads;
+    let doc;
+    try {
+      doc = JSON.parse(await file.text());
+    } catch (error) {
+      if (load === this.#loads) this.#fail(`Cannot read ${file.name}: ${error.message}`);
+      return;
+    }
+    if (load !== this.#loads) return;
+    history.replaceState(null, "", `#${LOCKS}`);
+    this.loadHistory(doc, file.name, `#${LOCKS}`);
+  }
+
+  /** Shows the history document `doc` (named `name`) at its start, judged by checkHistory. */
+  loadHistory(doc, name, hash = "") {
+    this.#loads += 1;
+    this.#clear();
+    this.#hash = hash;
+    let run;
+    try {
+      const verdict = this.#checkHistory(doc);
+      run = new HistoryRun(doc, verdict, this.#kinds, name);
+    } catch (error) {
+      this.#fail(`Cannot check the history ${name}: ${error.message}`);
+      return;
+    }
+    this.#history = { doc, name, hash };
+    this.#sim = run;
+    this.#config = run.config();
+    this.#laneLabels = run.laneLabels;
+    this.#model = new ContentionModel({ kinds: this.#kinds, lanes: run.processes.length, config: this.#config, serverKnown: run.serverKnown });
+    this.#startChecker();
+    this.#controls.setDisabled(false);
+    this.#controls.setHistory(true);
+    const v = run.verdict;
+    const unknown = v.unknown.length ? ` Not in the history, so not judged: ${v.unknown.join(", ")}.` : "";
+    this.#controls.setStatus(
+      `History ${name}${run.description ? ` (${run.description})` : ""}: ${integer(v.records)} records, ${integer(run.processes.length)} processes, ` +
+        `${integer(run.durationMs)} ms of recorded time from ${run.baseMs === 0 ? "time 0" : "its first record"}.${run.serverKnown ? "" : " The server's view of the leases is unknown."}${unknown}`,
+    );
+    this.#controls.setDuration(this.#config.durationMs);
+    this.#root.dataset.run = hash || `history:${name}`;
+    this.#root.dataset.source = "history";
+    this.#refreshChecker(true);
+    this.#render(true);
+  }
+
+  /** Downloads the loaded simulated run, as far as it has run, as a history file. */
+  exportHistory() {
+    if (!this.#sim || this.#history) return null;
+    const doc = this.#sim.history();
+    const c = this.#config;
+    const name = `ringlease-${this.#run.preset}-seed${c.seed}-${c.fencing}.history.json`;
+    const url = URL.createObjectURL(new Blob([JSON.stringify(doc)], { type: "application/json" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    this.#root.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+    return name;
+  }
+
+  /** Stops and forgets whatever is loaded. */
+  #clear() {
+    this.pause();
+    this.#toEnd = false;
+    this.#sim?.free();
+    this.#sim = null;
+    this.#model = null;
+    this.#history = null;
+    this.#highlight = null;
+    this.#ui.hover.textContent = "";
+  }
+
+  #fail(message) {
+    this.#clear();
+    this.#root.dataset.state = "error";
+    this.#controls.setDisabled(true);
+    this.#controls.setStatus(message, "error");
+    this.#ui.canvas.getContext("2d").clearRect(0, 0, this.#ui.canvas.width, this.#ui.canvas.height);
+  }
+
+  #startChecker() {
+    this.#counts = this.#sim.counts();
+    this.#countsKey = "";
+    this.#violations = [];
+    this.#lastMetrics = -Infinity;
+  }
+
   /** Loads `run` at time 0 (paused). */
   load(run) {
+    this.#loads += 1;
+    this.#history = null;
+    this.#root.dataset.source = "simulation";
+    this.#controls.setHistory(false);
     this.pause();
     this.#toEnd = false;
     this.#sim?.free();
@@ -165,10 +307,7 @@ export class ContentionView {
     const resources = this.#config.resources;
     this.#laneLabels = Array.from({ length: lanes }, (_, i) => (orders ? `b${Math.floor(i / resources)}·p${i % resources}` : `c${i}`));
     this.#model = new ContentionModel({ kinds: this.#kinds, lanes, config: this.#config });
-    this.#counts = sim.counts();
-    this.#countsKey = "";
-    this.#violations = [];
-    this.#lastMetrics = -Infinity;
+    this.#startChecker();
     const extra = Object.entries(run).filter(([key]) => !LEADING.includes(key) && !["ttlMs", "clients", "pausePpm", "renewal", "fifo"].includes(key));
     this.#controls.setDisabled(false);
     this.#controls.setConfig(this.#config, run.preset, extra);
@@ -183,7 +322,8 @@ export class ContentionView {
   }
 
   reset() {
-    if (this.#run) this.load(this.#run);
+    if (this.#history) this.loadHistory(this.#history.doc, this.#history.name, this.#history.hash);
+    else if (this.#run) this.load(this.#run);
   }
 
   play() {
@@ -231,7 +371,8 @@ export class ContentionView {
     if (this.#windowMs === 0 || this.#windowMs > JUMP_WINDOW_MS) this.#windowMs = Math.min(JUMP_WINDOW_MS, duration);
     this.#follow = false;
     this.#windowStart = Math.max(0, Math.min(duration - this.#windowMs, v.atMs - this.#windowMs / 2));
-    const who = v.client === null ? "" : ` — c${v.client}${v.other === null ? "" : ` and c${v.other}`}`;
+    const label = (lane) => this.#laneLabels[lane] ?? `c${lane}`;
+    const who = v.client === null ? "" : ` — ${label(v.client)}${v.other === null ? "" : ` and ${label(v.other)}`}`;
     this.#ui.hover.textContent = `${v.kind} at ${integer(v.atMs)} ms${who}${v.token ? `, token #${v.token}` : ""}`;
     this.#render(true);
     const g = this.#canvas.geometry;
@@ -256,12 +397,12 @@ export class ContentionView {
 
   /** A config field changed in the controls: validate, then link it (the hash loads it). */
   #change(key, value) {
-    if (!this.#run) return;
+    const base = this.#run ?? this.#normalize(DEFAULT_RUN);
     let next;
     if (key === "preset") {
-      next = { preset: value, seed: this.#run.seed, fencing: this.#run.fencing };
+      next = { preset: value, seed: base.seed, fencing: base.fencing };
     } else {
-      next = { ...this.#run, [key]: value };
+      next = { ...base, [key]: value };
       if (!LEADING.includes(key)) {
         try {
           if (this.#Simulation.preset(next.preset)[key] === value) delete next[key];
@@ -274,7 +415,7 @@ export class ContentionView {
       new this.#Simulation(next).free();
     } catch (error) {
       this.#controls.setStatus(error.message, "error");
-      if (this.#config) this.#controls.setConfig(this.#config, this.#run.preset, []);
+      if (this.#config && this.#run && !this.#history) this.#controls.setConfig(this.#config, this.#run.preset, []);
       return;
     }
     window.location.hash = runHash(next);
@@ -371,6 +512,10 @@ export class ContentionView {
         done,
         workload: this.#config.workload,
         fencing: this.#config.fencing,
+        coverage: sim.coverage(),
+        unknown: this.#history ? sim.unknown() : [],
+        recorded: this.#history !== null,
+        laneLabels: this.#laneLabels,
       });
     }
   }
@@ -384,6 +529,33 @@ export class ContentionView {
     const root = this.#root;
     root.dataset.state = done ? "done" : this.#playing ? "playing" : this.#toEnd ? "running" : "paused";
     root.dataset.nowMs = String(now);
+  }
+
+  /** The export button, the file picker, and dropping a file on the view. */
+  #bindHistory() {
+    const root = this.#root;
+    root.querySelector('[data-testid="history-export"]').addEventListener("click", () => this.exportHistory());
+    const input = root.querySelector('[data-testid="history-file"]');
+    input.addEventListener("change", () => {
+      const [file] = input.files;
+      if (file) this.openHistoryFile(file);
+      input.value = "";
+    });
+    root.addEventListener("dragover", (event) => {
+      if (![...(event.dataTransfer?.types ?? [])].includes("Files")) return;
+      event.preventDefault();
+      root.dataset.dropping = "true";
+    });
+    root.addEventListener("dragleave", (event) => {
+      if (event.target === root) delete root.dataset.dropping;
+    });
+    root.addEventListener("drop", (event) => {
+      const file = event.dataTransfer?.files?.[0];
+      delete root.dataset.dropping;
+      if (!file) return;
+      event.preventDefault();
+      this.openHistoryFile(file);
+    });
   }
 
   #bindCanvas() {

@@ -1,6 +1,6 @@
 // Entry point: loads the wasm package, starts the views and routes between them by the URL hash
 // (`#ring`, `#locks?preset=…&seed=…`, see contention-route.js; `#sweep?…`, see sweep-model.js).
-import init, { HashRing, Simulation } from "../pkg/sim/index.js";
+import init, { HashRing, Simulation, checkHistory } from "../pkg/sim/index.js";
 import { ContentionView } from "./contention-view.js";
 import { LOCKS, RING, parseHash } from "./contention-route.js";
 import { RingView } from "./ring-view.js";
@@ -67,7 +67,7 @@ async function main() {
     return;
   }
   try {
-    contention = new ContentionView(document.getElementById("view-locks"), Simulation);
+    contention = new ContentionView(document.getElementById("view-locks"), Simulation, checkHistory);
   } catch (error) {
     showFatal(`The lock contention view failed to start: ${error.message}`);
     return;
@@ -91,7 +91,7 @@ async function main() {
   route();
   // For poking around in devtools: ringlease.view.model.ring is the live HashRing,
   // ringlease.contention.sim the running Simulation.
-  window.ringlease = { view: ring, contention, sweeps, HashRing, Simulation };
+  window.ringlease = { view: ring, contention, sweeps, HashRing, Simulation, checkHistory };
   document.body.dataset.state = "ready";
 }
 

@@ -5,6 +5,7 @@ pub mod change;
 pub mod continuum;
 pub mod error;
 pub mod hash;
+pub mod history;
 pub mod ketama;
 pub mod lease;
 #[cfg(test)]

@@ -17,6 +17,8 @@ mod args;
 mod continuum;
 mod encode;
 mod errors;
+#[cfg(feature = "lease")]
+mod history;
 #[cfg(feature = "ring")]
 mod keys;
 #[cfg(feature = "lease")]
@@ -32,6 +34,8 @@ mod store;
 
 #[cfg(feature = "ring")]
 pub use continuum::JsKetamaRing;
+#[cfg(feature = "lease")]
+pub use history::check_history;
 #[cfg(feature = "lease")]
 pub use lease::JsLeaseTable;
 #[cfg(feature = "ring")]

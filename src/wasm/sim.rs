@@ -13,8 +13,9 @@ use wasm_bindgen::prelude::*;
 use super::args;
 use super::errors::range_error;
 use crate::core::sim::{
-    presets, ConfigError, CrashMode, EventKind, Fencing, MetricsReport, Primitive, SimConfig,
-    SimEvent, Simulation, Violation, ViolationKind, Workload, NO_CLIENT,
+    presets, ConfigError, Coverage, CrashMode, EventKind, Fencing, MetricsReport, Primitive,
+    SimConfig, SimEvent, Simulation, Violation, ViolationKind, Workload, HISTORY_KEPT, NO_CLIENT,
+    NO_RECORD,
 };
 mod sweep;
 
@@ -137,6 +138,10 @@ export interface SimViolation {
   resource: number;
   token: number;
   value: number;
+  /** The record of `sim.history()` the violation is about, or null (liveness, orders). */
+  record: number | null;
+  /** The other record involved (the earlier grant, the overwriting write…), or null. */
+  otherRecord: number | null;
 }
 
 export interface SimClientCounts {
@@ -181,6 +186,8 @@ export interface SimReport {
   /** True if the run stopped at the event cap (2,000,000 queue events) before `durationMs`;
    * its metrics and verdicts then cover the time reached (`metrics.elapsedMs`). */
   stoppedAtCap: boolean;
+  /** How often the dangerous interleavings happened (the same counts `checkHistory` gives). */
+  coverage: HistoryCoverage;
 }
 "#;
 
@@ -549,9 +556,31 @@ fn encode_violations(violations: &[Violation]) -> JsValue {
         set(&o, "resource", v.resource);
         set(&o, "token", num(v.token));
         set(&o, "value", num(v.value));
+        set(&o, "record", record_index(v.record));
+        set(&o, "otherRecord", record_index(v.other_record));
         out.push(&o);
     }
     out.into()
+}
+
+fn record_index(i: u32) -> JsValue {
+    if i == NO_RECORD {
+        JsValue::NULL
+    } else {
+        JsValue::from_f64(f64::from(i))
+    }
+}
+
+fn encode_coverage(coverage: &Coverage) -> JsValue {
+    let o = Object::new();
+    for (name, n) in Coverage::NAMES.iter().zip(coverage.values()) {
+        set(
+            &o,
+            name,
+            n.map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64)),
+        );
+    }
+    o.into()
 }
 
 fn encode_counts(counts: &[u64; 8]) -> JsValue {
@@ -707,6 +736,7 @@ impl JsSimulation {
         set(&o, "digest", report.digest);
         set(&o, "traceEvents", num(report.trace_events));
         set(&o, "stoppedAtCap", report.stopped_at_cap);
+        set(&o, "coverage", encode_coverage(&report.coverage));
         o.into()
     }
 
@@ -774,5 +804,42 @@ impl JsSimulation {
     /// ```
     pub fn digest(&self) -> String {
         self.0.digest()
+    }
+
+    /// How often the dangerous interleavings happened so far (see `checkHistory`).
+    ///
+    /// ```js
+    /// sim.coverage().longPauses; // pauses longer than the TTL
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "HistoryCoverage")]
+    pub fn coverage(&self) -> JsValue {
+        encode_coverage(&self.0.coverage())
+    }
+
+    /// The run so far as a history document (docs/histories.md): `checkHistory` on it gives
+    /// this run's violations (of the kinds a history is judged on) and coverage. Throws a
+    /// RangeError past 500,000 records.
+    ///
+    /// ```js
+    /// const sim = new Simulation({ preset: "gcPause" });
+    /// sim.run();
+    /// const doc = sim.history(); // { version: 1, description, records }
+    /// checkHistory(doc).coverage.longPauses === sim.coverage().longPauses; // true
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "HistoryDocument")]
+    pub fn history(&self) -> Result<JsValue, JsValue> {
+        let Some(history) = self.0.history() else {
+            return Err(range_error(
+                "Simulation.history",
+                &format!("the run has more than {HISTORY_KEPT} records; its history was not kept"),
+            ));
+        };
+        let cfg = self.0.config();
+        let description = format!(
+            "ringlease simulation, seed {}, until {} ms",
+            cfg.seed,
+            self.0.now_ms()
+        );
+        Ok(super::history::encode_history(&history, &description))
     }
 }

@@ -24,6 +24,16 @@ describe("entries", () => {
     assert.deepEqual(classes(simEntry), ["FencedStore", "HashRing", "KetamaRing", "LeaseTable", "Simulation"]);
   });
 
+  test("checkHistory is in the lease and sim entries, and they agree", () => {
+    assert.equal(ring.checkHistory, undefined);
+    const run = new simEntry.Simulation({ preset: "gcPause", fencing: "off" });
+    run.run();
+    const doc = run.history();
+    run.free();
+    assert.deepEqual(lease.checkHistory(doc), simEntry.checkHistory(doc));
+    assert.ok(lease.checkHistory(doc).counts.lostUpdate > 0);
+  });
+
   test("each entry has its own wasm instance and memory", () => {
     assert.notEqual(ringWasm.memory, leaseWasm.memory);
     assert.notEqual(ringWasm.memory, sim.wasm.memory);

@@ -68,10 +68,12 @@ describe("Simulation: what it reports", () => {
     const lost = unfenced.violations.filter((v) => v.kind === "lostUpdate");
     assert.equal(lost.length, unfenced.counts.lostUpdate);
     for (const v of lost) {
-      assert.deepEqual(Object.keys(v), ["kind", "atMs", "client", "other", "resource", "token", "value"]);
+      assert.deepEqual(Object.keys(v), ["kind", "atMs", "client", "other", "resource", "token", "value", "record", "otherRecord"]);
       assert.ok(Number.isInteger(v.atMs) && v.atMs >= 0 && v.atMs <= 10_000);
       assert.ok(Number.isInteger(v.client));
-      assert.equal(v.other, null);
+      // The client whose write overwrote it (null if none on the chain), and the records.
+      assert.ok(v.other === null || Number.isInteger(v.other));
+      assert.ok(Number.isInteger(v.record));
     }
     const times = unfenced.violations.map((v) => v.atMs);
     assert.deepEqual(times, [...times].sort((a, b) => a - b));

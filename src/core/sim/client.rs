@@ -29,6 +29,7 @@ use super::rng::PPM;
 use super::server::Cluster;
 use super::storage::Cell;
 use super::world::{TimerKind, World};
+use crate::core::history::{Op, RecordType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -148,6 +149,14 @@ impl Client {
         cx.w.emit(self.id, kind, self.resource, token, value);
     }
 
+    /// Records a client record of `op` now, with `token` if any.
+    #[inline(never)]
+    fn record(&self, cx: &mut Ctx<'_>, kind: RecordType, op: Op, token: Option<u64>) {
+        let mut rec = cx.w.rec(kind, op, self.id, self.resource);
+        rec.token = token;
+        cx.w.record(rec);
+    }
+
     #[inline(never)]
     fn send_lease(&self, cx: &mut Ctx<'_>, msg: Msg) {
         let node = cx.cluster.node_of(self.resource);
@@ -199,6 +208,10 @@ impl Client {
         let req = self.next_req;
         self.next_req += 1;
         cx.w.checker.on_wait_start(self.id, cx.w.now);
+        let mut invoke =
+            cx.w.rec(RecordType::Invoke, Op::Acquire, self.id, self.resource);
+        invoke.ttl_ms = Some(cx.w.cfg.ttl_ms);
+        cx.w.record(invoke);
         self.phase = Phase::Acquiring { req, queued: false };
         self.emit(cx, EventKind::Acquire, 0, req.into());
         self.send_acquire(cx, req);
@@ -316,8 +329,12 @@ impl Client {
                     self.arm(cx, TimerKind::Phase, ms);
                 }
             }
-            Outcome::Busy => self.back_off(cx),
+            Outcome::Busy => {
+                self.record(cx, RecordType::Fail, Op::Acquire, None);
+                self.back_off(cx)
+            }
             Outcome::Finished => {
+                self.record(cx, RecordType::Fail, Op::Acquire, None);
                 self.emit(cx, EventKind::Finished, 0, req.into());
                 self.acquire(cx);
             }
@@ -331,6 +348,7 @@ impl Client {
         if local >= valid_until {
             // Too late to be of use (Redlock: treat as failed, release).
             self.emit(cx, EventKind::GrantTooLate, token, 0);
+            self.record(cx, RecordType::Fail, Op::Acquire, Some(token));
             self.send_lease(cx, Msg::Release { token });
             self.back_off(cx);
             return;
@@ -339,7 +357,11 @@ impl Client {
         if let Some(waited) = cx.w.checker.on_wait_end(id, resource, now) {
             cx.w.metrics.waits.push(waited);
         }
-        cx.w.checker.on_belief_start(resource, id, now);
+        let mut ok =
+            cx.w.rec(RecordType::Ok, Op::Acquire, id, resource)
+                .token(token);
+        ok.ttl_ms = Some((valid_until - local) as u64);
+        cx.w.record(ok);
         cx.w.metrics.client(id).grants += 1;
         self.emit(cx, EventKind::Granted, token, valid_until - local);
         self.hold = Some(Hold {
@@ -391,6 +413,8 @@ impl Client {
         }
         let op = self.next_op;
         self.next_op += 1;
+        let token = self.hold.as_ref().map(|h| h.token);
+        self.record(cx, RecordType::Invoke, Op::Read, token);
         self.set_step(Step::Reading { op });
         self.send_read(cx, op);
     }
@@ -438,6 +462,8 @@ impl Client {
             Step::Writing { .. } => {
                 // No answer: the write's fate is unknown; give up this lease.
                 cx.w.metrics.client(self.id).retries += 1;
+                let token = self.hold.as_ref().map(|h| h.token);
+                self.record(cx, RecordType::Info, Op::Write, token);
                 self.lose(cx, EventKind::Released);
             }
         }
@@ -450,8 +476,16 @@ impl Client {
         }
         let token = hold.token;
         let Some(read) = cell else {
+            self.record(cx, RecordType::Fail, Op::Read, Some(token));
             return self.lose(cx, EventKind::Released); // fenced off: a newer holder was there
         };
+        let mut ok = cx.w.rec(RecordType::Ok, Op::Read, self.id, self.resource);
+        ok = ok.token(token).value(read.count);
+        if cx.w.cfg.workload == Workload::Counter {
+            // Orders: the log's lost entries are judged by the simulation's audit instead.
+            ok.write_id = Some(read.writer.into());
+        }
+        cx.w.record(ok);
         self.emit(cx, EventKind::Read, token, read.count);
         if cx.w.cfg.workload == Workload::Counter && read.count <= 0 {
             self.emit(cx, EventKind::SoldOut, token, read.count);
@@ -509,6 +543,11 @@ impl Client {
         };
         let value = cell.count;
         self.emit(cx, EventKind::WriteSent, token, value);
+        let mut invoke =
+            cx.w.rec(RecordType::Invoke, Op::Write, self.id, self.resource);
+        invoke = invoke.token(token).value(value);
+        invoke.based_on = Some(parent.into());
+        cx.w.record(invoke);
         let msg = Msg::Write {
             token,
             op,
@@ -521,17 +560,23 @@ impl Client {
     }
 
     fn on_write_reply(&mut self, cx: &mut Ctx<'_>, op: u32, write: Option<u32>) {
-        let Some(hold) = &mut self.hold else { return };
+        let Some(hold) = &self.hold else { return };
         if !matches!(hold.step, Step::Writing { op: o } if o == op) {
             return;
         }
+        let token = hold.token;
         let Some(id) = write else {
+            self.record(cx, RecordType::Fail, Op::Write, Some(token));
             return self.lose(cx, EventKind::Released); // fenced off
         };
+        let Some(hold) = &mut self.hold else { return };
         hold.ops += 1;
         let more = hold.ops < cx.w.cfg.ops_per_hold;
         let batch = std::mem::take(&mut hold.batch);
-        cx.w.checker.on_ack(id);
+        let mut ok = cx.w.rec(RecordType::Ok, Op::Write, self.id, self.resource);
+        ok.token = Some(token);
+        ok.write_id = Some(id.into());
+        cx.w.record(ok);
         cx.w.metrics.client(self.id).ops += 1;
         if let Some(orders) = cx.orders.as_deref_mut() {
             orders.ack(self.resource, &batch, cx.w.now);
@@ -551,6 +596,7 @@ impl Client {
             return;
         }
         let (token, sent) = (hold.token, cx.w.local(self.id));
+        self.record(cx, RecordType::Invoke, Op::Renew, Some(token));
         self.send_lease(cx, Msg::Renew { token, sent });
         self.arm(cx, TimerKind::Renew, cx.w.cfg.request_timeout_ms);
     }
@@ -562,6 +608,7 @@ impl Client {
         let Some(remaining_ms) = remaining else {
             cx.w.metrics.renewals_rejected += 1;
             self.emit(cx, EventKind::RenewRejected, token, 0);
+            self.record(cx, RecordType::Fail, Op::Renew, Some(token));
             return self.lose(cx, EventKind::Released);
         };
         let valid_until = Self::validity(cx.w, sent, remaining_ms);
@@ -573,6 +620,10 @@ impl Client {
         hold.renewals += 1;
         cx.w.metrics.renewals += 1;
         self.emit(cx, EventKind::Renewed, token, remaining_ms as i64);
+        let mut ok = cx.w.rec(RecordType::Ok, Op::Renew, self.id, self.resource);
+        ok = ok.token(token);
+        ok.ttl_ms = Some((valid_until - cx.w.local(self.id)).max(0) as u64);
+        cx.w.record(ok);
         self.arm_at(cx, TimerKind::Validity, valid_until);
         self.arm_at(cx, TimerKind::Renew, renew_at);
     }
@@ -582,8 +633,9 @@ impl Client {
     #[inline(never)]
     fn lose(&mut self, cx: &mut Ctx<'_>, kind: EventKind) {
         if let Some(hold) = self.hold.take() {
-            let (now, id, resource) = (cx.w.now, self.id, self.resource);
-            cx.w.checker.on_belief_end(resource, id, now);
+            let (id, resource) = (self.id, self.resource);
+            let release = cx.w.rec(RecordType::Invoke, Op::Release, id, resource);
+            cx.w.record(release.token(hold.token));
             self.emit(cx, kind, hold.token, 0);
             self.send_lease(cx, Msg::Release { token: hold.token });
             if let Some(orders) = cx.orders.as_deref_mut() {

@@ -45,7 +45,9 @@ mod storage;
 pub mod sweep;
 mod world;
 
-pub use checker::{Violation, ViolationCounts, ViolationKind};
+pub use crate::core::history::Coverage;
+use crate::core::history::{History, Op, Record, RecordType};
+pub use checker::{Violation, ViolationCounts, ViolationKind, NO_RECORD};
 pub use config::{ConfigError, CrashMode, Fencing, Primitive, SimConfig, Workload};
 pub use event::{EventKind, SimEvent, NO_CLIENT};
 pub use metrics::{ClientCounts, MetricsReport};
@@ -57,6 +59,7 @@ use network::{Endpoint, Msg};
 use orders::Orders;
 use server::Cluster;
 use storage::Storage;
+pub use world::HISTORY_KEPT;
 use world::{Ev, World};
 
 /// The most queue events one run processes. A config whose actors keep acting without time
@@ -99,6 +102,8 @@ pub struct Report {
     /// Whether the run stopped at [`MAX_EVENTS`] before `durationMs` (its metrics and
     /// verdicts then cover the time reached, `metrics.elapsed_ms`).
     pub stopped_at_cap: bool,
+    /// How often the dangerous interleavings happened (the history checker's coverage).
+    pub coverage: Coverage,
 }
 
 impl Report {
@@ -217,6 +222,7 @@ impl Simulation {
             digest: self.digest(),
             trace_events: self.w.digest.events(),
             stopped_at_cap: self.stopped_at_cap(),
+            coverage: self.coverage(),
         }
     }
 
@@ -236,7 +242,7 @@ impl Simulation {
     /// Violations found so far, in time order. Lost updates and orders are judged against the
     /// store's current contents (final at the end of the run), liveness as of now.
     pub fn violations(&self) -> Vec<Violation> {
-        let mut all = self.w.checker.found().to_vec();
+        let mut all = self.w.checker.found();
         all.extend(self.judged());
         // By (time, kind, found order), as one u64 sort (fewer sort instantiations in wasm):
         // times stay below 2^20 ms, kinds below 2^3.
@@ -258,6 +264,45 @@ impl Simulation {
             counts[v.kind as usize] += 1;
         }
         counts
+    }
+
+    /// How often the dangerous interleavings happened so far (see [`Coverage`]).
+    pub fn coverage(&self) -> Coverage {
+        self.w.checker.judge.coverage()
+    }
+
+    /// Whether the run keeps its history for [`Simulation::history`] (on by default; sweeps
+    /// turn it off: the checker sees every record either way).
+    pub fn keep_history(&mut self, keep: bool) {
+        self.w.keep_history = keep;
+        if !keep {
+            self.w.history = Vec::new();
+        }
+    }
+
+    /// The run so far as a history: every record the checker saw, then (counter workload) the
+    /// store's final content of each resource as a server read, so that checking it again
+    /// gives this run's verdict and coverage. `None` if the history was not kept, or is longer
+    /// than [`HISTORY_KEPT`] records.
+    pub fn history(&self) -> Option<History> {
+        let w = &self.w;
+        if !w.keep_history || (w.history.len() as u64) < u64::from(w.checker.judge.records()) {
+            return None;
+        }
+        let mut records = w.history.clone();
+        if w.cfg.workload == Workload::Counter {
+            for (r, key) in w.resource_names.iter().enumerate() {
+                let cell = self.storage.cell(key);
+                let mut read = Record::new(RecordType::Ok, Op::Read, NO_CLIENT, r as u32, w.now);
+                read.value = Some(cell.map_or(w.cfg.stock as i64, |c| c.count));
+                read.write_id = Some(cell.map_or(0, |c| c.writer.into()));
+                records.push(read.server());
+            }
+        }
+        Some(History {
+            resources: w.resource_names.clone(),
+            records,
+        })
     }
 
     /// How many orders were acknowledged (orders workload; 0 otherwise).
@@ -285,8 +330,11 @@ impl Simulation {
             .collect();
         let mut out = match &self.orders {
             None => {
-                let heads: Vec<u32> = cells.iter().map(|c| c.map_or(0, |c| c.writer)).collect();
-                self.w.checker.lost_updates(&heads)
+                let heads: Vec<u64> = cells
+                    .iter()
+                    .map(|c| c.map_or(0, |c| c.writer.into()))
+                    .collect();
+                self.w.checker.judge.lost_updates(&heads)
             }
             Some(orders) => {
                 let orders::Audit { lost, duplicated } = orders.audit(&cells);
@@ -298,6 +346,8 @@ impl Simulation {
                     resource,
                     token: 0,
                     value: id.into(),
+                    record: NO_RECORD,
+                    other_record: NO_RECORD,
                 };
                 let lost = lost
                     .into_iter()
@@ -445,11 +495,21 @@ impl Simulation {
                 let value = cell.count;
                 cell.writer = id;
                 let applied = self.storage.write(key, cell, token, now, table);
+                let kind = if applied {
+                    RecordType::Ok
+                } else {
+                    RecordType::Fail
+                };
+                let mut rec = w.rec(kind, Op::Write, client, resource).token(token);
+                rec = rec.value(value).server();
+                rec.based_on = Some(parent.into());
                 if applied {
-                    w.checker
-                        .on_write(id, resource, client, op, token, parent, now);
+                    rec.write_id = Some(id.into());
+                    w.record(rec);
+                    w.checker.on_applied(client, op, id);
                     w.emit(client, EventKind::WriteAccepted, resource, token, value);
                 } else {
+                    w.record(rec);
                     w.metrics.client(client).rejected_writes += 1;
                     w.emit(client, EventKind::WriteRejected, resource, token, value);
                 }

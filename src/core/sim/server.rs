@@ -22,6 +22,7 @@ use super::config::{CrashMode, Primitive};
 use super::event::{EventKind, NO_CLIENT};
 use super::network::{Endpoint, Msg, Outcome};
 use super::world::{Ev, World};
+use crate::core::history::{Op, Record, RecordType};
 
 struct Node {
     table: LeaseTable,
@@ -172,7 +173,7 @@ impl Cluster {
                         expires_at_ms,
                     }) => {
                         direct = Some(token);
-                        w.checker.on_renew(resource, token, expires_at_ms);
+                        server_renew(w, client, resource, token, expires_at_ms);
                         w.queue.push(expires_at_ms, Ev::ServerTick { node });
                         Outcome::Granted {
                             token,
@@ -192,7 +193,7 @@ impl Cluster {
             (Msg::Renew { token, sent }, Primitive::Lock) => {
                 let remaining_ms = match table.renew(name, owner, token, ttl, now) {
                     Ok(Renew::Renewed { expires_at_ms }) => {
-                        w.checker.on_renew(resource, token, expires_at_ms);
+                        server_renew(w, client, resource, token, expires_at_ms);
                         w.queue.push(expires_at_ms, Ev::ServerTick { node });
                         Some(expires_at_ms - now)
                     }
@@ -210,7 +211,7 @@ impl Cluster {
                         token: held,
                         expires_at_ms,
                     }) => {
-                        w.checker.on_renew(resource, held, expires_at_ms);
+                        server_renew(w, client, resource, held, expires_at_ms);
                         w.queue.push(expires_at_ms, Ev::ServerTick { node });
                         (held == token).then_some(expires_at_ms - now)
                     }
@@ -306,8 +307,10 @@ impl Cluster {
         let (Some(r), Some(c)) = (index(resource, 'r'), index(&lease.owner, 'c')) else {
             return; // not a simulated resource and client
         };
-        w.checker
-            .on_grant(r, c, lease.token, lease.granted_at_ms, lease.expires_at_ms);
+        let mut grant = Record::new(RecordType::Info, Op::Acquire, c, r, lease.granted_at_ms);
+        grant.token = Some(lease.token);
+        grant.expires_at_ms = Some(lease.expires_at_ms);
+        w.record(grant.server());
         w.emit_at(
             lease.granted_at_ms,
             c,
@@ -418,8 +421,26 @@ fn ended(w: &mut World, resource: &str, owner: &str, token: u64, at_ms: u64, kin
     let (Some(r), Some(c)) = (index(resource, 'r'), index(owner, 'c')) else {
         return;
     };
-    w.checker.on_lease_end(r, token, at_ms);
+    let op = if kind == EventKind::LeaseExpired {
+        Op::Expire
+    } else {
+        Op::Release
+    };
+    w.record(
+        Record::new(RecordType::Info, op, c, r, at_ms)
+            .token(token)
+            .server(),
+    );
     w.emit_at(at_ms, c, kind, r, token, 0);
+}
+
+/// Server truth: the lease `token` on `resource` now expires at `expires_at_ms`.
+fn server_renew(w: &mut World, client: u32, resource: u32, token: u64, expires_at_ms: u64) {
+    let mut renew = w
+        .rec(RecordType::Info, Op::Renew, client, resource)
+        .token(token);
+    renew.expires_at_ms = Some(expires_at_ms);
+    w.record(renew.server());
 }
 
 /// The number in a name such as `"r3"` or `"c12"`.

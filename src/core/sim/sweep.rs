@@ -561,6 +561,7 @@ impl Sweep {
                 index: run.index / self.seeds.len() / self.fencings.len(),
                 error,
             })?;
+            sim.keep_history(false);
             finish(&mut sim);
             rows.push(SweepRow::of(self.parameter, &sim));
         }

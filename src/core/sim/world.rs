@@ -11,6 +11,7 @@ use super::metrics::Metrics;
 use super::network::{Endpoint, Msg, Network};
 use super::queue::Queue;
 use super::rng::Rng;
+use crate::core::history::{Op, Record, RecordType};
 
 /// A client timer's purpose; each has its own generation counter, so re-arming one makes the
 /// earlier timer of that kind a no-op.
@@ -75,7 +76,14 @@ pub(crate) struct World {
     pub(crate) resource_names: Vec<String>,
     /// `"c0"`, `"c1"`, …: owner names at the lease server.
     pub(crate) client_names: Vec<String>,
+    /// The run as a history (the first [`HISTORY_KEPT`] records; the checker sees them all).
+    pub(crate) history: Vec<Record>,
+    /// Whether to keep the history (sweeps do not).
+    pub(crate) keep_history: bool,
 }
+
+/// Records of a run's history kept for export (136 bytes each: at most about 68 MB).
+pub const HISTORY_KEPT: usize = 500_000;
 
 impl World {
     pub(crate) fn new(cfg: SimConfig) -> Self {
@@ -97,6 +105,8 @@ impl World {
             metrics: Metrics::new(actors),
             resource_names: (0..resources).map(|i| format!("r{i}")).collect(),
             client_names: (0..actors).map(|i| format!("c{i}")).collect(),
+            history: Vec::new(),
+            keep_history: true,
             cfg,
         }
     }
@@ -142,6 +152,20 @@ impl World {
         };
         self.digest.push(&event);
         self.trace.push(event);
+    }
+
+    /// Appends a record to the run's history and hands it to the checker.
+    #[inline(never)]
+    pub(crate) fn record(&mut self, rec: Record) {
+        self.checker.judge.apply(&rec);
+        if self.keep_history && self.history.len() < HISTORY_KEPT {
+            self.history.push(rec);
+        }
+    }
+
+    /// A client record of `op` by `client` on `resource` now.
+    pub(crate) fn rec(&self, kind: RecordType, op: Op, client: u32, resource: u32) -> Record {
+        Record::new(kind, op, client, resource, self.now)
     }
 
     /// Sends `msg` about `client` (from or to it) over the network.
@@ -228,6 +252,9 @@ impl World {
         for actor in self.actors_of(group) {
             self.metrics.client(actor).pauses += 1;
             self.emit(actor, EventKind::Paused, 0, 0, ms as i64);
+            let mut pause = self.rec(RecordType::Info, Op::Pause, actor, 0);
+            pause.duration_ms = Some(ms);
+            self.record(pause);
         }
         self.queue.push(until, Ev::Fault(Fault::Resume { group }));
     }

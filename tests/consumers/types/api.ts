@@ -41,6 +41,21 @@ check(sim.HashRing !== (HashRing as unknown), "ringlease/sim has its own HashRin
 check(new sim.Simulation({ preset: "flashSale", seed: 1 }).step(10).kind instanceof Uint8Array, "Simulation.step from ringlease/sim");
 // @ts-expect-error the ring entry holds HashRing only
 import("ringlease").then((m) => m.LeaseTable);
+// checkHistory: in ringlease/lease and ringlease/sim, typed; a simulated run exports a history.
+{
+  const run = new sim.Simulation({ preset: "gcPause", seed: 1, fencing: "off" });
+  is<sim.HistoryCoverage>()(run.run().coverage);
+  const doc = is<sim.HistoryDocument>()(run.history());
+  const verdict = is<sim.HistoryVerdict>()(sim.checkHistory(doc));
+  is<number | null>()(verdict.coverage.lateWrites);
+  check(verdict.counts.lostUpdate === run.counts().lostUpdate, "checkHistory agrees with the simulation");
+  const leaseVerdict = (await import("ringlease/lease")).checkHistory({ records: [{ type: "invoke", process: 1, op: "acquire", resource: "stock", timeMs: 0 }] });
+  check(leaseVerdict.ok && leaseVerdict.unknown.includes("doubleGrant"), "checkHistory from ringlease/lease");
+  // @ts-expect-error an unknown operation is a type error (not called: it would throw)
+  const unknownOp = () => sim.checkHistory({ records: [{ type: "invoke", process: 1, op: "lock", resource: "stock", timeMs: 0 }] });
+  check(typeof unknownOp === "function", "typed");
+  run.free();
+}
 const output = is<Promise<InitOutput>>()(init());
 is<InitOutput>()(await output);
 is<InitOutput>()(initSync({ module: new Uint8Array(0) })); // returns the live instance at once
