@@ -7,8 +7,8 @@
 //   write later), a holder whose expiry moved is a renewal.
 // - Store server: an applied write (the `HSET` of RedisFencedStore's write script, or a plain
 //   `SET`) is `ok write` with its token and write id (carried in the value); a fenced write the
-//   script refused (its `HMGET` with no `HSET`) is `fail write`. A fenced read's claim (the
-//   unchanged value written back under the reader's token, marked `claim`) is not a write.
+//   script refused (its `HMGET` with no `HSET`) is `fail write`. A fenced read (which may raise
+//   the key's highest token) is not a write.
 import net from "node:net";
 import { decode } from "@msgpack/msgpack";
 
@@ -77,7 +77,7 @@ export function serverRecorder(o) {
     } catch {
       return;
     }
-    if (!value || typeof value !== "object" || value.claim) return;
+    if (!value || typeof value !== "object") return;
     const fields = { process: value.p ?? NO_PROCESS, timeMs: ms(atUs / 1000), token: Number(token) };
     if (type === "ok") Object.assign(fields, { writeId: value.writeId, basedOn: value.basedOn, value: value.stock });
     rec(type, "write", fields);
