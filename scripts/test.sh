@@ -8,7 +8,8 @@
 #                                       consumers of the packed tarball (tests/consumers/: Node,
 #                                       TypeScript, esbuild, Vite, webpack), and the lease contract
 #                                       suite (tests/contract/: the wasm LeaseTable, and RedisLeases
-#                                       with node-redis and ioredis on private redis-servers)
+#                                       with node-redis and ioredis on private redis-servers), and a
+#                                       short run of the fault harness (tests/chaos/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -61,6 +62,6 @@ printf '   budgets, README quick starts, page in Chromium, consumers of the pack
 '
 printf '   TypeScript, esbuild, Vite, webpack), lease contract suite (wasm LeaseTable; RedisLeases
 '
-printf '   with node-redis and ioredis)
+printf '   with node-redis and ioredis), short fault-harness runs (tests/chaos/)
 '
-node --test --test-reporter=spec tests/js/ tests/page/ tests/consumers/ tests/contract/
+node --test --test-reporter=spec tests/js/ tests/page/ tests/consumers/ tests/contract/ tests/chaos/

@@ -6,7 +6,8 @@
 //
 // A simulated run is exported from the page (the download must equal `sim.history()` in Node),
 // loaded back through the file picker, and its figures checked against `checkHistory` in Node;
-// the sample under www/histories/ opens from a `#locks?history=` link; a client-only history
+// the sample under www/histories/ and the two the fault harness recorded open from a
+// `#locks?history=` link; a client-only history
 // dropped on the view shows the server's view as unknown. Fails on any console error or warning,
 // page error, failed or foreign request. Writes test-results/page-history-*.png.
 import assert from "node:assert/strict";
@@ -21,6 +22,8 @@ initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", i
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const SAMPLE = "histories/gcpause-unfenced.json";
+// Recorded by the fault harness (`npm run chaos`) on real processes and redis-servers.
+const RECORDED = ["histories/chaos-fenced.json", "histories/chaos-unfenced.json"];
 const HISTORY_KINDS = ["lostUpdate", "doubleGrant", "tokenOrder", "staleWrite", "beliefOverlap"];
 
 let server;
@@ -127,6 +130,25 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
     assert.ok(problems.some(expected));
     problems.splice(0, problems.length, ...problems.filter((p) => !expected(p)));
   });
+
+  for (const path of RECORDED) {
+    it(`opens the harness's recorded ${path} from #locks?history=…`, async () => {
+      const doc = JSON.parse(readFileSync(new URL(`../../www/${path}`, import.meta.url), "utf8"));
+      const verdict = checkHistory(doc);
+      assert.ok(verdict.coverage.lateWrites !== null && verdict.unknown.length === 0, "the recording has the server's view");
+      await page.goto(`${baseUrl}#locks?history=${path}`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, { timeout: 15_000 });
+      await waitForState("paused");
+      await assertMatchesVerdict(verdict, path);
+      const lanes = new Set(doc.records.filter((r) => r.process < 2 ** 32 - 1).map((r) => r.process)).size;
+      assert.equal(await byTestId("contention-canvas").getAttribute("data-lanes"), String(lanes), `${path}: one lane per client`);
+      await byTestId("contention-to-end").click();
+      await waitForState("done");
+      await assertMatchesVerdict(verdict, `${path} at the end`);
+      const name = path.replace(/^histories\/|\.json$/g, "");
+      await page.screenshot({ path: `${resultsDir}page-history-${name}.png`, fullPage: true });
+    });
+  }
 
   it("a client-only history dropped on the view: the server's view is drawn as unknown", async () => {
     await page.goto(`${baseUrl}#locks`);

@@ -1,0 +1,99 @@
+// The fault harness, short and bounded (well under a minute): one seed with fencing on must
+// come out without lost updates or token regressions while the faults produced the dangerous
+// interleavings, and the bare-INCR negative control (persistence off, kill -9 and restart) must
+// be caught regressing its tokens. Plus the harness's own parts: the MONITOR line parser, the
+// server records it derives, the seeded generator. Needs `node scripts/build.mjs lease` and
+// redis-server (scripts/setup.sh).
+//
+//   node --test tests/chaos/
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { encode } from "@msgpack/msgpack";
+
+import { parseMonitorLine, serverRecorder } from "../../chaos/monitor.mjs";
+import { summary } from "../../chaos/report.mjs";
+import { rng } from "../../chaos/rng.mjs";
+import { runChaos } from "../../chaos/runner.mjs";
+
+const base = { clients: 6, ttlMs: 250, persistence: "off" };
+
+describe("npm run chaos, short", { timeout: 50_000 }, () => {
+  test("fencing on: no lost update, no token regression, and the faults happened", async () => {
+    const run = await runChaos({
+      ...base, seed: 3, durationMs: 5000, fencing: true, tokens: "time",
+      nemeses: ["pause-client", "pause-server", "kill", "delay"],
+    });
+    const { verdict, history } = run;
+    const s = summary(run);
+    for (const kind of ["lostUpdate", "tokenOrder", "staleWrite", "doubleGrant"]) {
+      assert.ok(!verdict.unknown.includes(kind), `${kind} is judged`);
+    }
+    assert.equal(verdict.counts.lostUpdate, 0, "no lost update");
+    assert.equal(verdict.counts.tokenOrder, 0, "tokens keep increasing across the restarts");
+    assert.ok(s.writesOk > 10, `writes went through (${s.writesOk})`);
+    assert.ok(history.records.some((r) => r.source === "server" && r.op === "acquire"), "the server's grants are recorded");
+    assert.ok(history.records.some((r) => r.op === "pause"), "a client was paused");
+    assert.ok(Object.values(run.nemeses).reduce((a, b) => a + b, 0) > 1, "faults were injected");
+  });
+
+  test("negative control: bare INCR tokens regress after kill -9 with persistence off", async () => {
+    const run = await runChaos({
+      ...base, seed: 1, durationMs: 4000, fencing: true, tokens: "incr", nemeses: ["kill"],
+    });
+    assert.ok(run.nemeses.restarts > 0, "the lock server was restarted");
+    assert.ok(run.verdict.counts.tokenOrder > 0, "the checker finds the token regression");
+    assert.equal(run.verdict.ok, false);
+  });
+});
+
+describe("harness parts", () => {
+  test("MONITOR lines: timestamps, lua, quoted and escaped arguments", () => {
+    const p = parseMonitorLine('+1700000000.123456 [0 lua] "SET" "k" "\\x82\\xa2lt\\"x\\\\" "PXAT" "1"');
+    assert.equal(p.atUs, 1700000000123456);
+    assert.equal(p.lua, true);
+    assert.deepEqual(p.args.map((b) => [...b]).slice(0, 2), [[...Buffer.from("SET")], [...Buffer.from("k")]]);
+    assert.deepEqual([...p.args[2]], [0x82, 0xa2, 0x6c, 0x74, 0x22, 0x78, 0x5c]);
+    assert.equal(parseMonitorLine('1700000000.000001 [0 127.0.0.1:5000] "GET" "k"').lua, false);
+    assert.equal(parseMonitorLine("+OK"), null);
+  });
+
+  test("lock states become grants and lease ends; store writes become ok or fail", () => {
+    const out = [];
+    const lockKey = "{chaos:stock}:lock";
+    const storeKey = "{chaos:stock}:fenced";
+    const lock = serverRecorder({ originMs: 1_000_000, resource: "stock", lockKey, out });
+    const hex = (state) => [...encode(state)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("");
+    const set = (at, state) => lock.line(`+${at}.000000 [0 lua] "SET" "${lockKey}" "${hex(state)}" "PXAT" "1"`);
+    set(1000, { h: { o: "c2", t: 7, g: 1_000_000, e: 1_000_300 }, lt: 7 });
+    set(1001, { le: { o: "c2", t: 7, x: true, at: 1_000_300 }, h: { o: "c4", t: 9, g: 1_001_000, e: 1_001_300 }, lt: 9 });
+    set(1002, { le: { o: "c4", t: 9, x: false, at: 1_002_000 }, lt: 9 });
+    assert.deepEqual(
+      out.map((r) => [r.op, r.process, r.token, r.timeMs, r.expiresAtMs]),
+      [["acquire", 2, 7, 0, 300], ["expire", 2, 7, 300, undefined], ["acquire", 4, 9, 1000, 1300], ["release", 4, 9, 2000, undefined]],
+    );
+    out.length = 0;
+    const store = serverRecorder({ originMs: 1_000_000, resource: "stock", storeKey, fenced: true, out });
+    const json = (v) => JSON.stringify(JSON.stringify(v)).slice(1, -1);
+    const value = { stock: 9, writeId: 5, basedOn: 4, p: 3 };
+    store.line(`+1003.000000 [0 127.0.0.1:1] "EVALSHA" "abc" "1" "${storeKey}" "${json(value)}" "11"`);
+    store.line(`+1003.000100 [0 lua] "HMGET" "${storeKey}" "t" "n"`);
+    store.line(`+1003.000200 [0 lua] "HSET" "${storeKey}" "v" "x" "t" "11" "n" "2"`);
+    store.line(`+1004.000000 [0 127.0.0.1:1] "EVALSHA" "abc" "1" "${storeKey}" "${json({ ...value, writeId: 6 })}" "10"`);
+    store.line(`+1004.000100 [0 lua] "HMGET" "${storeKey}" "t" "n"`);
+    store.line(`+1005.000000 [0 127.0.0.1:1] "PING"`);
+    assert.deepEqual(
+      out.map((r) => [r.type, r.op, r.process, r.token, r.timeMs, r.writeId]),
+      [["ok", "write", 3, 11, 3000, 5], ["fail", "write", 3, 10, 4000, undefined]],
+    );
+  });
+
+  test("the seeded generator replays", () => {
+    const a = rng(42);
+    const b = rng(42);
+    const xs = Array.from({ length: 100 }, () => a.next());
+    assert.deepEqual(xs, Array.from({ length: 100 }, () => b.next()));
+    assert.ok(xs.every((x) => x >= 0 && x < 1));
+    assert.notDeepEqual(xs.slice(0, 5), Array.from({ length: 5 }, rng(43).next));
+  });
+});
