@@ -43,8 +43,10 @@ test("no tracked file reads or cites a path outside the repository", () => {
 
 test("the patterns catch what they are for", () => {
   const hit = (line) => OUTSIDE.some(({ re }) => re.test(line));
-  assert.ok(hit('const VECTORS = "../shared/vectors/x.json";'));
-  assert.ok(hit("see shared/DESIGN.md"));
+  // Built from parts, so that this file does not itself cite the paths it looks for.
+  const sibling = ["shared", "vectors", "x.json"].join("/");
+  assert.ok(hit(`const VECTORS = "../${sibling}";`));
+  assert.ok(hit(`see ${["shared", "DESIGN.md"].join("/")}`));
   assert.ok(hit('new URL("../../../data/x.json", import.meta.url)'));
   assert.ok(hit("cp /work/other/file ."));
   assert.ok(!hit('import { x } from "../../scripts/gen-golden.mjs";'));
