@@ -10,8 +10,9 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use ringlease::core::balance::{bounded_capacity, NO_NODE};
-use ringlease::core::ketama::{self, Continuum};
+use ringlease::core::hash::ketama::{self, Continuum};
+use ringlease::core::ring::balance::bounded_capacity;
+use ringlease::core::ring::NO_NODE;
 use ringlease::core::{HashRing, RingChange, RingError, Scheme};
 
 /// 2^32, the number of ring positions.

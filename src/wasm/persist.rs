@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::args;
 use super::call::Failure;
 use super::encode::Obj;
-use crate::core::error::js_number;
+use crate::core::number::js_number;
 use crate::core::ring::{HashRing, MAX_POINTS, MAX_VNODES};
 
 /// The `format` field of every saved ring.

@@ -8,7 +8,7 @@ use super::call::{call, Failure};
 use super::encode;
 use super::keys;
 use super::persist;
-use crate::core::balance::NO_NODE;
+use crate::core::ring::NO_NODE;
 use crate::core::ring::{HashRing, MAX_ID_BYTES, MAX_VNODES};
 use crate::core::{RingChange, RingError, Scheme};
 

@@ -30,12 +30,9 @@ use md5::Md5;
 use sha1::{Digest, Sha1};
 
 use super::error::RingError;
-use super::hash::decimal;
-use super::ring::MAX_POINTS;
-use super::sort;
-
-/// The most points one digest gives (four little-endian words of an MD5 digest).
-pub const MAX_POINTS_PER_DIGEST: u32 = 4;
+use super::limits::{MAX_POINTS, MAX_POINTS_PER_DIGEST};
+use crate::core::number::u32_digits;
+use crate::core::sort;
 
 /// The hash function of a ketama ring (hashring's `algorithm` argument).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +73,7 @@ impl KetamaDigest {
     /// A key's position: the little-endian `u32` of the digest's first four bytes.
     ///
     /// ```
-    /// use ringlease::core::continuum::KetamaDigest;
+    /// use ringlease::core::ring::continuum::KetamaDigest;
     /// // MD5("") = d41d8cd9…, SHA-1("") = da39a3ee…
     /// assert_eq!(KetamaDigest::Md5.key_position(b""), 0xd98c_1dd4);
     /// assert_eq!(KetamaDigest::Sha1.key_position(b""), 0xeea3_39da);
@@ -93,7 +90,7 @@ impl KetamaDigest {
         out.reserve(digests as usize * per_digest);
         let mut digits = [0u8; 10];
         for i in 0..digests {
-            let d = self.hash(&[label.as_bytes(), b"-", decimal(i, &mut digits)]);
+            let d = self.hash(&[label.as_bytes(), b"-", u32_digits(i, &mut digits)]);
             out.extend((0..per_digest).map(|j| le_u32(&d, 4 * j)));
         }
     }
@@ -141,7 +138,7 @@ pub struct KetamaServer<'a> {
 /// A sorted ketama continuum: see the module docs.
 ///
 /// ```
-/// use ringlease::core::continuum::{KetamaDigest, KetamaRing, KetamaServer};
+/// use ringlease::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
 ///
 /// // Python hash_ring's placement: 40 MD5 digests of 3 points per server.
 /// let servers = [
@@ -314,8 +311,8 @@ impl KetamaRing {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ketama;
     use super::*;
+    use crate::core::hash::ketama;
 
     fn servers<'a>(labels: &[&'a str], digests: u32) -> Vec<KetamaServer<'a>> {
         labels
