@@ -4,7 +4,7 @@
 /// first point whose position's top `bits` bits are ≥ `b` (`starts.len() == 2^bits + 1`). A
 /// lookup then searches only its bucket's few points instead of the whole array. One bucket per
 /// four to eight points (a power of two, at most 2^16 buckets): 0.5 to 1 byte per point.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct SearchIndex {
     pub(super) starts: Vec<u32>,
     /// `32 - bits` (32 when there is no table: every position falls in bucket 0).
