@@ -3,7 +3,7 @@
 // 100 nodes, 1,000,000 distinct keys, every library at its default options and point count.
 // Measures the ring's performance targets — nodeFor, nodeForMany, ring build, wasm
 // memory — plus the ketama scheme against hashring (same placement, asserted before timing).
-// Prints a table, the issue-3 targets with MET / NOT MET, and writes bench/results/ring.json.
+// Prints a table, the performance targets with MET / NOT MET, and writes bench/results/ring.json.
 // See bench/README.md.
 //
 //   npm run bench                      # builds pkg/ first, then runs this file
@@ -42,7 +42,7 @@ const PLACEMENT_CHECK_KEYS = 10_000; // keys compared (ketama vs hashring, nodeF
 // slope is taken over these), and a cap on rings built in all.
 const STEADY_RINGS = { 100: QUICK ? 16 : 32, 1000: QUICK ? 4 : 8 };
 const STEADY_MAX_RINGS = { 100: 400, 1000: 60 };
-// Issue 3, "Performance": ratios are peer time / ringlease time.
+// The ring's performance targets: ratios are peer time / ringlease time.
 const TARGETS = { nodeFor: 10, nodeForMany: 15, build1000: 8, bytesPerPoint: 12 };
 
 if (KEY_COUNT % BATCH !== 0 || BATCH % LOOKUP_CHUNK !== 0) throw new Error("KEY_COUNT, BATCH and LOOKUP_CHUNK must nest");
