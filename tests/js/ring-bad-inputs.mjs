@@ -2,8 +2,9 @@
 // the error, that the ring is unchanged and keeps working, the parameter-name patterns, and the
 // classes of bad ids and keys.
 import assert from "node:assert/strict";
+import { test } from "node:test";
 
-import { assertFixtureHealthy, expectThrow, fixtureRing, snapshot } from "./helpers.mjs";
+import { assertFixtureHealthy, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
 
 /** Runs a bad call on a fresh fixture ring; checks the error, "unchanged" and G2. */
 export function onFixture(call, cls, opts) {
@@ -40,3 +41,25 @@ export const BAD_ID_STRINGS = [
   "\uDE80",
 ];
 export const LONE_SURROGATES = ["\uD800", "a\uDC00b", "ab\uD83D", "\uDE80", "🚀\uD83D"];
+
+/**
+ * For each `[name, call]` of `methods`, where `call(ring, value)` passes `value` as the string
+ * parameter matching `param`: a `TypeError` test for every non-string and a `RangeError` test
+ * for every lone surrogate, each on the fixture ring.
+ * @param {Array<[string, (ring: any, value: any) => unknown]>} methods
+ * @param {RegExp} param
+ */
+export function stringParameterTests(methods, param) {
+  for (const [name, call] of methods) {
+    for (const value of NOT_STRINGS) {
+      test(`${name}(${show(value)}) -> TypeError`, () => {
+        onFixture((r) => call(r, value), TypeError, { method: `HashRing.${name}`, param, what: `${name}(${show(value)})` });
+      });
+    }
+    for (const value of LONE_SURROGATES) {
+      test(`${name}(${show(value)}) -> RangeError (lone surrogate)`, () => {
+        onFixture((r) => call(r, value), RangeError, { method: `HashRing.${name}`, param, what: `${name}(${show(value)})` });
+      });
+    }
+  }
+}
