@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { stringParameterTests, onFixture, ID, KEY, N, VNODES, WEIGHT, OPTIONS, NODES, NOT_STRINGS, BAD_ID_STRINGS, LONE_SURROGATES } from "./ring-bad-inputs.mjs";
+import { stringParameterTests, onFixture, ID, KEY, N, VNODES, WEIGHT, OPTIONS, NODES, NOT_STRINGS, BAD_ID_STRINGS } from "./ring-bad-inputs.mjs";
 import { HashRing, assertFixtureHealthy, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
 
 describe("node ids", () => {
