@@ -15,6 +15,7 @@
 mod args;
 #[cfg(feature = "ring")]
 mod continuum;
+mod document;
 mod encode;
 mod errors;
 #[cfg(feature = "lease")]
