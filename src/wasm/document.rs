@@ -11,7 +11,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args::{describe, plain_object};
-use super::errors::type_error;
+use super::call::Failure;
 
 /// A copy of the document `value` (`None` for `undefined`): a plain object whose own keys are
 /// all `allowed` (a `TypeError` naming the first other one), with each value that is not
@@ -19,36 +19,32 @@ use super::errors::type_error;
 /// saying it must be `expected(key)`. Errors name the key as `<name>.<key>`.
 pub(crate) fn copy(
     value: &JsValue,
-    context: &str,
     name: &str,
     allowed: &[&str],
     unfit: impl Fn(&str, &JsValue) -> Option<&'static str>,
-) -> Result<Option<JsValue>, JsValue> {
+) -> Result<Option<JsValue>, Failure> {
     if value.is_undefined() {
         return Ok(None);
     }
-    let object = plain_object(value, context, name)?;
+    let object = plain_object(value, name)?;
     let copy: Object = Object::create(JsValue::NULL.unchecked_ref());
     for key in Reflect::own_keys(&object)?.iter() {
         let text = key.as_string().unwrap_or_else(|| "a symbol".to_owned());
         if !allowed.contains(&text.as_str()) {
-            return Err(type_error(
-                context,
-                &format!(
-                    "unknown option {text:?} in {name} (allowed: {})",
-                    allowed.join(", ")
-                ),
-            ));
+            return Err(Failure::Type(format!(
+                "unknown option {text:?} in {name} (allowed: {})",
+                allowed.join(", ")
+            )));
         }
         let field = Reflect::get(&object, &key)?;
         if field.is_undefined() {
             continue;
         }
         if let Some(expected) = unfit(&text, &field) {
-            return Err(type_error(
-                context,
-                &format!("{name}.{text} must be {expected}, got {}", describe(&field)),
-            ));
+            return Err(Failure::Type(format!(
+                "{name}.{text} must be {expected}, got {}",
+                describe(&field)
+            )));
         }
         Reflect::set(&copy, &key, &field)?;
     }

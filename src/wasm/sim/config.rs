@@ -15,20 +15,19 @@ use wasm_bindgen::JsValue;
 use crate::core::sim::config::{
     expected, ConfigDocument, DocumentError, Expected, Kind, Relation, Value, FIELDS, KEYS,
 };
-use crate::core::sim::{presets, ConfigError, SimConfig};
+use crate::core::sim::{presets, SimConfig};
 use crate::wasm::args;
+use crate::wasm::call::Failure;
 use crate::wasm::document;
 use crate::wasm::encode::Obj;
-use crate::wasm::errors::{range_error, type_error};
 
 /// Decodes a `SimulationConfig` (`undefined`: the defaults).
-pub(super) fn decode(config: &JsValue, context: &str) -> Result<SimConfig, JsValue> {
-    let Some(copy) = document::copy(config, context, "config", &KEYS, unfit)? else {
+pub(super) fn decode(config: &JsValue) -> Result<SimConfig, Failure> {
+    let Some(copy) = document::copy(config, "config", &KEYS, unfit)? else {
         return Ok(SimConfig::default());
     };
-    let doc = ConfigDocument::read(serde_wasm_bindgen::Deserializer::from(copy))
-        .map_err(|e| document_error(context, &e))?;
-    doc.config().map_err(|e| config_error(context, &e))
+    let doc = ConfigDocument::read(serde_wasm_bindgen::Deserializer::from(copy))?;
+    Ok(doc.config()?)
 }
 
 /// What the value of `key` must be, if `value` is not that.
@@ -43,18 +42,17 @@ fn unfit(key: &str, value: &JsValue) -> Option<&'static str> {
     (!fits).then(|| expected.text())
 }
 
-fn document_error(context: &str, err: &DocumentError) -> JsValue {
-    let message = format!("config.{err}");
-    if err.is_type_error() {
-        type_error(context, &message)
-    } else {
-        range_error(context, &message)
+/// A document's field of the wrong type is a `TypeError`, out of range a `RangeError`; both
+/// name the field under `config.`.
+impl From<DocumentError> for Failure {
+    fn from(err: DocumentError) -> Self {
+        let message = format!("config.{err}");
+        if err.is_type_error() {
+            Failure::Type(message)
+        } else {
+            Failure::Range(message)
+        }
     }
-}
-
-/// A config the core refused, as a `RangeError` naming the field (`config.ttlMs …`).
-pub(super) fn config_error(context: &str, err: &ConfigError) -> JsValue {
-    range_error(context, &format!("config.{err}"))
 }
 
 /// A field's value as JavaScript has it.
@@ -110,27 +108,20 @@ pub(super) fn fields() -> Array {
 }
 
 /// A preset's name, or a `TypeError` / `RangeError` naming the presets.
-pub(super) fn preset_name(name: &JsValue, context: &str, param: &str) -> Result<String, JsValue> {
-    let text = args::string(name, context, param)?;
+pub(super) fn preset_name(name: &JsValue, param: &str) -> Result<String, Failure> {
+    let text = args::string(name, param)?;
     if presets::NAMES.contains(&text.as_str()) {
         return Ok(text);
     }
-    Err(range_error(
-        context,
-        &format!(
-            "{param} must be one of {}, got {}",
-            presets::NAMES.join(", "),
-            args::describe(name)
-        ),
-    ))
+    Err(Failure::Range(format!(
+        "{param} must be one of {}, got {}",
+        presets::NAMES.join(", "),
+        args::describe(name)
+    )))
 }
 
 /// A preset's config.
-pub(super) fn preset_config(
-    name: &JsValue,
-    context: &str,
-    param: &str,
-) -> Result<SimConfig, JsValue> {
-    let name = preset_name(name, context, param)?;
-    presets::preset(&name).ok_or_else(|| range_error(context, &format!("{param}: no preset")))
+pub(super) fn preset_config(name: &JsValue, param: &str) -> Result<SimConfig, Failure> {
+    let name = preset_name(name, param)?;
+    presets::preset(&name).ok_or_else(|| Failure::Range(format!("{param}: no preset")))
 }

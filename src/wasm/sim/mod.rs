@@ -12,7 +12,7 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use super::errors::range_error;
+use super::call::{call, Failure};
 use crate::core::sim::{presets, EventKind, Simulation, ViolationKind, HISTORY_KEPT};
 
 mod config;
@@ -60,11 +60,10 @@ impl JsSimulation {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "SimulationConfig")] config: JsValue,
     ) -> Result<JsSimulation, JsValue> {
-        const CONTEXT: &str = "new Simulation";
-        let config = config::decode(&config, CONTEXT)?;
-        Simulation::new(config)
-            .map(JsSimulation)
-            .map_err(|e| config::config_error(CONTEXT, &e))
+        call("new Simulation", || {
+            let config = config::decode(&config)?;
+            Ok(JsSimulation(Simulation::new(config)?))
+        })
     }
 
     /// The preset names, in display order.
@@ -86,7 +85,9 @@ impl JsSimulation {
     pub fn preset(
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
     ) -> Result<JsValue, JsValue> {
-        config::preset_config(&name, "Simulation.preset", "name").map(|c| config::encode(&c))
+        call("Simulation.preset", || {
+            Ok(config::encode(&config::preset_config(&name, "name")?))
+        })
     }
 
     /// A one-line description of preset `name` (a `RangeError` for an unknown name).
@@ -97,8 +98,10 @@ impl JsSimulation {
     pub fn describe(
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
     ) -> Result<String, JsValue> {
-        let name = config::preset_name(&name, "Simulation.describe", "name")?;
-        Ok(presets::describe(&name).unwrap_or_default().to_owned())
+        call("Simulation.describe", || {
+            let name = config::preset_name(&name, "name")?;
+            Ok(presets::describe(&name).unwrap_or_default().to_owned())
+        })
     }
 
     /// The event kind names by code: `Simulation.eventKinds()[events.kind[i]]`.
@@ -161,8 +164,10 @@ impl JsSimulation {
         &mut self,
         #[wasm_bindgen(js_name = untilMs, unchecked_param_type = "number")] until_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let until = args::safe_integer(&until_ms, "Simulation.step", "untilMs")?;
-        Ok(encode::events(&self.0.step(until)))
+        call("Simulation.step", || {
+            let until = args::safe_integer(&until_ms, "untilMs")?;
+            Ok(encode::events(&self.0.step(until)))
+        })
     }
 
     /// Runs to `durationMs` and returns the report (events are not returned; the digest
@@ -264,18 +269,19 @@ impl JsSimulation {
     /// ```
     #[wasm_bindgen(unchecked_return_type = "HistoryDocument")]
     pub fn history(&self) -> Result<JsValue, JsValue> {
-        let Some(history) = self.0.history() else {
-            return Err(range_error(
-                "Simulation.history",
-                &format!("the run has more than {HISTORY_KEPT} records; its history was not kept"),
-            ));
-        };
-        let cfg = self.0.config();
-        let description = format!(
-            "ringlease simulation, seed {}, until {} ms",
-            cfg.seed,
-            self.0.now_ms()
-        );
-        Ok(super::history::encode_history(&history, &description))
+        call("Simulation.history", || {
+            let Some(history) = self.0.history() else {
+                return Err(Failure::Range(format!(
+                    "the run has more than {HISTORY_KEPT} records; its history was not kept"
+                )));
+            };
+            let cfg = self.0.config();
+            let description = format!(
+                "ringlease simulation, seed {}, until {} ms",
+                cfg.seed,
+                self.0.now_ms()
+            );
+            Ok(super::history::encode_history(&history, &description))
+        })
     }
 }

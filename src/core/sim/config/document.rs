@@ -22,7 +22,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::{field, ConfigError, Field, Kind, SimConfig, Value, NAMES};
-use crate::core::error::js_number;
+use crate::core::number::js_number;
 use crate::core::sim::presets;
 
 /// The largest integer a JavaScript number holds exactly.

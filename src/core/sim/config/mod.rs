@@ -17,6 +17,7 @@ pub use table::{field, field_const, Field, Kind, Range, Relation, Value};
 pub use validate::{ConfigError, Problem};
 
 use super::rng::PPM;
+pub use crate::core::store::Fencing;
 use table::Relation::{AtLeast, AtMost, Below};
 use table::{int, int_with, never_or, FieldType};
 
@@ -71,20 +72,6 @@ macro_rules! named {
             }
         }
     };
-}
-
-named! {
-    /// How the store checks fencing tokens.
-    Fencing {
-        /// Tokens are ignored: every write is applied (the negative control N1).
-        Off = "off",
-        /// A write or read is refused if its token is below the highest the key has seen
-        /// (Kleppmann; `FencedStore` non-strict).
-        MaxToken = "maxToken",
-        /// Also refused unless the token is the live lease at that instant (Chubby's sequencer
-        /// check; `FencedStore` strict).
-        Strict = "strict",
-    }
 }
 
 named! {
