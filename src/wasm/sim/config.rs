@@ -2,10 +2,10 @@
 //! [`crate::core::sim::config::FIELDS`].
 //!
 //! `new Simulation(config)` and the sweeps read `config` as a document (see
-//! [`crate::wasm::document`]): unknown keys and values that are not plain data are refused
-//! while copying it, then serde-wasm-bindgen reads the copy into a
-//! [`ConfigDocument`], which checks each value against its field's kind and range, and the core
-//! validates the whole config. Errors are a `TypeError` (wrong type, unknown key) or a
+//! [`crate::wasm::document`]): its own keys are listed and unknown keys and values that are not
+//! plain data refused, then serde-wasm-bindgen reads each value into a [`ConfigDocument`],
+//! which checks it against its field's kind and range, and the core validates the whole
+//! config. Errors are a `TypeError` (wrong type, unknown key) or a
 //! `RangeError` (out of range) naming the field: `new Simulation: config.ttlMs must be an
 //! integer in [1, 60000], got 1.5`.
 
@@ -23,10 +23,13 @@ use crate::wasm::encode::Obj;
 
 /// Decodes a `SimulationConfig` (`undefined`: the defaults).
 pub(super) fn decode(config: &JsValue) -> Result<SimConfig, Failure> {
-    let Some(copy) = document::copy(config, "config", &KEYS, unfit)? else {
+    let Some(entries) = document::entries(config, "config", &KEYS, unfit)? else {
         return Ok(SimConfig::default());
     };
-    let doc = ConfigDocument::read(serde_wasm_bindgen::Deserializer::from(copy))?;
+    let mut doc = ConfigDocument::default();
+    for (key, value) in entries {
+        doc.read_entry(&key, serde_wasm_bindgen::Deserializer::from(value))?;
+    }
     Ok(doc.config()?)
 }
 

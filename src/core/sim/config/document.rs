@@ -76,7 +76,7 @@ pub fn expected(key: &str) -> Expected {
 
 /// A decoded config document: the preset it starts from and the fields it sets, in document
 /// order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ConfigDocument {
     /// The preset the config starts from (`None`: [`SimConfig::default`]).
     pub preset: Option<&'static str>,
@@ -188,6 +188,55 @@ impl ConfigDocument {
         }
     }
 
+    /// Reads the value of `key` from `input` into the document: one entry of a document read
+    /// key by key (a JavaScript object's own keys, which the binding lists itself).
+    ///
+    /// ```
+    /// use ringlease::core::sim::config::ConfigDocument;
+    ///
+    /// let mut doc = ConfigDocument::default();
+    /// doc.read_entry("ttlMs", serde_json::json!(250)).unwrap();
+    /// let err = doc.read_entry("ttlMS", serde_json::json!(250)).unwrap_err();
+    /// assert!(err.to_string().starts_with("unknown option \"ttlMS\""));
+    /// assert_eq!(doc.config().unwrap().ttl_ms, 250);
+    /// ```
+    pub fn read_entry<'de, D: Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        input: D,
+    ) -> Result<(), DocumentError> {
+        let read = Entry::of(key).deserialize(input);
+        self.apply(key, read.map_err(|e| e.to_string()))
+    }
+
+    /// Adds what the value of `key` gave (`Err`: the reader's message, a value of the wrong
+    /// type).
+    fn apply(
+        &mut self,
+        key: &str,
+        read: Result<Result<Read, DocumentProblem>, String>,
+    ) -> Result<(), DocumentError> {
+        let problem = match read {
+            Ok(Ok(Read::Preset(name))) => {
+                self.preset = Some(name);
+                return Ok(());
+            }
+            Ok(Ok(Read::Value(field, value))) => {
+                self.values.push((field, value));
+                return Ok(());
+            }
+            Ok(Err(problem)) => problem,
+            Err(reader) => DocumentProblem::WrongType {
+                expected: expected(key).text(),
+                reader,
+            },
+        };
+        Err(DocumentError {
+            key: key.to_owned(),
+            problem,
+        })
+    }
+
     /// The config: the preset (or the defaults) with the document's fields set, validated.
     pub fn config(&self) -> Result<SimConfig, ConfigError> {
         let mut config = self.preset.and_then(presets::preset).unwrap_or_default();
@@ -211,36 +260,13 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConfigDocument, A::Error> {
-        let mut doc = ConfigDocument {
-            preset: None,
-            values: Vec::new(),
-        };
+        let mut doc = ConfigDocument::default();
         while let Some(key) = map.next_key::<String>()? {
-            let field = field(&key);
-            let read = match field {
-                _ if key == "preset" => map.next_value_seed(Preset),
-                Some(field) => map.next_value_seed(FieldValue(field)),
-                None => Ok(Err(DocumentProblem::Unknown)),
-            };
-            let problem = match read {
-                Ok(Ok(Read::Preset(name))) => {
-                    doc.preset = Some(name);
-                    continue;
-                }
-                Ok(Ok(Read::Value(value))) => {
-                    if let Some(field) = field {
-                        doc.values.push((field, value));
-                    }
-                    continue;
-                }
-                Ok(Err(problem)) => problem,
-                Err(e) => DocumentProblem::WrongType {
-                    expected: expected(&key).text(),
-                    reader: e.to_string(),
-                },
-            };
-            *self.0.borrow_mut() = Some(DocumentError { key, problem });
-            return Err(de::Error::custom("invalid config"));
+            let read = map.next_value_seed(Entry::of(&key));
+            if let Err(err) = doc.apply(&key, read.map_err(|e| e.to_string())) {
+                *self.0.borrow_mut() = Some(err);
+                return Err(de::Error::custom("invalid config"));
+            }
         }
         Ok(doc)
     }
@@ -249,7 +275,43 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
 /// What a key gave.
 enum Read {
     Preset(&'static str),
-    Value(Value),
+    Value(&'static Field, Value),
+}
+
+/// What reads the value of a key: the preset's name, a field's value, or (an unknown key)
+/// nothing.
+enum Entry {
+    Preset,
+    Field(&'static Field),
+    Unknown,
+}
+
+impl Entry {
+    fn of(key: &str) -> Entry {
+        match field(key) {
+            _ if key == "preset" => Entry::Preset,
+            Some(field) => Entry::Field(field),
+            None => Entry::Unknown,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Entry {
+    type Value = Result<Read, DocumentProblem>;
+
+    fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<Self::Value, D::Error> {
+        match self {
+            Entry::Preset => {
+                let name = input.deserialize_string(StringVisitor)?;
+                Ok(one_of(&presets::NAMES, &name, false).map(Read::Preset))
+            }
+            Entry::Field(field) => FieldValue(field).deserialize(input),
+            Entry::Unknown => {
+                input.deserialize_ignored_any(de::IgnoredAny)?;
+                Ok(Err(DocumentProblem::Unknown))
+            }
+        }
+    }
 }
 
 /// A number as read: exact when it is an integer the reader gave as one.
@@ -399,19 +461,7 @@ impl<'de> DeserializeSeed<'de> for FieldValue {
                 one_of(names, &input.deserialize_string(StringVisitor)?, true).map(Value::Name)
             }
         };
-        Ok(value.map(Read::Value))
-    }
-}
-
-/// A preset's name.
-struct Preset;
-
-impl<'de> DeserializeSeed<'de> for Preset {
-    type Value = Result<Read, DocumentProblem>;
-
-    fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<Self::Value, D::Error> {
-        let name = input.deserialize_string(StringVisitor)?;
-        Ok(one_of(&presets::NAMES, &name, false).map(Read::Preset))
+        Ok(value.map(|value| Read::Value(self.0, value)))
     }
 }
 

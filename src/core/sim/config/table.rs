@@ -150,6 +150,7 @@ impl Value {
 }
 
 /// The field named `name` (its JavaScript name).
+#[inline(never)]
 pub fn field(name: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.name == name)
 }
