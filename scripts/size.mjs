@@ -26,7 +26,7 @@ const root = resolve(fileURLToPath(import.meta.url), "../..");
 export const BUDGETS = {
   ring: { wasmGzip: 74_000, glueGzip: 12_000 },
   lease: { wasmGzip: 118_000, glueGzip: 10_500 },
-  sim: { wasmGzip: 216_000, glueGzip: 21_000 },
+  sim: { wasmGzip: 216_500, glueGzip: 21_000 },
 };
 
 /** What the package aims for, printed beside the budgets. */
