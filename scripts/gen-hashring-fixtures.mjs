@@ -2,7 +2,7 @@
 // devDependency), live: three rings as the memcached clients configure it — libmemcached
 // (weights), Python hash_ring (3 points per digest) and pylibmc (hosts on the default port are
 // hashed without it) — each with its whole continuum and the owner and 3-server range of a few
-// hundred keys (ASCII, Unicode, empty, numeric). `cargo test --test hashring_fixtures` checks
+// hundred keys (ASCII, Unicode, empty, numeric). `cargo test --test ketama_ring_fixtures` checks
 // them natively and tests/js/hashring-fixtures.test.mjs through `ringlease/hashring`.
 //
 //   node scripts/gen-hashring-fixtures.mjs [--check]
