@@ -13,10 +13,10 @@
 #![cfg_attr(not(feature = "sim"), allow(dead_code, unused_imports))]
 
 mod args;
+mod call;
 #[cfg(feature = "ring")]
 mod continuum;
 mod encode;
-mod errors;
 #[cfg(feature = "lease")]
 mod history;
 #[cfg(feature = "ring")]

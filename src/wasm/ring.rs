@@ -4,8 +4,8 @@ use js_sys::{Array, Map, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::args;
+use super::call::{call, Failure};
 use super::encode;
-use super::errors::ring_error;
 use super::keys;
 use super::persist;
 use crate::core::balance::NO_NODE;
@@ -64,15 +64,14 @@ impl JsHashRing {
     /// the reported `RingChange`.
     fn apply(
         &mut self,
-        context: &str,
         ids: IdSync<'_>,
         change: impl FnOnce(&mut HashRing) -> Result<RingChange, RingError>,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<JsValue, Failure> {
         let removed = match ids {
             IdSync::Removed(id) => self.ring.index_of(id),
             _ => None,
         };
-        let change = change(&mut self.ring).map_err(|e| ring_error(context, &e))?;
+        let change = change(&mut self.ring)?;
         match ids {
             IdSync::Added(id) => {
                 if let Some(index) = self.ring.index_of(id) {
@@ -98,7 +97,7 @@ impl JsHashRing {
         if !matches!(ids, IdSync::Unchanged) {
             self.ids_generation = self.ids_generation.wrapping_add(1);
         }
-        encode::change(&change, context)
+        Ok(encode::change(&change))
     }
 }
 
@@ -139,32 +138,31 @@ impl JsHashRing {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "RingOptions")] options: JsValue,
     ) -> Result<JsHashRing, JsValue> {
-        const CONTEXT: &str = "new HashRing";
-        let mut scheme = Scheme::Sha1;
-        let mut vnodes = None;
-        let mut nodes = Vec::new();
-        let allowed = ["scheme", "vnodes", "nodes"];
-        if let Some(options) = args::options(&options, CONTEXT, "options", &allowed)? {
-            if let Some(value) = args::field(&options, "scheme")? {
-                scheme = args::scheme(&value, CONTEXT, "options.scheme")?;
+        call("new HashRing", || {
+            let mut scheme = Scheme::Sha1;
+            let mut vnodes = None;
+            let mut nodes = Vec::new();
+            let allowed = ["scheme", "vnodes", "nodes"];
+            if let Some(options) = args::options(&options, "options", &allowed)? {
+                if let Some(value) = args::field(&options, "scheme")? {
+                    scheme = args::scheme(&value, "options.scheme")?;
+                }
+                if let Some(value) = args::field(&options, "vnodes")? {
+                    let vnodes_in = args::integer_in(&value, "options.vnodes", 1, MAX_VNODES)?;
+                    vnodes = Some(vnodes_in);
+                }
+                if let Some(value) = args::field(&options, "nodes")? {
+                    nodes = args::node_specs(&value, "options.nodes")?;
+                }
             }
-            if let Some(value) = args::field(&options, "vnodes")? {
-                let vnodes_in = args::integer_in(&value, CONTEXT, "options.vnodes", 1, MAX_VNODES)?;
-                vnodes = Some(vnodes_in);
-            }
-            if let Some(value) = args::field(&options, "nodes")? {
-                nodes = args::node_specs(&value, CONTEXT, "options.nodes")?;
-            }
-        }
-        let vnodes = vnodes.unwrap_or_else(|| scheme.default_vnodes());
-        let specs: Vec<(&str, f64, bool)> = nodes
-            .iter()
-            .map(|(id, w)| (id.as_str(), *w, true))
-            .collect();
-        HashRing::with_scheme(scheme, vnodes)
-            .and_then(|empty| empty.rebuilt(&specs))
-            .map(JsHashRing::from_core)
-            .map_err(|e| ring_error(CONTEXT, &e))
+            let vnodes = vnodes.unwrap_or_else(|| scheme.default_vnodes());
+            let specs: Vec<(&str, f64, bool)> = nodes
+                .iter()
+                .map(|(id, w)| (id.as_str(), *w, true))
+                .collect();
+            let ring = HashRing::with_scheme(scheme, vnodes)?.rebuilt(&specs)?;
+            Ok(JsHashRing::from_core(ring))
+        })
     }
 
     /// Adds a node and returns what moved (`{ movedFraction, arcs }`). Throws (leaving the ring
@@ -187,31 +185,29 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.addNode";
-        let id = args::string(&id, CONTEXT, "id")?;
-        let mut weight = 1.0;
-        let mut label = None;
-        if let Some(options) = args::options(&options, CONTEXT, "options", &["weight", "label"])? {
-            if let Some(value) = args::field(&options, "weight")? {
-                weight = args::number(&value, CONTEXT, "options.weight")?;
-            }
-            if let Some(value) = args::field(&options, "label")? {
-                let text = args::string(&value, CONTEXT, "options.label")?;
-                if text.is_empty() || text.len() > MAX_ID_BYTES {
-                    return Err(super::errors::range_error(
-                        CONTEXT,
-                        &format!(
+        call("HashRing.addNode", || {
+            let id = args::string(&id, "id")?;
+            let mut weight = 1.0;
+            let mut label = None;
+            if let Some(options) = args::options(&options, "options", &["weight", "label"])? {
+                if let Some(value) = args::field(&options, "weight")? {
+                    weight = args::number(&value, "options.weight")?;
+                }
+                if let Some(value) = args::field(&options, "label")? {
+                    let text = args::string(&value, "options.label")?;
+                    if text.is_empty() || text.len() > MAX_ID_BYTES {
+                        return Err(Failure::Range(format!(
                             "options.label must be a non-empty string of at most {MAX_ID_BYTES} UTF-8 bytes, got {} bytes",
                             text.len()
-                        ),
-                    ));
+                        )));
+                    }
+                    label = Some(text);
                 }
-                label = Some(text);
             }
-        }
-        self.apply(CONTEXT, IdSync::Added(&id), |ring| match &label {
-            Some(label) => ring.add_node_labelled(&id, weight, label),
-            None => ring.add_node(&id, weight),
+            self.apply(IdSync::Added(&id), |ring| match &label {
+                Some(label) => ring.add_node_labelled(&id, weight, label),
+                None => ring.add_node(&id, weight),
+            })
         })
     }
 
@@ -226,10 +222,12 @@ impl JsHashRing {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "NodeSpec[]")] nodes: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.addNodes";
-        let specs = args::node_specs(&nodes, CONTEXT, "nodes")?;
-        let borrowed: Vec<(&str, f64)> = specs.iter().map(|(id, w)| (id.as_str(), *w)).collect();
-        self.apply(CONTEXT, IdSync::Rebuild, |ring| ring.add_nodes(&borrowed))
+        call("HashRing.addNodes", || {
+            let specs = args::node_specs(&nodes, "nodes")?;
+            let borrowed: Vec<(&str, f64)> =
+                specs.iter().map(|(id, w)| (id.as_str(), *w)).collect();
+            self.apply(IdSync::Rebuild, |ring| ring.add_nodes(&borrowed))
+        })
     }
 
     /// Removes a node and its points and returns what moved: its keys go to the next nodes
@@ -243,9 +241,10 @@ impl JsHashRing {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.removeNode";
-        let id = args::string(&id, CONTEXT, "id")?;
-        self.apply(CONTEXT, IdSync::Removed(&id), |ring| ring.remove_node(&id))
+        call("HashRing.removeNode", || {
+            let id = args::string(&id, "id")?;
+            self.apply(IdSync::Removed(&id), |ring| ring.remove_node(&id))
+        })
     }
 
     /// Renames a node, keeping its points: they stay hashed from its old label (its old id when
@@ -262,11 +261,10 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string")] from: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] to: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.renameNode";
-        let from = args::string(&from, CONTEXT, "from")?;
-        let to = args::string(&to, CONTEXT, "to")?;
-        self.apply(CONTEXT, IdSync::Rebuild, |ring| {
-            ring.rename_node(&from, &to)
+        call("HashRing.renameNode", || {
+            let from = args::string(&from, "from")?;
+            let to = args::string(&to, "to")?;
+            self.apply(IdSync::Rebuild, |ring| ring.rename_node(&from, &to))
         })
     }
 
@@ -281,11 +279,10 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] weight: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.setWeight";
-        let id = args::string(&id, CONTEXT, "id")?;
-        let weight = args::number(&weight, CONTEXT, "weight")?;
-        self.apply(CONTEXT, IdSync::Unchanged, |ring| {
-            ring.set_weight(&id, weight)
+        call("HashRing.setWeight", || {
+            let id = args::string(&id, "id")?;
+            let weight = args::number(&weight, "weight")?;
+            self.apply(IdSync::Unchanged, |ring| ring.set_weight(&id, weight))
         })
     }
 
@@ -300,9 +297,10 @@ impl JsHashRing {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.markDown";
-        let id = args::string(&id, CONTEXT, "id")?;
-        self.apply(CONTEXT, IdSync::Unchanged, |ring| ring.mark_down(&id))
+        call("HashRing.markDown", || {
+            let id = args::string(&id, "id")?;
+            self.apply(IdSync::Unchanged, |ring| ring.mark_down(&id))
+        })
     }
 
     /// Marks a node up again: the mapping is exactly what it was before it went down.
@@ -315,9 +313,10 @@ impl JsHashRing {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.markUp";
-        let id = args::string(&id, CONTEXT, "id")?;
-        self.apply(CONTEXT, IdSync::Unchanged, |ring| ring.mark_up(&id))
+        call("HashRing.markUp", || {
+            let id = args::string(&id, "id")?;
+            self.apply(IdSync::Unchanged, |ring| ring.mark_up(&id))
+        })
     }
 
     /// Whether a node is up. Throws an `Error` for a node that is not on the ring.
@@ -326,9 +325,10 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        const CONTEXT: &str = "HashRing.isUp";
-        let id = args::string(&id, CONTEXT, "id")?;
-        self.ring.is_up(&id).map_err(|e| ring_error(CONTEXT, &e))
+        call("HashRing.isUp", || {
+            let id = args::string(&id, "id")?;
+            Ok(self.ring.is_up(&id)?)
+        })
     }
 
     /// Whether a node with this id is on the ring (up or down).
@@ -341,8 +341,10 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        let id = args::string(&id, "HashRing.hasNode", "id")?;
-        Ok(self.ring.has_node(&id))
+        call("HashRing.hasNode", || {
+            let id = args::string(&id, "id")?;
+            Ok(self.ring.has_node(&id))
+        })
     }
 
     /// The placement scheme: `"sha1"` or `"ketama"`.
@@ -382,8 +384,8 @@ impl JsHashRing {
     /// ring.nodes(); // [{ id: "cache-a", weight: 1, points: 160, up: true }, …]
     /// ```
     #[wasm_bindgen(unchecked_return_type = "RingNode[]")]
-    pub fn nodes(&self) -> Result<JsValue, JsValue> {
-        encode::nodes(self.ring.nodes(), "HashRing.nodes")
+    pub fn nodes(&self) -> JsValue {
+        encode::nodes(self.ring.nodes())
     }
 
     /// The live node that owns `key`, or `undefined` when no node is up.
@@ -396,10 +398,10 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let owner = keys::with_key(&key, "HashRing.nodeFor", "key", |key| {
-            self.ring.owner_index(key)
-        })?;
-        Ok(owner.map_or(JsValue::UNDEFINED, |index| self.id(index)))
+        call("HashRing.nodeFor", || {
+            let owner = keys::with_key(&key, "key", |key| self.ring.owner_index(key))?;
+            Ok(owner.map_or(JsValue::UNDEFINED, |index| self.id(index)))
+        })
     }
 
     /// `nodeFor`'s fast path, for the package's JS entry (`js/index.js`), which writes the key
@@ -451,14 +453,15 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
     ) -> Result<Uint32Array, JsValue> {
-        let owners = keys::fold_keys(
-            &keys,
-            "HashRing.nodeForMany",
-            "keys",
-            |_| Ok(Vec::new()),
-            |owners: &mut Vec<u32>, chunk| self.ring.owner_indexes_into(chunk, owners),
-        )?;
-        Ok(Uint32Array::from(owners.as_slice()))
+        call("HashRing.nodeForMany", || {
+            let owners = keys::fold_keys(
+                &keys,
+                "keys",
+                |_| Ok(Vec::new()),
+                |owners: &mut Vec<u32>, chunk| self.ring.owner_indexes_into(chunk, owners),
+            )?;
+            Ok(Uint32Array::from(owners.as_slice()))
+        })
     }
 
     /// Up to `n` distinct live nodes for `key`, the owner first, then the next distinct live
@@ -473,15 +476,16 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
     ) -> Result<Array, JsValue> {
-        const CONTEXT: &str = "HashRing.nodesFor";
-        let position = keys::with_key(&key, CONTEXT, "key", |key| self.ring.position_of(key))?;
-        let n = args::count(args::number(&n, CONTEXT, "n")?, CONTEXT, "n")?;
-        Ok(self
-            .ring
-            .replica_indexes(position, n)
-            .into_iter()
-            .map(|index| self.id(index as usize))
-            .collect())
+        call("HashRing.nodesFor", || {
+            let position = keys::with_key(&key, "key", |key| self.ring.position_of(key))?;
+            let n = args::count(args::number(&n, "n")?, "n")?;
+            Ok(self
+                .ring
+                .replica_indexes(position, n)
+                .into_iter()
+                .map(|index| self.id(index as usize))
+                .collect())
+        })
     }
 
     /// The ring position of `key` (sha1: the big-endian u32 of the first 4 bytes of
@@ -495,8 +499,8 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<u32, JsValue> {
-        keys::with_key(&key, "HashRing.positionOf", "key", |key| {
-            self.ring.position_of(key)
+        call("HashRing.positionOf", || {
+            keys::with_key(&key, "key", |key| self.ring.position_of(key))
         })
     }
 
@@ -509,7 +513,7 @@ impl JsHashRing {
     /// const angle = (positions[0] / 2 ** 32) * 2 * Math.PI;
     /// ```
     #[wasm_bindgen(unchecked_return_type = "RingPoints")]
-    pub fn points(&self) -> Result<JsValue, JsValue> {
+    pub fn points(&self) -> JsValue {
         encode::points(self.ring.positions(), self.ring.owners())
     }
 
@@ -538,18 +542,19 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
     ) -> Result<Map, JsValue> {
-        let counts = keys::fold_keys(
-            &keys,
-            "HashRing.distribution",
-            "keys",
-            |_| Ok(vec![0u64; self.ring.node_count()]),
-            |counts: &mut Vec<u64>, chunk| self.ring.count_owners_into(chunk, counts),
-        )?;
-        let map = Map::new();
-        for (index, count) in counts.into_iter().enumerate() {
-            map.set(&self.id(index), &JsValue::from_f64(count as f64));
-        }
-        Ok(map)
+        call("HashRing.distribution", || {
+            let counts = keys::fold_keys(
+                &keys,
+                "keys",
+                |_| Ok(vec![0u64; self.ring.node_count()]),
+                |counts: &mut Vec<u64>, chunk| self.ring.count_owners_into(chunk, counts),
+            )?;
+            let map = Map::new();
+            for (index, count) in counts.into_iter().enumerate() {
+                map.set(&self.id(index), &JsValue::from_f64(count as f64));
+            }
+            Ok(map)
+        })
     }
 
     /// The keys whose owner differs between this ring and `other` (in `keys` order). `other` is
@@ -566,25 +571,26 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
         #[wasm_bindgen(unchecked_param_type = "HashRing | RingJSON")] other: JsValue,
     ) -> Result<Array, JsValue> {
-        const CONTEXT: &str = "HashRing.movedKeys";
-        args::array_length(&keys, CONTEXT, "keys", keys::MAX_BATCH_KEYS)?;
-        let other = persist::ring_argument(&other, CONTEXT, "other")?;
-        // The moved keys are made from the bytes that were hashed (UTF-8 of a well-formed
-        // string, so the same string), never read from the array a second time.
-        keys::fold_keys(
-            &keys,
-            CONTEXT,
-            "keys",
-            |_| Ok(Array::new()),
-            |moved: &mut Array, chunk| {
-                let chunk_keys: Vec<&[u8]> = chunk.collect();
-                for index in self.ring.moved_keys(&other, chunk_keys.iter().copied()) {
-                    let key =
-                        String::from_utf8_lossy(chunk_keys.get(index).copied().unwrap_or_default());
-                    moved.push(&JsValue::from_str(&key));
-                }
-            },
-        )
+        call("HashRing.movedKeys", || {
+            args::array_length(&keys, "keys", keys::MAX_BATCH_KEYS)?;
+            let other = persist::ring_argument(&other, "other")?;
+            // The moved keys are made from the bytes that were hashed (UTF-8 of a well-formed
+            // string, so the same string), never read from the array a second time.
+            keys::fold_keys(
+                &keys,
+                "keys",
+                |_| Ok(Array::new()),
+                |moved: &mut Array, chunk| {
+                    let chunk_keys: Vec<&[u8]> = chunk.collect();
+                    for index in self.ring.moved_keys(&other, chunk_keys.iter().copied()) {
+                        let key = String::from_utf8_lossy(
+                            chunk_keys.get(index).copied().unwrap_or_default(),
+                        );
+                        moved.push(&JsValue::from_str(&key));
+                    }
+                },
+            )
+        })
     }
 
     /// What would move going from this ring to `other` (another `HashRing`, or a saved
@@ -600,9 +606,10 @@ impl JsHashRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "HashRing | RingJSON")] other: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "HashRing.diff";
-        let other = persist::ring_argument(&other, CONTEXT, "other")?;
-        encode::change(&RingChange::between(&self.ring, &other), CONTEXT)
+        call("HashRing.diff", || {
+            let other = persist::ring_argument(&other, "other")?;
+            Ok(encode::change(&RingChange::between(&self.ring, &other)))
+        })
     }
 
     /// Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam): assigns `keys`
@@ -619,36 +626,36 @@ impl JsHashRing {
         #[wasm_bindgen(unchecked_param_type = "string[]")] keys: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] epsilon: JsValue,
     ) -> Result<Array, JsValue> {
-        const CONTEXT: &str = "HashRing.assignBounded";
-        let epsilon = args::number(&epsilon, CONTEXT, "epsilon")?;
-        let (assigner, assigned) = keys::fold_keys(
-            &keys,
-            CONTEXT,
-            "keys",
-            // A bad epsilon or a ring with no live node is reported once every key is checked.
-            |length| {
-                Ok((
-                    self.ring.bounded_assigner(length as usize, epsilon),
-                    Array::new(),
-                ))
-            },
-            |(assigner, assigned), chunk| {
-                let Ok(assigner) = assigner else {
-                    return; // the chunk's keys were checked before it was handed over
-                };
-                for position in self.ring.positions_of(chunk) {
-                    let owner = assigner.assign(position);
-                    let id = if owner == NO_NODE {
-                        JsValue::UNDEFINED
-                    } else {
-                        self.id(owner as usize)
+        call("HashRing.assignBounded", || {
+            let epsilon = args::number(&epsilon, "epsilon")?;
+            let (assigner, assigned) = keys::fold_keys(
+                &keys,
+                "keys",
+                // A bad epsilon or a ring with no live node is reported once every key is checked.
+                |length| {
+                    Ok((
+                        self.ring.bounded_assigner(length as usize, epsilon),
+                        Array::new(),
+                    ))
+                },
+                |(assigner, assigned), chunk| {
+                    let Ok(assigner) = assigner else {
+                        return; // the chunk's keys were checked before it was handed over
                     };
-                    assigned.push(&id);
-                }
-            },
-        )?;
-        assigner.map_err(|e| ring_error(CONTEXT, &e))?;
-        Ok(assigned)
+                    for position in self.ring.positions_of(chunk) {
+                        let owner = assigner.assign(position);
+                        let id = if owner == NO_NODE {
+                            JsValue::UNDEFINED
+                        } else {
+                            self.id(owner as usize)
+                        };
+                        assigned.push(&id);
+                    }
+                },
+            )?;
+            assigner?;
+            Ok(assigned)
+        })
     }
 
     /// The whole ring as a plain, JSON-ready object (scheme, vnodes, and the nodes with their
@@ -659,7 +666,7 @@ impl JsHashRing {
     /// const again = HashRing.fromJSON(localStorage.ring);
     /// ```
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RingJSON")]
-    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+    pub fn to_json(&self) -> JsValue {
         persist::to_json(&self.ring)
     }
 
@@ -673,6 +680,8 @@ impl JsHashRing {
     pub fn from_json(
         #[wasm_bindgen(unchecked_param_type = "RingJSON | string")] json: JsValue,
     ) -> Result<JsHashRing, JsValue> {
-        persist::from_json(&json).map(JsHashRing::from_core)
+        call("HashRing.fromJSON", || {
+            Ok(JsHashRing::from_core(persist::from_json(&json)?))
+        })
     }
 }
