@@ -9,6 +9,7 @@
 //! a hash map: every order that can reach an outcome (timers due at the same instant, settled
 //! overlays) is by (kind, name), exactly as with ordered maps.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use foldhash::fast::RandomState;
@@ -236,14 +237,12 @@ impl LeaseTable {
         }
         let mut engine = self.engine.scratch();
         while let Some((t, kind, name, i)) = pending.pop_first() {
-            if !overlay.contains_key(&i) {
-                let Some(slot) = self.slot(i) else {
-                    continue;
-                };
-                overlay.insert(i, slot.clone());
-            }
-            let Some(slot) = overlay.get_mut(&i) else {
-                continue;
+            let slot = match overlay.entry(i) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => match self.slot(i) {
+                    Some(slot) => entry.insert(slot.clone()),
+                    None => continue,
+                },
             };
             let at = At {
                 kind,

@@ -1,4 +1,4 @@
-//! `FencedStore` for JavaScript: a thin wrapper over [`crate::core::store::FencedStore`], with
+//! The `FencedStore` class: a thin wrapper over [`crate::core::store::FencedStore`], with
 //! values kept as JSON text (so a stored value is a snapshot, not a live reference to the
 //! caller's object).
 
@@ -7,11 +7,47 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::args;
-use super::call::{call, Failure};
-use super::encode::Obj;
-use super::lease::{plain, shared_table, SharedTable};
+use super::table::{shared_table, SharedTable};
+use super::views::plain;
 use crate::core::store::{CompareAndSet, FencedStore, Guard, Write, WriteRejection};
+use crate::wasm::args;
+use crate::wasm::call::{call, Failure};
+use crate::wasm::encode::Obj;
+
+/// The TypeScript of `FencedStore`'s options and outcomes.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** What guards a key of a strict FencedStore: a lock's resource name, or an election. */
+export type FenceGuard = string | { election: string };
+
+/** Options of `new FencedStore(options)`. */
+export interface FencedStoreOptions {
+  /** Also check each write's token with this LeaseTable: a write is accepted only while its
+   * token is the live lease of the resource guarding the key (by default the lock named like
+   * the key). */
+  strict?: LeaseTable;
+  /** Strict only: keys guarded by something else than the lock named like them. */
+  guards?: Record<string, FenceGuard>;
+}
+
+export type WriteResult =
+  | { accepted: true; version: number }
+  | { accepted: false; reason: "staleToken"; highest: number }
+  | { accepted: false; reason: "notLive" };
+
+/** A key of a FencedStore: its value (a fresh copy), highest accepted token and version. */
+export interface StoredEntry {
+  value: unknown;
+  token: number;
+  version: number;
+}
+
+export interface CompareAndSetResult {
+  accepted: boolean;
+  /** The new version if accepted, else the current one (0: the key does not exist). */
+  version: number;
+}
+"#;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +68,9 @@ struct CasView {
 }
 
 /// A strict store's table borrowed by a re-entrant call (a `toJSON` that writes).
-const TABLE_IN_USE: &str = "the LeaseTable is in use (a re-entrant call)";
+fn table_in_use<E>(_: E) -> Failure {
+    Failure::Plain("the LeaseTable is in use (a re-entrant call)".to_owned())
+}
 
 /// `value` as JSON text; a `TypeError` naming `value` if it is not JSON-compatible.
 fn json_text(value: &JsValue) -> Result<String, Failure> {
@@ -182,11 +220,7 @@ impl JsFencedStore {
             // Before the table is borrowed: stringifying may run the caller's `toJSON`.
             let text = json_text(&value)?;
             let table = match &self.table {
-                Some(table) => Some(
-                    table
-                        .try_borrow()
-                        .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))?,
-                ),
+                Some(table) => Some(table.try_borrow().map_err(table_in_use)?),
                 None => None,
             };
             let outcome = self.store.write(&key, text, token, now, table.as_deref())?;
