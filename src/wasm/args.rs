@@ -12,7 +12,7 @@ use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::call::Failure;
-use crate::core::error::{decimal, js_number};
+use crate::core::number::{decimal, js_number};
 use crate::core::Scheme;
 
 /// A short description of a value for error messages: `"abc"`, `42`, `NaN`, `null`, `an object`.

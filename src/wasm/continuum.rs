@@ -1,4 +1,4 @@
-//! `KetamaRing` for JavaScript: a thin wrapper over [`crate::core::continuum::KetamaRing`], the
+//! `KetamaRing` for JavaScript: a thin wrapper over [`crate::core::ring::continuum::KetamaRing`], the
 //! engine of the `ringlease/hashring` drop-in (`js/hashring.js`), which parses hashring's
 //! server lists and options and hands this class labels, digest counts and owners.
 
@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use super::args;
 use super::call::{call, Failure};
 use super::keys;
-use crate::core::continuum::{KetamaDigest, KetamaRing, KetamaServer, MAX_POINTS_PER_DIGEST};
+use crate::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
+use crate::core::ring::MAX_POINTS_PER_DIGEST;
 
 /// [`JsKetamaRing::owner_js`]: the ring is empty (hashring's `get` returns `undefined`).
 const OWNER_NONE: i32 = -1;
@@ -173,7 +174,7 @@ impl JsKetamaRing {
             if position.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&position) {
                 return Err(Failure::Range(format!(
                     "position must be an integer in 0..=4294967295, got {}",
-                    crate::core::error::js_number(position)
+                    crate::core::number::js_number(position)
                 )));
             }
             Ok(self.ring.lookup(position as u32))

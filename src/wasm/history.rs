@@ -9,8 +9,8 @@ use super::args::{describe, plain_object};
 use super::call::{call, Failure};
 use super::encode::Obj;
 use crate::core::history::{
-    check, Builder, History, RawRecord, Verdict, ViolationKind, FIELDS, MAX_RECORDS, NO_CLIENT,
-    NO_RECORD,
+    check, Builder, Fencing, History, RawRecord, Verdict, ViolationKind, FIELDS, MAX_RECORDS,
+    NO_CLIENT, NO_RECORD,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -20,8 +20,8 @@ export interface HistoryRecord {
   type: "invoke" | "ok" | "fail" | "info";
   /** The process (client) the record concerns: an integer in 0..2^32. */
   process: number;
-  op: "acquire" | "renew" | "release" | "expire" | "read" | "write" | "pause";
-  /** The lock or store key (at most 256 bytes); not on pauses. */
+  op: "acquire" | "renew" | "release" | "expire" | "read" | "write" | "pause" | "crash";
+  /** The lock or store key (at most 256 bytes); not needed on pauses and crashes. */
   resource?: string;
   /** `"client"` (default): what the process saw, on the recorder's clock. `"server"`: what the lease server or store saw, on its clock. */
   source?: "client" | "server";
@@ -37,7 +37,7 @@ export interface HistoryRecord {
   writeId?: number | null;
   /** Writes: the id of the write the value was computed from. */
   basedOn?: number | null;
-  /** Pause: how long (ms). */
+  /** Pause: how long (ms). Crash (server): how long until the lease server served again. */
   durationMs?: number | null;
 }
 
@@ -48,6 +48,8 @@ export interface HistoryDocument {
   description?: string;
   /** Where the page's time axis starts (ms, the records' clock); default: the first record's time. */
   timeOriginMs?: number;
+  /** How the store checked tokens; `"strict"` makes a write applied outside the live lease a `staleWrite`. */
+  fencing?: "off" | "maxToken" | "strict";
   records: HistoryRecord[];
 }
 
@@ -70,6 +72,8 @@ export interface HistoryViolation {
 /** How often the dangerous interleavings happened; `null`: the history cannot tell (no server records). */
 export interface HistoryCoverage {
   lateWrites: number | null;
+  /** Of the late writes, those the store applied (a `staleWrite` too if the history claims strict fencing). */
+  expiredWritesApplied: number | null;
   longPauses: number;
   grantsWhileBelieved: number | null;
   expiriesWhilePaused: number | null;
@@ -121,10 +125,10 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, Failure> {
     let object = plain_object(doc, "history")?;
     for key in Reflect::own_keys(&object)?.iter() {
         match key.as_string().as_deref() {
-            Some("version" | "description" | "timeOriginMs" | "records") => {}
+            Some("version" | "description" | "timeOriginMs" | "fencing" | "records") => {}
             _ => {
                 return Err(Failure::Type(format!(
-                "history.{}: unknown field (expected version, description, timeOriginMs, records)",
+                "history.{}: unknown field (expected version, description, timeOriginMs, fencing, records)",
                 key.as_string().unwrap_or_else(|| describe(&key))
             )))
             }
@@ -154,6 +158,19 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, Failure> {
             describe(&origin)
         )));
     }
+    let fencing = Reflect::get(&object, &JsValue::from_str("fencing"))?;
+    let fencing = if fencing.is_undefined() || fencing.is_null() {
+        None
+    } else {
+        let mode = fencing.as_string().and_then(|name| Fencing::parse(&name));
+        let Some(mode) = mode else {
+            return Err(Failure::Type(format!(
+                "history.fencing must be \"off\", \"maxToken\" or \"strict\", got {}",
+                describe(&fencing)
+            )));
+        };
+        Some(mode)
+    };
     let records = Reflect::get(&object, &JsValue::from_str("records"))?;
     if !Array::is_array(&records) {
         return Err(Failure::Type(format!(
@@ -175,7 +192,9 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, Failure> {
         let raw = record(&item, i as usize)?;
         builder.push(i as usize, &raw)?;
     }
-    Ok(builder.finish())
+    let mut history = builder.finish();
+    history.fencing = fencing;
+    Ok(history)
 }
 
 /// Decodes record `index`.
@@ -318,14 +337,14 @@ pub(crate) fn encode_verdict(v: &Verdict, history: &History) -> JsValue {
 
 /// A history as a plain document (`{ version: 1, description, records }`).
 pub(crate) fn encode_history(history: &History, description: &str) -> JsValue {
-    use crate::core::history::{Op, Source};
+    use crate::core::history::Source;
     let records = Array::new_with_length(history.records.len() as u32);
     for (i, r) in history.records.iter().enumerate() {
         let mut o = Obj::new()
             .str("type", r.kind.as_str())
             .num("process", f64::from(r.process))
             .str("op", r.op.as_str());
-        if r.op != Op::Pause {
+        if r.op.needs_resource() {
             let name = history
                 .resources
                 .get(r.resource as usize)
@@ -354,10 +373,12 @@ pub(crate) fn encode_history(history: &History, description: &str) -> JsValue {
         }
         records.set(i as u32, o.done());
     }
-    let out = Obj::new()
+    let mut out = Obj::new()
         .num("version", 1.0)
         .str("description", description)
-        .num("timeOriginMs", 0.0)
-        .set("records", &records.into());
-    out.done()
+        .num("timeOriginMs", 0.0);
+    if let Some(fencing) = history.fencing {
+        out = out.str("fencing", fencing.as_str());
+    }
+    out.set("records", &records.into()).done()
 }

@@ -10,13 +10,15 @@
 //! identical ring.
 
 use js_sys::{Array, Reflect, JSON};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::args;
-use super::call::Failure;
-use super::encode::Obj;
-use crate::core::error::js_number;
+use super::JsHashRing;
+use crate::core::number::js_number;
 use crate::core::ring::{HashRing, MAX_POINTS, MAX_VNODES};
+use crate::wasm::args;
+use crate::wasm::call::{call, Failure};
+use crate::wasm::encode::Obj;
 
 /// The `format` field of every saved ring.
 pub(crate) const FORMAT: &str = "ringlease.HashRing";
@@ -169,4 +171,34 @@ fn decode(value: &JsValue, name: &str) -> Result<HashRing, Failure> {
         .map(|(id, weight, label, up)| (id.as_str(), *weight, label.as_deref(), *up))
         .collect();
     Ok(HashRing::with_scheme(scheme, vnodes)?.rebuilt_labelled(&borrowed)?)
+}
+
+#[wasm_bindgen(js_class = HashRing)]
+impl JsHashRing {
+    /// The whole ring as a plain, JSON-ready object (scheme, vnodes, and the nodes with their
+    /// weights and health, in insertion order); `JSON.stringify(ring)` uses it.
+    ///
+    /// ```js
+    /// localStorage.ring = JSON.stringify(ring);
+    /// const again = HashRing.fromJSON(localStorage.ring);
+    /// ```
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RingJSON")]
+    pub fn to_json(&self) -> JsValue {
+        to_json(&self.ring)
+    }
+
+    /// Rebuilds a ring saved with `toJSON()`, from the object or its JSON text. Malformed input
+    /// throws a `TypeError`/`RangeError`/`SyntaxError` naming the field.
+    ///
+    /// ```js
+    /// const ring = HashRing.fromJSON('{"format":"ringlease.HashRing","version":1,"scheme":"sha1","vnodes":160,"nodes":[{"id":"a","weight":1,"up":true}]}');
+    /// ```
+    #[wasm_bindgen(js_name = fromJSON)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "RingJSON | string")] json: JsValue,
+    ) -> Result<JsHashRing, JsValue> {
+        call("HashRing.fromJSON", || {
+            Ok(JsHashRing::from_core(from_json(&json)?))
+        })
+    }
 }
