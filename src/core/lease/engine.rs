@@ -328,18 +328,18 @@ impl LeaseTable {
     /// due at the same instant in (kind, name) order).
     pub(super) fn advance(&mut self, now_ms: u64) -> Result<(), LeaseError> {
         self.check_time(now_ms)?;
-        let mut due: Vec<u32> = Vec::new();
+        // The slots due at one instant, in (kind, name) order (the same set type as in
+        // `settled`: one ordered-set implementation in the binary, and no sort).
+        let mut due: BTreeSet<(u64, Kind, Rc<str>, u32)> = BTreeSet::new();
         while let Some(&(t, _)) = self.timers.first().filter(|(t, _)| *t <= now_ms) {
-            due.clear();
             while let Some((_, i)) = self.timers.first().copied().filter(|(d, _)| *d == t) {
                 self.timers.pop_first();
-                due.push(i);
+                match self.named(i) {
+                    Some(n) => due.insert((t, n.kind, Rc::clone(&n.name), i)),
+                    None => due.insert((t, Kind::Lock, Rc::from(""), i)),
+                };
             }
-            due.sort_by(|&a, &b| {
-                let key = |i| self.named(i).map(|n| (n.kind, Rc::clone(&n.name)));
-                key(a).cmp(&key(b))
-            });
-            for &i in &due {
+            while let Some((_, _, _, i)) = due.pop_first() {
                 if let Some(named) = self.slots.get_mut(i as usize).and_then(Option::as_mut) {
                     named.slot.scheduled = None;
                     let (at, slot) = named.split(i);
