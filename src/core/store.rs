@@ -67,20 +67,19 @@ pub enum Fencing {
 }
 
 impl Fencing {
+    /// Every mode, weakest first.
+    pub const ALL: &'static [Fencing] = &[Fencing::Off, Fencing::MaxToken, Fencing::Strict];
+    /// The JavaScript names, in the order of [`Self::ALL`].
+    pub const NAMES: &'static [&'static str] = &["off", "maxToken", "strict"];
+
     /// The JavaScript name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Fencing::Off => "off",
-            Fencing::MaxToken => "maxToken",
-            Fencing::Strict => "strict",
-        }
+        Self::NAMES[self as usize]
     }
 
     /// The mode named `name` (its JavaScript name).
     pub fn parse(name: &str) -> Option<Self> {
-        [Fencing::Off, Fencing::MaxToken, Fencing::Strict]
-            .into_iter()
-            .find(|f| f.as_str() == name)
+        Self::ALL.iter().copied().find(|f| f.as_str() == name)
     }
 }
 

@@ -114,19 +114,23 @@ impl Obj {
         Obj(Object::new().unchecked_into())
     }
 
+    #[inline(never)]
     pub(crate) fn set(self, name: &'static str, value: &JsValue) -> Obj {
         self.0.set(&key(name), value);
         self
     }
 
+    #[inline(never)]
     pub(crate) fn num(self, name: &'static str, value: f64) -> Obj {
         self.set(name, &JsValue::from_f64(value))
     }
 
+    #[inline(never)]
     pub(crate) fn str(self, name: &'static str, value: &str) -> Obj {
         self.set(name, &JsValue::from_str(value))
     }
 
+    #[inline(never)]
     pub(crate) fn bool(self, name: &'static str, value: bool) -> Obj {
         self.set(name, &JsValue::from_bool(value))
     }

@@ -16,6 +16,7 @@ mod args;
 mod call;
 #[cfg(feature = "ring")]
 mod continuum;
+mod document;
 mod encode;
 #[cfg(feature = "lease")]
 mod history;

@@ -2,7 +2,6 @@
 // work (a trap would have poisoned every class in it). Takes the module namespace, so it runs
 // against whichever build the suite imported.
 import assert from "node:assert/strict";
-import { test } from "node:test";
 
 /** A new HashRing answers and a new LeaseTable grants, in the instance of `mod`. */
 export function assertInstanceAlive(mod) {
@@ -16,14 +15,14 @@ export function assertInstanceAlive(mod) {
 }
 
 /**
- * A test whose case is followed by the canary on `mod`, even when the case itself fails.
+ * A test body that runs `fn` and then the canary on `mod`, even when `fn` fails: pass it to
+ * `test()` in the suite file (node --test attributes a test to the file that calls `test`).
  * @param {object} mod the module namespace the suite imported
- * @param {string} name
  * @param {() => unknown} fn
- * @param {object} [options] node:test options
+ * @returns {() => Promise<void>}
  */
-export function hostileTest(mod, name, fn, options = {}) {
-  test(name, options, async () => {
+export function withCanary(mod, fn) {
+  return async () => {
     let failure;
     try {
       await fn();
@@ -32,5 +31,5 @@ export function hostileTest(mod, name, fn, options = {}) {
     }
     assertInstanceAlive(mod);
     if (failure) throw failure;
-  });
+  };
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { hostileTest } from "./canary.mjs";
+import { withCanary } from "./canary.mjs";
 import { expectThrow, NO_NODE, ringlease, wasm } from "./helpers.mjs";
 
 const { HashRing } = ringlease;
@@ -15,7 +15,7 @@ const { HashRing } = ringlease;
 const MAX_BATCH_KEYS = 2 ** 24;
 
 /** A test whose case is followed by the canary, even when the case itself fails. */
-const hostile = (name, fn, options) => hostileTest(ringlease, name, fn, options);
+const hostile = (name, fn, options = {}) => test(name, options, withCanary(ringlease, fn));
 
 function smallRing() {
   return new HashRing({ vnodes: 40, nodes: ["a", "b", "c", { id: "d", weight: 2 }] });

@@ -2,7 +2,6 @@
 // the error, that the ring is unchanged and keeps working, the parameter-name patterns, and the
 // classes of bad ids and keys.
 import assert from "node:assert/strict";
-import { test } from "node:test";
 
 import { assertFixtureHealthy, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
 
@@ -44,22 +43,25 @@ export const LONE_SURROGATES = ["\uD800", "a\uDC00b", "ab\uD83D", "\uDE80", "ðŸš
 
 /**
  * For each `[name, call]` of `methods`, where `call(ring, value)` passes `value` as the string
- * parameter matching `param`: a `TypeError` test for every non-string and a `RangeError` test
- * for every lone surrogate, each on the fixture ring.
+ * parameter matching `param`: a `TypeError` case for every non-string and a `RangeError` case
+ * for every lone surrogate, each on the fixture ring. Returns `[title, body]` pairs for the
+ * suite to hand to `test()` (node --test attributes a test to the file that calls `test`).
  * @param {Array<[string, (ring: any, value: any) => unknown]>} methods
  * @param {RegExp} param
+ * @returns {Array<[string, () => void]>}
  */
-export function stringParameterTests(methods, param) {
+export function stringParameterCases(methods, param) {
+  const cases = [];
   for (const [name, call] of methods) {
+    const method = `HashRing.${name}`;
     for (const value of NOT_STRINGS) {
-      test(`${name}(${show(value)}) -> TypeError`, () => {
-        onFixture((r) => call(r, value), TypeError, { method: `HashRing.${name}`, param, what: `${name}(${show(value)})` });
-      });
+      const what = `${name}(${show(value)})`;
+      cases.push([`${what} -> TypeError`, () => onFixture((r) => call(r, value), TypeError, { method, param, what })]);
     }
     for (const value of LONE_SURROGATES) {
-      test(`${name}(${show(value)}) -> RangeError (lone surrogate)`, () => {
-        onFixture((r) => call(r, value), RangeError, { method: `HashRing.${name}`, param, what: `${name}(${show(value)})` });
-      });
+      const what = `${name}(${show(value)})`;
+      cases.push([`${what} -> RangeError (lone surrogate)`, () => onFixture((r) => call(r, value), RangeError, { method, param, what })]);
     }
   }
+  return cases;
 }

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { stringParameterTests, onFixture, ID, WEIGHT, NODES, NOT_STRINGS, BAD_ID_STRINGS, LONE_SURROGATES } from "./ring-bad-inputs.mjs";
+import { stringParameterCases, onFixture, ID, WEIGHT, NODES, NOT_STRINGS, BAD_ID_STRINGS, LONE_SURROGATES } from "./ring-bad-inputs.mjs";
 import { HashRing, assertFixtureHealthy, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
 
 const SCHEME = /\bscheme\b/;
@@ -55,7 +55,7 @@ describe("markDown / markUp / isUp", () => {
     ["markUp", (r, id) => r.markUp(id)],
     ["isUp", (r, id) => r.isUp(id)],
   ];
-  stringParameterTests(methods, ID);
+  for (const [title, body] of stringParameterCases(methods, ID)) test(title, body);
   for (const [name, call] of methods) {
     test(`${name}: unknown ids -> Error 'unknown node'; a lone surrogate never finds a U+FFFD node`, () => {
       for (const id of ["nope", "NODE-0", "node-0 ", "x".repeat(256)]) {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { stringParameterTests, onFixture, ID, KEY, N, VNODES, WEIGHT, OPTIONS, NODES, NOT_STRINGS, BAD_ID_STRINGS } from "./ring-bad-inputs.mjs";
+import { stringParameterCases, onFixture, ID, KEY, N, VNODES, WEIGHT, OPTIONS, NODES, NOT_STRINGS, BAD_ID_STRINGS } from "./ring-bad-inputs.mjs";
 import { HashRing, assertFixtureHealthy, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
 
 describe("node ids", () => {
@@ -333,7 +333,7 @@ describe("keys", () => {
     ["nodesFor", (r, k) => r.nodesFor(k, 2)],
     ["positionOf", (r, k) => r.positionOf(k)],
   ];
-  stringParameterTests(methods, KEY);
+  for (const [title, body] of stringParameterCases(methods, KEY)) test(title, body);
   for (const [name, call] of methods) {
     test(`${name} on an EMPTY ring still validates the key`, () => {
       const ring = new HashRing();

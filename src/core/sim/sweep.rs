@@ -29,10 +29,7 @@
 
 use std::fmt;
 
-use super::config::{
-    ConfigError, Fencing, SimConfig, MAX_ACTORS, MAX_DRIFT_PPM, MAX_SEED, MAX_SPAN_MS,
-};
-use super::rng::PPM;
+use super::config::{field_const, ConfigError, Fencing, Field, SimConfig, Value, MAX_SEED};
 use super::{Simulation, ViolationKind};
 
 /// Most values in one sweep.
@@ -75,14 +72,7 @@ impl Parameter {
 
     /// The config key (JavaScript name).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Parameter::TtlMs => "ttlMs",
-            Parameter::PausePpm => "pausePpm",
-            Parameter::PauseMaxMs => "pauseMaxMs",
-            Parameter::DriftMaxPpm => "driftMaxPpm",
-            Parameter::Clients => "clients",
-            Parameter::RenewPercent => "renewPercent",
-        }
+        self.field().name
     }
 
     /// The parameter named `name` (its config key).
@@ -90,70 +80,55 @@ impl Parameter {
         Parameter::ALL.into_iter().find(|p| p.as_str() == name)
     }
 
-    /// A short human name, for axis labels.
+    /// The field of [`SimConfig`] it varies (its row of [`FIELDS`]).
+    ///
+    /// [`FIELDS`]: super::config::FIELDS
+    pub fn field(self) -> &'static Field {
+        match self {
+            Parameter::TtlMs => const { field_const("ttlMs") },
+            Parameter::PausePpm => const { field_const("pausePpm") },
+            Parameter::PauseMaxMs => const { field_const("pauseMaxMs") },
+            Parameter::DriftMaxPpm => const { field_const("driftMaxPpm") },
+            Parameter::Clients => const { field_const("clients") },
+            Parameter::RenewPercent => const { field_const("renewPercent") },
+        }
+    }
+
+    /// A short human name, for axis labels: its field's label.
     pub fn label(self) -> &'static str {
-        match self {
-            Parameter::TtlMs => "Lease TTL",
-            Parameter::PausePpm => "Pause probability",
-            Parameter::PauseMaxMs => "Longest pause",
-            Parameter::DriftMaxPpm => "Clock drift",
-            Parameter::Clients => "Clients",
-            Parameter::RenewPercent => "Renew at",
-        }
+        self.field().label
     }
 
-    /// The unit of its values.
+    /// The unit of its values: its field's unit.
     pub fn unit(self) -> &'static str {
-        match self {
-            Parameter::TtlMs | Parameter::PauseMaxMs => "ms",
-            Parameter::PausePpm | Parameter::DriftMaxPpm => "ppm",
-            Parameter::Clients => "clients",
-            Parameter::RenewPercent => "% of TTL",
-        }
+        self.field().unit
     }
 
-    /// The values the config accepts: `(min, max)`, inclusive.
+    /// The values the config accepts: `(min, max)`, inclusive (its field's static range).
     pub fn range(self) -> (u64, u64) {
-        match self {
-            Parameter::TtlMs => (1, MAX_SPAN_MS),
-            Parameter::PausePpm => (0, u64::from(PPM)),
-            Parameter::PauseMaxMs => (0, MAX_SPAN_MS),
-            Parameter::DriftMaxPpm => (0, MAX_DRIFT_PPM),
-            Parameter::Clients => (1, MAX_ACTORS),
-            Parameter::RenewPercent => (1, 99),
-        }
+        self.field()
+            .kind
+            .range()
+            .map_or((0, 0), |range| (range.min, range.max))
     }
 
     /// The parameter's value in `config`.
     pub fn get(self, config: &SimConfig) -> u64 {
-        match self {
-            Parameter::TtlMs => config.ttl_ms,
-            Parameter::PausePpm => config.pause_ppm.into(),
-            Parameter::PauseMaxMs => config.pause_max_ms,
-            Parameter::DriftMaxPpm => config.drift_max_ppm.into(),
-            Parameter::Clients => config.clients.into(),
-            Parameter::RenewPercent => config.renew_percent.into(),
-        }
+        self.field().get(config).integer().unwrap_or(0)
     }
 
     /// `config` with the parameter set to `value` (and the companion changes documented on
     /// each variant). `value` must be in [`Parameter::range`]; larger values saturate.
     pub fn apply(self, config: &SimConfig, value: u64) -> SimConfig {
-        let small = u32::try_from(value).unwrap_or(u32::MAX);
         let mut c = config.clone();
+        let field = self.field();
+        if !field.set(&mut c, Value::Integer(value)) {
+            field.set(&mut c, Value::Integer(u64::from(u32::MAX)));
+        }
         match self {
-            Parameter::TtlMs => c.ttl_ms = value,
-            Parameter::PausePpm => c.pause_ppm = small,
-            Parameter::PauseMaxMs => {
-                c.pause_max_ms = value;
-                c.pause_min_ms = c.pause_min_ms.min(value);
-            }
-            Parameter::DriftMaxPpm => c.drift_max_ppm = small,
-            Parameter::Clients => c.clients = small,
-            Parameter::RenewPercent => {
-                c.renew_percent = small;
-                c.renewal = true;
-            }
+            Parameter::PauseMaxMs => c.pause_min_ms = c.pause_min_ms.min(value),
+            Parameter::RenewPercent => c.renewal = true,
+            _ => {}
         }
         c
     }

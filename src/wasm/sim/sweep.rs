@@ -8,110 +8,21 @@
 //! `Simulation.<method>: ` and names the option (`options.values[2]`).
 
 use js_sys::{Array, Object};
+
 use wasm_bindgen::prelude::*;
 
-use super::{args, decode, encode_config, num, set, JsSimulation};
+use super::config::{decode, encode as encode_config};
+use super::encode::num;
+use super::{args, JsSimulation};
 use crate::core::sim::sweep::{
     Parameter, Sweep, SweepAggregate, SweepRow, SweepRun, MAX_SEEDS, MAX_VALUES,
 };
 use crate::core::sim::Fencing;
 use crate::wasm::call::{call, Failure};
+use crate::wasm::encode::Obj;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_SWEEP_TYPES: &'static str = r#"
-/** A parameter a sweep can vary (a `SimulationConfig` key). */
-export type SweepParameter =
-  | "ttlMs" | "pausePpm" | "pauseMaxMs" | "driftMaxPpm" | "clients" | "renewPercent";
-
-export type FencingMode = "off" | "maxToken" | "strict";
-
-/** What `Simulation.sweepParameters()` lists. */
-export interface SweepParameterInfo {
-  name: SweepParameter;
-  /** A short human name, e.g. "Lease TTL". */
-  label: string;
-  /** The unit of the values, e.g. "ms". */
-  unit: string;
-  /** The smallest and largest value accepted. */
-  min: number;
-  max: number;
-}
-
-/**
- * Options of `Simulation.sweep` and `Simulation.sweepRuns`. Runs are enumerated value-major:
- * for each value, for each fencing mode, for each seed (each in the order given); at most
- * 10000 runs.
- */
-export interface SweepOptions {
-  /** The parameter to vary. `pauseMaxMs` also lowers `pauseMinMs` to the value when it is
-   * above it; `renewPercent` also turns `renewal` on. */
-  parameter: SweepParameter;
-  /** 1..=100 distinct integers in the parameter's range. */
-  values: number[];
-  /** A count n (seeds 1..=n, n in 1..=1000) or 1..=1000 distinct seeds. */
-  seeds: number | number[];
-  /** Fencing modes, each once. Default all three: ["off", "maxToken", "strict"]. */
-  fencing?: FencingMode | FencingMode[];
-}
-
-/** One run of a sweep: `new Simulation(run.config)` runs it. */
-export interface SweepRun {
-  index: number;
-  parameter: SweepParameter;
-  value: number;
-  fencing: FencingMode;
-  seed: number;
-  config: SimulationConfig;
-}
-
-/** What one run gave. */
-export interface SweepRow {
-  value: number;
-  fencing: FencingMode;
-  seed: number;
-  /** Completed operations per simulated second: completedOps × 1000 / elapsedMs. */
-  throughput: number;
-  /** Acquire-wait 99th percentile, ms. */
-  waitP99Ms: number;
-  /** Acknowledged writes that vanished: lostUpdate (+ orderLost for the orders workload). */
-  lostUpdates: number;
-  rejectedWrites: number;
-  completedOps: number;
-  /** The run's trace digest: `new Simulation(run.config).run().digest`. */
-  digest: string;
-}
-
-/** The runs (seeds) of one value and fencing mode, summarised. Means are sums in row order ÷ runs. */
-export interface SweepAggregate {
-  value: number;
-  fencing: FencingMode;
-  runs: number;
-  throughputMean: number;
-  waitP99MeanMs: number;
-  waitP99MaxMs: number;
-  /** Summed over the runs. */
-  lostUpdates: number;
-  runsWithLostUpdates: number;
-  /** Summed over the runs. */
-  rejectedWrites: number;
-  rejectedWritesMean: number;
-  completedOpsMean: number;
-}
-
-/** What `Simulation.sweep` returns. */
-export interface SweepResult {
-  parameter: SweepParameter;
-  values: number[];
-  fencing: FencingMode[];
-  seeds: number[];
-  /** values × fencing × seeds. */
-  runs: number;
-  /** One per run, in run order. */
-  rows: SweepRow[];
-  /** One per (value, fencing mode), in run order. */
-  aggregates: SweepAggregate[];
-}
-"#;
+const TS_SWEEP_TYPES: &'static str = include_str!("sweep.d.ts");
 
 const OPTION_KEYS: [&str; 4] = ["parameter", "values", "seeds", "fencing"];
 const FENCINGS: &str = "\"off\", \"maxToken\", \"strict\"";
@@ -195,48 +106,48 @@ fn decode_sweep(config: &JsValue, options: &JsValue) -> Result<Sweep, Failure> {
 }
 
 fn numbers(values: &[u64]) -> Array {
-    values.iter().map(|&v| num(v)).collect()
+    values.iter().map(|&v| JsValue::from_f64(num(v))).collect()
 }
 
 fn encode_run(parameter: Parameter, run: &SweepRun) -> JsValue {
-    let o = Object::new();
-    set(&o, "index", run.index as u32);
-    set(&o, "parameter", parameter.as_str());
-    set(&o, "value", num(run.value));
-    set(&o, "fencing", run.fencing.as_str());
-    set(&o, "seed", num(run.seed));
-    set(&o, "config", encode_config(&run.config));
-    o.into()
+    Obj::new()
+        .num("index", run.index as f64)
+        .str("parameter", parameter.as_str())
+        .num("value", num(run.value))
+        .str("fencing", run.fencing.as_str())
+        .num("seed", num(run.seed))
+        .set("config", &encode_config(&run.config))
+        .done()
 }
 
 fn encode_row(row: &SweepRow) -> JsValue {
-    let o = Object::new();
-    set(&o, "value", num(row.value));
-    set(&o, "fencing", row.fencing.as_str());
-    set(&o, "seed", num(row.seed));
-    set(&o, "throughput", row.throughput);
-    set(&o, "waitP99Ms", num(row.wait_p99_ms));
-    set(&o, "lostUpdates", num(row.lost_updates));
-    set(&o, "rejectedWrites", num(row.rejected_writes));
-    set(&o, "completedOps", num(row.completed_ops));
-    set(&o, "digest", row.digest.as_str());
-    o.into()
+    Obj::new()
+        .num("value", num(row.value))
+        .str("fencing", row.fencing.as_str())
+        .num("seed", num(row.seed))
+        .num("throughput", row.throughput)
+        .num("waitP99Ms", num(row.wait_p99_ms))
+        .num("lostUpdates", num(row.lost_updates))
+        .num("rejectedWrites", num(row.rejected_writes))
+        .num("completedOps", num(row.completed_ops))
+        .str("digest", &row.digest)
+        .done()
 }
 
 fn encode_aggregate(a: &SweepAggregate) -> JsValue {
-    let o = Object::new();
-    set(&o, "value", num(a.value));
-    set(&o, "fencing", a.fencing.as_str());
-    set(&o, "runs", a.runs as u32);
-    set(&o, "throughputMean", a.throughput_mean);
-    set(&o, "waitP99MeanMs", a.wait_p99_mean_ms);
-    set(&o, "waitP99MaxMs", num(a.wait_p99_max_ms));
-    set(&o, "lostUpdates", num(a.lost_updates));
-    set(&o, "runsWithLostUpdates", a.runs_with_lost_updates as u32);
-    set(&o, "rejectedWrites", num(a.rejected_writes));
-    set(&o, "rejectedWritesMean", a.rejected_writes_mean);
-    set(&o, "completedOpsMean", a.completed_ops_mean);
-    o.into()
+    Obj::new()
+        .num("value", num(a.value))
+        .str("fencing", a.fencing.as_str())
+        .num("runs", a.runs as f64)
+        .num("throughputMean", a.throughput_mean)
+        .num("waitP99MeanMs", a.wait_p99_mean_ms)
+        .num("waitP99MaxMs", num(a.wait_p99_max_ms))
+        .num("lostUpdates", num(a.lost_updates))
+        .num("runsWithLostUpdates", a.runs_with_lost_updates as f64)
+        .num("rejectedWrites", num(a.rejected_writes))
+        .num("rejectedWritesMean", a.rejected_writes_mean)
+        .num("completedOpsMean", a.completed_ops_mean)
+        .done()
 }
 
 #[wasm_bindgen(js_class = Simulation)]
@@ -252,13 +163,13 @@ impl JsSimulation {
             .iter()
             .map(|p| {
                 let (min, max) = p.range();
-                let o = Object::new();
-                set(&o, "name", p.as_str());
-                set(&o, "label", p.label());
-                set(&o, "unit", p.unit());
-                set(&o, "min", num(min));
-                set(&o, "max", num(max));
-                JsValue::from(o)
+                Obj::new()
+                    .str("name", p.as_str())
+                    .str("label", p.label())
+                    .str("unit", p.unit())
+                    .num("min", num(min))
+                    .num("max", num(max))
+                    .done()
             })
             .collect()
     }
@@ -287,17 +198,17 @@ impl JsSimulation {
                 .iter()
                 .map(|f| JsValue::from_str(f.as_str()))
                 .collect();
-            let o = Object::new();
-            set(&o, "parameter", sweep.parameter().as_str());
-            set(&o, "values", numbers(sweep.values()));
-            set(&o, "fencing", fencings);
-            set(&o, "seeds", numbers(sweep.seeds()));
-            set(&o, "runs", sweep.len() as u32);
             let rows: Array = result.rows.iter().map(encode_row).collect();
-            set(&o, "rows", rows);
             let aggregates: Array = result.aggregates.iter().map(encode_aggregate).collect();
-            set(&o, "aggregates", aggregates);
-            Ok(o.into())
+            Ok(Obj::new()
+                .str("parameter", sweep.parameter().as_str())
+                .set("values", &numbers(sweep.values()))
+                .set("fencing", &fencings)
+                .set("seeds", &numbers(sweep.seeds()))
+                .num("runs", sweep.len() as f64)
+                .set("rows", &rows)
+                .set("aggregates", &aggregates)
+                .done())
         })
     }
 
