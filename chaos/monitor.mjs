@@ -1,7 +1,7 @@
 // The server's view, recorded: a `MONITOR` connection to each redis-server turns what the
 // server executed into the history's server records (docs/histories.md), on the server's clock.
-// - Lock server: each `SET` of the lock's state (a MessagePack map, see redis/scripts.js) is
-//   compared with the previous one: a new holder is a grant (`info acquire` at its grant time
+// - Lock server: each `SET` of the lock's state (chaos/lock-state.mjs reads it) is compared
+//   with the previous one: a new holder is a grant (`info acquire` at its grant time
 //   `g`, with `expiresAtMs` `e`), a holder gone is the lease's end as the state remembers it
 //   (`le`: `info release`, or `info expire` at the instant it expired, which lazy expiry may
 //   write later), a holder whose expiry moved is a renewal.
@@ -10,7 +10,8 @@
 //   script refused (its `HMGET` with no `HSET`) is `fail write`. A fenced read (which may raise
 //   the key's highest token) is not a write.
 import net from "node:net";
-import { decode } from "@msgpack/msgpack";
+
+import { decodeLockState } from "./lock-state.mjs";
 
 const NO_PROCESS = 2 ** 32 - 1;
 
@@ -118,7 +119,7 @@ export function serverRecorder(o) {
       const key = p.args[1]?.toString("utf8");
       if (running && !(p.lua && cmd === "HSET" && key === o.storeKey)) flushRefused();
       if (o.lockKey && key === o.lockKey && p.lua) {
-        if (cmd === "SET") onLockState(decode(p.args[2]));
+        if (cmd === "SET") onLockState(decodeLockState(p.args[2]));
         else if (cmd === "DEL") onLockState(null);
         return;
       }

@@ -12,6 +12,7 @@ import { checkHistory } from "../pkg/lease/node.js";
 import { RedisFencedStore } from "../redis/index.js";
 import { startRedis } from "../tests/contract/redis-server.mjs";
 import { clockFrom } from "./clock.mjs";
+import { decodeLockState } from "./lock-state.mjs";
 import { runNemeses } from "./nemesis.mjs";
 import { startProxy } from "./proxy.mjs";
 import { attachMonitor, serverRecorder } from "./monitor.mjs";
@@ -87,8 +88,7 @@ export async function runChaos(o) {
       await probe.connect();
       const raw = await probe.getBuffer(lockKey);
       probe.disconnect();
-      const { decode } = await import("@msgpack/msgpack");
-      lockRecorder.reset(raw ? decode(raw) : null);
+      lockRecorder.reset(raw ? decodeLockState(raw) : null);
       monitors[0] = await attachMonitor(lock.port, lockRecorder);
       restarts.count++;
       lockProxy.unblock();

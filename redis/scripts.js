@@ -3,8 +3,10 @@
 // shared prelude (state codec, lazy expiry, grants) and the method's body.
 //
 // State of one lock or election: one string key `{<prefix>:<name>}:lock` (or `:election`)
-// holding a MessagePack map (cmsgpack packs integral numbers as int64, so tokens and times
-// round-trip exactly):
+// holding these fields, as a MessagePack map (cmsgpack packs integral numbers as int64, so
+// tokens and times round-trip exactly), or, for the common states with no waiters, no
+// lock-delay and no finished requests remembered (only h, le and lt), in a compact form that
+// is cheaper to decode and encode (see STATE_CODEC):
 //   h  = holder { o = owner, t = token, g = grantedAtMs, e = expiresAtMs, r = requestId?,
 //                 a = the client's own request key? }
 //   q  = waiters in grant order, each { o, r?, a?, l = ttlMs, d = deadlineMs }
@@ -22,11 +24,57 @@
 // ARGV common to the lease scripts: maxTtlMs, lockDelayMs, fifo ("1"/"0"), then the method's
 // own arguments from ARGV[4] (TTLs arrive checked against minTtlMs and maxTtlMs).
 
-// Every lease script starts with HEADER (the server's time, the raw state, the token rule),
-// then, for acquire and release, a fast path for the common case that returns early (nothing
-// else runs: no state machinery, no closures), then PRELUDE (the state machinery) and the
-// method's body. A fast path covers only states where the full path is known to do the same
-// thing (same reply, same stored state, same key expiry); anything else falls through.
+// Every lease script starts with HEADER (the server's time, the raw state, the state codec,
+// the token rule), then, for acquire and release, a fast path for the common case that returns
+// early (nothing else runs: no state machinery; on the compact form, no tables either), then
+// PRELUDE (the state machinery) and the method's body. A fast path covers only states where
+// the full path is known to do the same thing (same reply, same stored state, same key
+// expiry); anything else falls through.
+
+// The compact form: struct-packed, big-endian. Byte 1 (a MessagePack map never starts with it),
+// a byte of flags (1: h present, 2: le present), lt as int64; then if h: o (uint32 length +
+// bytes), t, g, e (int64), r and a (uint32 length + bytes, length 0 when absent); then if le:
+// o, t, x (byte 0 or 1), at. Every other state is MessagePack. decode() reads either form into
+// the same table; encode() picks the form. chaos/lock-state.mjs reads both in JavaScript.
+const STATE_CODEC = `
+local function decode(s)
+  if string.byte(s, 1) ~= 1 then return cmsgpack.unpack(s) end
+  local _, f, lt, i = struct.unpack('>BBi8', s)
+  local st = { lt = lt }
+  if f % 2 == 1 then
+    local o, t, g, e, r, a
+    o, t, g, e, r, a, i = struct.unpack('>I4c0i8i8i8I4c0I4c0', s, i)
+    if r == '' then r = nil end
+    if a == '' then a = nil end
+    st.h = { o = o, t = t, g = g, e = e, r = r, a = a }
+  end
+  if f >= 2 then
+    local o, t, x, at = struct.unpack('>I4c0i8Bi8', s, i)
+    st.le = { o = o, t = t, x = x == 1, at = at }
+  end
+  return st
+end
+
+local function encode(st)
+  if st.q ~= nil or st.b ~= nil or st.dn ~= nil then return cmsgpack.pack(st) end
+  local h, le = st.h, st.le
+  local f = 0
+  if h then f = 1 end
+  if le then f = f + 2 end
+  local out = struct.pack('>BBi8', 1, f, st.lt or 0)
+  if h then
+    local r, a = h.r or '', h.a or ''
+    out = out .. struct.pack('>I4c0i8i8i8I4c0I4c0', #h.o, h.o, h.t, h.g, h.e, #r, r, #a, a)
+  end
+  if le then
+    local x = 0
+    if le.x then x = 1 end
+    out = out .. struct.pack('>I4c0i8Bi8', #le.o, le.o, le.t, x, le.at)
+  end
+  return out
+end
+`;
+
 const HEADER = `
 local KEY = KEYS[1]
 local MAX_TTL = tonumber(ARGV[1])
@@ -37,7 +85,7 @@ local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local NOW_US = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local raw = redis.call('GET', KEY)
 local S
-
+${STATE_CODEC}
 -- A fencing token: above the last one on this key, and at least the server's time in
 -- microseconds, so it keeps growing after the key (or the whole dataset) is lost.
 local function next_token()
@@ -51,7 +99,7 @@ end
 /** The state machinery shared by the lease scripts' full paths (after HEADER). */
 export const PRELUDE = `
 if S == nil then
-  if raw then S = cmsgpack.unpack(raw) else S = {} end
+  if raw then S = decode(raw) else S = {} end
 end
 S.q = S.q or {}
 S.dn = S.dn or {}
@@ -174,7 +222,7 @@ local function save()
   if S.h == nil and S.q == nil and S.b == nil and S.dn == nil and S.le == nil then
     if raw then redis.call('DEL', KEY) end
   else
-    redis.call('SET', KEY, cmsgpack.pack(S), 'PXAT', keep + MAX_TTL + 1)
+    redis.call('SET', KEY, encode(S), 'PXAT', keep + MAX_TTL + 1)
   end
   S.q, S.dn = q, dn
   if published then
@@ -201,7 +249,7 @@ if dn then
   end
   if next(dn) == nil then S.dn = nil end
 end
-redis.call('SET', KEY, cmsgpack.pack(S), 'PXAT', keep + MAX_TTL + 1)
+redis.call('SET', KEY, encode(S), 'PXAT', keep + MAX_TTL + 1)
 `;
 
 // Acquire's fast path: the key is absent (nothing held, queued, blocked or remembered), or the
@@ -214,15 +262,30 @@ if ARGV[6] ~= '' then wait = tonumber(ARGV[6]) end
 local r, a = nil, nil
 if ARGV[7] ~= '' then r = ARGV[7] end
 if ARGV[8] ~= '' then a = ARGV[8] end
-if not raw then
+local flags = nil
+if raw and string.byte(raw, 1) == 1 then flags = string.byte(raw, 2) end
+if not raw or (flags and flags % 2 == 0) then
+  -- Absent, or compact with no holder (so no waiters, lock-delay or finished requests): grant,
+  -- reading and writing the compact form directly (what decode, grant and encode would do).
   S = { lt = 0 }
+  if raw then S.lt = struct.unpack('>i8', raw, 3) end
   local t = next_token()
   local e = NOW + ttl
-  redis.call('SET', KEY, cmsgpack.pack({ h = { o = owner, t = t, g = NOW, e = e, r = r, a = a }, lt = S.lt }),
-    'PXAT', e + MAX_TTL + 1)
+  local keep, f, ended = e, 1, ''
+  if flags == 2 then
+    local at = struct.unpack('>i8', raw, #raw - 7)
+    if NOW < at + MAX_TTL then
+      f, ended = 3, string.sub(raw, 11)
+      if at > keep then keep = at end
+    end
+  end
+  local rr, aa = r or '', a or ''
+  redis.call('SET', KEY,
+    struct.pack('>BBi8I4c0i8i8i8I4c0I4c0', 1, f, t, #owner, owner, t, NOW, e, #rr, rr, #aa, aa) .. ended,
+    'PXAT', keep + MAX_TTL + 1)
   return { 'granted', t, e }
 end
-S = cmsgpack.unpack(raw)
+S = decode(raw)
 if S.h == nil and S.q == nil and S.b == nil then
   local d = nil
   if r and S.dn then d = S.dn[string.len(owner) .. ':' .. owner .. r] end
@@ -307,8 +370,17 @@ return out
 // runs: end the lease, remember it (and its request id), grant nobody.
 const RELEASE_FAST = `
 local owner, token = ARGV[4], tonumber(ARGV[5])
+if raw and string.byte(raw, 1) == 1 and string.byte(raw, 2) % 2 == 1 then
+  -- Compact, held: the holder's release without a request id leaves { le, lt }, compact.
+  local _, _, lt, o, t, _, e, hr = struct.unpack('>BBi8I4c0i8i8i8I4c0', raw)
+  if o == owner and t == token and NOW < e and hr == '' then
+    redis.call('SET', KEY, struct.pack('>BBi8I4c0i8Bi8', 1, 2, lt, #owner, owner, t, 0, NOW),
+      'PXAT', NOW + MAX_TTL + 1)
+    return { 'released', false }
+  end
+end
 if raw then
-  S = cmsgpack.unpack(raw)
+  S = decode(raw)
   local h = S.h
   if h and h.o == owner and h.t == token and NOW < h.e and S.q == nil and S.b == nil then
     S.h = nil

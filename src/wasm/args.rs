@@ -9,6 +9,7 @@
 //! and leave it locked ("recursive use of an object") for good.
 
 use js_sys::{Array, JsString, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::call::Failure;
@@ -142,6 +143,19 @@ pub(crate) fn options(
         }
     }
     Ok(Some(object))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, caught: it throws on a revoked Proxy.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn is_array_caught(value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// Whether `value` is an array (`Array.isArray`, so a Proxy of one too); false where asking
+/// throws (a revoked Proxy).
+pub(crate) fn is_array(value: &JsValue) -> bool {
+    value.is_object() && is_array_caught(value).unwrap_or(false)
 }
 
 /// A plain object: `{…}` or `Object.create(null)`.

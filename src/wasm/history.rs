@@ -2,10 +2,11 @@
 //! one at a time so that errors name the record and field), makes one core call, encodes the
 //! verdict.
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::args::{describe, plain_object};
+use super::args::{describe, is_array, plain_object};
 use super::call::{call, Failure};
 use super::encode::Obj;
 use crate::core::history::{
@@ -172,7 +173,7 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, Failure> {
         Some(mode)
     };
     let records = Reflect::get(&object, &JsValue::from_str("records"))?;
-    if !Array::is_array(&records) {
+    if !is_array(&records) {
         return Err(Failure::Type(format!(
             "history.records must be an array, got {}",
             describe(&records)
@@ -197,53 +198,33 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, Failure> {
     Ok(history)
 }
 
-/// Decodes record `index`.
+/// Decodes record `index`. Its own keys and values are read through catching calls only, into a
+/// copy with no prototype that holds plain data (strings and numbers); serde-wasm-bindgen then
+/// reads the copy. A getter or Proxy trap of the caller's record runs only inside a catching
+/// call, so whatever it throws comes back as this call's error and never unwinds through wasm.
 fn record(item: &JsValue, index: usize) -> Result<RawRecord, Failure> {
-    if !item.is_object() || Array::is_array(item) || item.is_function() {
+    if !item.is_object() || is_array(item) || item.is_function() {
         return Err(Failure::Type(format!(
             "records[{index}] must be an object, got {}",
             describe(item)
         )));
     }
-    let raw = serde_wasm_bindgen::from_value::<RawRecord>(item.clone()).map_err(|e| {
-        name_the_field(item, index).unwrap_or_else(|| {
-            let message = e.to_string();
-            let message = message.strip_prefix("Error: ").unwrap_or(&message);
-            Failure::Type(format!("records[{index}]: {message}"))
-        })
-    })?;
-    // serde-wasm-bindgen reads a struct's fields by name and never sees unknown ones: a record
-    // with more own keys than fields with values has one (or a null field): look closer.
-    let keys = Reflect::own_keys(item)?;
-    if keys.length() as usize != raw.present() {
-        for key in keys.iter() {
-            let name = key.as_string();
-            if !name.as_deref().is_some_and(|n| FIELDS.contains(&n)) {
-                return Err(Failure::Type(format!(
-                    "records[{index}].{}: unknown field (expected one of {})",
-                    name.unwrap_or_else(|| describe(&key)),
-                    FIELDS.join(", ")
-                )));
-            }
-        }
-    }
-    Ok(raw)
-}
-
-/// After a decoding error: a field of the wrong type, named with the value it has.
-fn name_the_field(item: &JsValue, index: usize) -> Option<Failure> {
-    let keys = Reflect::own_keys(item).ok()?;
-    for key in keys.iter() {
+    let copy: Object = Object::create(JsValue::NULL.unchecked_ref());
+    for key in Reflect::own_keys(item)?.iter() {
         let name = key.as_string();
-        let known = name
+        let Some(field) = name
             .as_deref()
-            .and_then(|n| FIELDS.iter().find(|f| **f == n));
-        let Some(field) = known else {
-            continue;
+            .and_then(|n| FIELDS.iter().find(|f| **f == n))
+        else {
+            return Err(Failure::Type(format!(
+                "records[{index}].{}: unknown field (expected one of {})",
+                name.unwrap_or_else(|| describe(&key)),
+                FIELDS.join(", ")
+            )));
         };
-        let value = Reflect::get(item, &key).ok()?;
+        let value = Reflect::get(item, &key)?;
         if value.is_null() || value.is_undefined() {
-            continue;
+            continue; // unknown, as if absent
         }
         let text = matches!(*field, "type" | "op" | "resource" | "source");
         let fits = if text {
@@ -253,13 +234,18 @@ fn name_the_field(item: &JsValue, index: usize) -> Option<Failure> {
         };
         if !fits {
             let want = if text { "a string" } else { "a number" };
-            return Some(Failure::Type(format!(
+            return Err(Failure::Type(format!(
                 "records[{index}].{field} must be {want}, got {}",
                 describe(&value)
             )));
         }
+        Reflect::set(&copy, &key, &value)?;
     }
-    None
+    serde_wasm_bindgen::from_value::<RawRecord>(copy.into()).map_err(|e| {
+        let message = e.to_string();
+        let message = message.strip_prefix("Error: ").unwrap_or(&message);
+        Failure::Type(format!("records[{index}]: {message}"))
+    })
 }
 
 fn id(x: u32, none: u32) -> JsValue {

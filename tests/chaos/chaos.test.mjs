@@ -3,7 +3,7 @@
 // the dangerous interleavings; fencing off (the negative control) must lose updates; and the
 // bare-INCR negative control (persistence off, kill -9 and restart) must be caught regressing
 // its tokens. Plus the harness's own parts: the MONITOR line parser, the
-// server records it derives, the seeded generator. Needs `node scripts/build.mjs lease` and
+// server records it derives, the stored lock states it reads, the seeded generator. Needs `node scripts/build.mjs lease` and
 // redis-server (scripts/setup.sh).
 //
 //   node --test tests/chaos/
@@ -12,10 +12,15 @@ import { describe, test } from "node:test";
 
 import { encode } from "@msgpack/msgpack";
 
+import Redis from "ioredis";
+
+import { decodeLockState } from "../../chaos/lock-state.mjs";
 import { parseMonitorLine, serverRecorder } from "../../chaos/monitor.mjs";
 import { summary } from "../../chaos/report.mjs";
 import { rng } from "../../chaos/rng.mjs";
 import { runChaos } from "../../chaos/runner.mjs";
+import { RedisLeases } from "../../redis/index.js";
+import { startRedis } from "../contract/redis-server.mjs";
 
 const base = { clients: 6, ttlMs: 250, persistence: "off" };
 
@@ -111,6 +116,45 @@ describe("harness parts", () => {
       out.map((r) => [r.type, r.op, r.process, r.token, r.timeMs, r.writeId]),
       [["ok", "write", 3, 11, 3000, 5], ["fail", "write", 3, 10, 4000, undefined]],
     );
+  });
+
+  test("stored lock states read back in both forms, as the scripts wrote them", async () => {
+    const server = await startRedis();
+    const client = new Redis({ port: server.port, host: "127.0.0.1" });
+    try {
+      const leases = new RedisLeases(client, { prefix: "st", minTtlMs: 50 });
+      const state = async (name) => {
+        const raw = await client.getBuffer(`{st:${name}}:lock`);
+        return { compact: raw[0] === 1, value: decodeLockState(raw) };
+      };
+      const a = await leases.acquire("x", "alice", { ttlMs: 60_000 });
+      let s = await state("x");
+      assert.equal(s.compact, true, "a plain grant is stored compact");
+      assert.deepEqual(s.value.lt, a.token);
+      assert.deepEqual({ ...s.value.h, a: undefined }, { o: "alice", t: a.token, g: a.expiresAtMs - 60_000, e: a.expiresAtMs, a: undefined });
+      assert.equal(typeof s.value.h.a, "string", "the client's own request key");
+      assert.equal(s.value.le, undefined);
+      await leases.release("x", "alice", a.token);
+      s = await state("x");
+      assert.equal(s.compact, true);
+      assert.equal(s.value.h, undefined);
+      assert.deepEqual({ ...s.value.le, at: 0 }, { o: "alice", t: a.token, x: false, at: 0 });
+      const b = await leases.acquire("x", "bob", { ttlMs: 50 });
+      s = await state("x");
+      assert.deepEqual([s.compact, s.value.h.o, s.value.le.o, s.value.lt], [true, "bob", "alice", b.token]);
+      await new Promise((r) => setTimeout(r, 80));
+      const c = await leases.acquire("x", "carol", { ttlMs: 60_000, requestId: "q1" });
+      s = await state("x");
+      assert.deepEqual([s.compact, s.value.h.o, s.value.h.r, s.value.le.o, s.value.le.t, s.value.le.x], [true, "carol", "q1", "bob", b.token, true]);
+      await leases.release("x", "carol", c.token);
+      s = await state("x");
+      assert.equal(s.compact, false, "a finished request id to remember: MessagePack");
+      assert.deepEqual([s.value.le.o, s.value.le.x, Object.keys(s.value.dn).length], ["carol", false, 1]);
+      await leases.close();
+    } finally {
+      client.disconnect();
+      await server.stop();
+    }
   });
 
   test("the seeded generator replays", () => {

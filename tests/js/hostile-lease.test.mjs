@@ -250,3 +250,37 @@ describe("the simulation always finishes", () => {
     assert.ok(report.metrics.events < 100_000);
   });
 });
+
+describe("checkHistory reads a caller's records only through catching calls", () => {
+  const { checkHistory } = mod;
+  const base = { type: "invoke", process: 0, op: "acquire", resource: "r", timeMs: 0, ttlMs: 10 };
+  /** Records whose reading runs the caller's code, which throws. */
+  const throwing = () => {
+    const getter = { ...base };
+    Object.defineProperty(getter, "token", { enumerable: true, get: () => { throw new Error("getter"); } });
+    const trap = new Proxy({ ...base }, { ownKeys: () => { throw new Error("ownKeys"); } });
+    const read = new Proxy({ ...base }, { get: () => { throw new Error("get"); } });
+    const revocable = Proxy.revocable({ ...base }, {});
+    revocable.revoke();
+    return [getter, trap, read, revocable.proxy];
+  };
+
+  test("each throw reaches the caller as an error, 20,000 times, and the instance lives", () => {
+    const records = throwing();
+    for (let i = 0; i < 20_000; i++) {
+      const record = records[i % records.length];
+      assert.throws(() => checkHistory({ records: [base, record] }), Error);
+    }
+    const verdict = checkHistory({ records: [base] });
+    assert.equal(typeof verdict, "object");
+  });
+
+  test("an inherited getter on Object.prototype is never read", () => {
+    Object.defineProperty(Object.prototype, "token", { configurable: true, get: () => { throw new Error("inherited"); } });
+    try {
+      assert.equal(typeof checkHistory({ records: [{ ...base }] }), "object");
+    } finally {
+      delete Object.prototype.token;
+    }
+  });
+});

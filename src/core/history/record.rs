@@ -212,25 +212,6 @@ pub struct RawRecord {
     pub duration_ms: Option<f64>,
 }
 
-impl RawRecord {
-    /// How many fields have a value (not absent, not null).
-    pub fn present(&self) -> usize {
-        let text = [&self.kind, &self.op, &self.resource, &self.source];
-        let nums = [
-            self.process,
-            self.token,
-            self.value,
-            self.time_ms,
-            self.ttl_ms,
-            self.expires_at_ms,
-            self.write_id,
-            self.based_on,
-            self.duration_ms,
-        ];
-        text.iter().filter(|t| t.is_some()).count() + nums.iter().filter(|n| n.is_some()).count()
-    }
-}
-
 /// The field names of a record, as in histories.
 pub const FIELDS: [&str; 13] = [
     "type",
