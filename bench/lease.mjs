@@ -1,7 +1,8 @@
 // Benchmarks ringlease's LeaseTable (Rust → wasm, release build in pkg/) from JS and natively,
 // on the same deterministic workload: 1,000,000 acquire/release pairs over 1,000 resources and
-// 100 owners. Prints wasm and native side by side with the boundary
-// overhead per call, and writes bench/results/lease.json. See bench/README.md.
+// 100 owners. Prints wasm and native side by side with the boundary overhead per call, and a
+// minimal plain-JS lease table (a Map with an owner check, tokens and a TTL) on the same
+// workload with the ratio; writes bench/results/lease.json. See bench/README.md.
 //
 //   npm run bench                      # builds pkg/ first, then ring.mjs, then this file
 //   node bench/lease.mjs               # when pkg/ is already built (runs cargo for the native half)
@@ -75,10 +76,41 @@ let sink = 0; // results folded in here and printed, so no work can be dropped
 const f1 = (x) => x.toFixed(1);
 const commas = (n) => n.toLocaleString("en-US");
 
+// The baseline: the least a lease table must do on this workload, in plain JS. A Map from
+// resource to its lease; acquire grants when the resource is free or its lease has expired,
+// release checks owner, token and expiry. No queue, lock-delay, request ids, events, elections
+// or argument checks: what LeaseTable does beyond this is the rest of its semantics.
+class PlainLeases {
+  #held = new Map();
+  #lastToken = 0;
+  acquire(resource, owner, { ttlMs, nowMs }) {
+    const held = this.#held.get(resource);
+    if (held !== undefined && nowMs < held.expiresAtMs) {
+      return { status: "busy", holder: held.owner, expiresAtMs: held.expiresAtMs };
+    }
+    const token = ++this.#lastToken;
+    const expiresAtMs = nowMs + ttlMs;
+    this.#held.set(resource, { owner, token, expiresAtMs });
+    return { status: "granted", token, expiresAtMs };
+  }
+  release(resource, owner, token, nowMs) {
+    const held = this.#held.get(resource);
+    if (held === undefined || held.owner !== owner || held.token !== token || nowMs >= held.expiresAtMs) {
+      return { status: "rejected", reason: "notHolder" };
+    }
+    this.#held.delete(resource);
+    return { status: "released" };
+  }
+  get lastToken() {
+    return this.#lastToken;
+  }
+  free() {}
+}
+
 // One run: a fresh table, every pair acquire → (if granted) release, nowMs +1 per pair.
 // Outcomes are counted; the token sum is the checksum (same as the native side's).
-function leaseRun() {
-  const table = new LeaseTable();
+function leaseRun(Table = LeaseTable) {
+  const table = new Table();
   const opts = { ttlMs: TTL_MS, nowMs: 0 };
   let granted = 0;
   let released = 0;
@@ -136,7 +168,9 @@ const checkRun = (r, label) => {
   }
 };
 checkRun(warm, "warm-up run");
+checkRun(leaseRun(PlainLeases), "plain JS warm-up run");
 const wasmSamples = [];
+const plainSamples = [];
 const wasmStarted = Date.now();
 for (let r = 0; r < RUNS; r++) {
   gc();
@@ -144,6 +178,10 @@ for (let r = 0; r < RUNS; r++) {
   checkRun(res, `run ${r + 1}`);
   sink = (sink + res.check) | 0;
   wasmSamples.push(res.ms);
+  gc();
+  const base = leaseRun(PlainLeases);
+  checkRun(base, `plain JS run ${r + 1}`);
+  plainSamples.push(base.ms);
   if (r + 1 >= 3 && Date.now() - wasmStarted > RUN_BUDGET_MS) break;
 }
 const wasmMs = median(wasmSamples);
@@ -157,6 +195,17 @@ const wasm = {
   granted: warm.granted,
   released: warm.released,
   checksum: warm.check,
+};
+
+const plainMs = median(plainSamples);
+const plainJs = {
+  runs: plainSamples.length,
+  medianMs: plainMs,
+  samplesMs: plainSamples,
+  nsPerPair: (plainMs * 1e6) / PAIRS,
+  nsPerOp: (plainMs * 1e6) / (2 * PAIRS),
+  opsPerSec: (2 * PAIRS) / (plainMs / 1e3),
+  wasmOverPlain: wasmMs / plainMs,
 };
 
 // Getter: wasm lastToken vs a plain JS getter, interleaved run by run.
@@ -223,6 +272,13 @@ const header = ["", "ns/pair", "ns/op", "M ops/s", "runs (ms)"];
 const rows = [
   ["wasm (from JS)", f1(wasm.nsPerPair), f1(wasm.nsPerOp), (wasm.opsPerSec / 1e6).toFixed(2), wasm.samplesMs.map((x) => x.toFixed(0)).join(", ")],
 ];
+rows.push([
+  "plain JS Map (baseline)",
+  f1(plainJs.nsPerPair),
+  f1(plainJs.nsPerOp),
+  (plainJs.opsPerSec / 1e6).toFixed(2),
+  plainJs.samplesMs.map((x) => x.toFixed(0)).join(", "),
+]);
 if (native) {
   rows.push(["native (Rust)", f1(native.nsPerPair), f1(native.nsPerOp), (native.opsPerSec / 1e6).toFixed(2), native.samplesMs.map((x) => x.toFixed(0)).join(", ")]);
 }
@@ -241,6 +297,10 @@ if (boundary) {
 } else {
   out.push(`native: ${nativeNote}`);
 }
+out.push(
+  `wasm from JS / plain JS Map: ${plainJs.wasmOverPlain.toFixed(1)}× per pair ` +
+    "(the baseline has no queue, lock-delay, request ids, events, elections or argument checks)",
+);
 out.push(
   `per-call crossing alone (lastToken getter, ${commas(GETTER_CALLS)} calls, median of ${GETTER_RUNS}): ` +
     `${f1(getter.wasmNsPerCall)} ns/call vs ${f1(getter.plainJsNsPerCall)} ns for a plain JS getter → ~${f1(getter.crossingNsPerCall)} ns per crossing`,
@@ -266,12 +326,14 @@ const results = {
     tableOptions: "defaults",
   },
   wasm,
+  plainJs,
   native,
   boundaryOverhead: boundary,
   getter,
   notes: {
     op: "one op = one acquire or release call; a pair = acquire + release",
     wasm: "median of timed runs after one warm-up run, each on a fresh LeaseTable; freed outside the timed region",
+    plainJs: "a Map with an owner check, tokens and a TTL (PlainLeases above), runs interleaved with the wasm runs",
     native: native ? "examples/lease_bench.rs (cargo --release): one warm-up + 5 timed runs, median" : nativeNote,
     boundary: "wasm ns/op − native ns/op",
     getter: "lastToken (wasm) minus a plain JS getter, same loop: the cost of one JS→wasm crossing returning a number",

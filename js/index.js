@@ -1,6 +1,7 @@
 // The package's entry (`exports["."]`): the generated bindings (./ringlease.js, copied next to
 // this file into pkg/ by scripts/build.mjs), every class guarded against a foreign `this`
-// (./receivers.js), plus a faster `HashRing.prototype.nodeFor`.
+// (./receivers.js), plus a faster `HashRing.prototype.nodeFor` and, in the sim entry,
+// LeaseTable's faster acquire and release (./lease-fast.js).
 //
 // wasm-bindgen's own `nodeFor` passes the key as a JS value (which wasm then asks JS to encode)
 // and returns the owner as a `Result`, a multi-value array whose id leaves wasm's externref
@@ -11,6 +12,7 @@
 // changed node list, an empty ring…) goes through the generated method, which also throws its
 // errors.
 import * as bindings from "./ringlease.js";
+import { speedUpLeaseTable } from "./lease-fast.js";
 import { brandTest, foreignReceiver, guardReceivers, isWasmClass } from "./receivers.js";
 
 export * from "./ringlease.js";
@@ -20,6 +22,9 @@ const { HashRing } = bindings;
 // The generated method, taken before it is guarded: `nodeFor` below checks its receiver itself.
 const checkedNodeFor = HashRing.prototype.nodeFor;
 guardReceivers(Object.values(bindings).filter(isWasmClass));
+// The sim entry's LeaseTable (found by its fast path's hook: the ring entry has none).
+const leaseTable = Object.values(bindings).find((cls) => typeof cls?.__intern === "function");
+if (leaseTable !== undefined) speedUpLeaseTable(leaseTable);
 const isRing = brandTest(HashRing);
 const IDS = Symbol("ringlease.nodeIds");
 // [writeKey, ptr, cap] from wasm, fetched on first use (after init).

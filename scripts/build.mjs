@@ -36,7 +36,7 @@ export const ENTRIES = [
       ["js/hashring-node.js", "hashring-node.js"],
     ],
   },
-  { name: "lease", out: "ringlease_lease", features: "lease", index: "js/guarded.js" },
+  { name: "lease", out: "ringlease_lease", features: "lease", index: "js/lease.js" },
   { name: "sim", out: "ringlease_sim", features: "sim", index: "js/index.js" },
 ];
 
@@ -46,6 +46,8 @@ const COMMON = [
   ["js/node.d.ts", "node.d.ts"],
   // The receiver checks every entry applies to its classes.
   ["js/receivers.js", "receivers.js"],
+  // LeaseTable's fast acquire and release (the lease and sim entries install it).
+  ["js/lease-fast.js", "lease-fast.js"],
 ];
 
 function newestMtime(path) {

@@ -3,8 +3,8 @@
 //! verdict.
 
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::args::{describe, is_array, plain_object};
 use super::call::{call, Failure};

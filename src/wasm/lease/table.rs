@@ -1,325 +1,27 @@
-//! `LeaseTable` for JavaScript: a thin wrapper over [`crate::core::lease::LeaseTable`].
+//! The `LeaseTable` class: a thin wrapper over [`crate::core::lease::LeaseTable`].
 //!
 //! Every method decodes its arguments strictly (`args`), makes one core call and encodes the
 //! outcome as a plain object with a `status` (or, for events, a `type`) field. Protocol outcomes
 //! (busy, queued, rejected…) are values; bad arguments throw `TypeError` / `RangeError` naming
 //! the parameter, and leave the table unchanged.
 
-use std::cell::{Ref, RefCell, RefMut};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::args;
-use super::call::{call, Failure};
+use super::views::{self, num, Side};
 use crate::core::lease::{
-    Acquire, AcquireOptions, Campaign, Cancel, DequeueReason, Lease, LeaseEvent, LeaseLimits,
-    LeaseOptions, LeaseTable, LossCause, Release, Renew, MAX_LIMIT,
+    Acquire, AcquireOptions, LeaseLimits, LeaseOptions, LeaseTable, Release, MAX_LIMIT,
 };
+use crate::wasm::args;
+use crate::wasm::call::{call, Failure};
 
-/// Serializes a view as a plain JSON-compatible JavaScript value.
-pub(crate) fn plain<T: Serialize>(value: &T) -> Result<JsValue, Failure> {
-    super::encode::plain(value)
-}
-
-/// Times and tokens cross as numbers: every value the core produces stays below 2^53.
-fn num(value: u64) -> f64 {
-    value as f64
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LeaseView<'a> {
-    owner: &'a str,
-    token: f64,
-    granted_at_ms: f64,
-    expires_at_ms: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-}
-
-impl<'a> LeaseView<'a> {
-    fn of(lease: &'a Lease) -> Self {
-        LeaseView {
-            owner: &lease.owner,
-            token: num(lease.token),
-            granted_at_ms: num(lease.granted_at_ms),
-            expires_at_ms: num(lease.expires_at_ms),
-            request_id: lease.request_id.as_deref(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LeaderView<'a> {
-    leader: &'a str,
-    token: f64,
-    granted_at_ms: f64,
-    expires_at_ms: f64,
-}
-
-impl<'a> LeaderView<'a> {
-    fn of(lease: &'a Lease) -> Self {
-        LeaderView {
-            leader: &lease.owner,
-            token: num(lease.token),
-            granted_at_ms: num(lease.granted_at_ms),
-            expires_at_ms: num(lease.expires_at_ms),
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum AcquireView<'a> {
-    Granted {
-        token: f64,
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Queued {
-        position: f64,
-    },
-    Busy {
-        holder: &'a str,
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Delayed {
-        #[serde(rename = "untilMs")]
-        until_ms: f64,
-    },
-    Finished {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        token: Option<f64>,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum RenewView {
-    Renewed {
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Rejected {
-        reason: &'static str,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum ReleaseView<'a> {
-    Released {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        next: Option<LeaseView<'a>>,
-    },
-    Rejected {
-        reason: &'static str,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum ResignView<'a> {
-    Resigned {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        next: Option<LeaderView<'a>>,
-    },
-    Rejected {
-        reason: &'static str,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum CancelView {
-    Left { position: f64 },
-    NotQueued,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum CampaignView<'a> {
-    Leader {
-        token: f64,
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Candidate {
-        position: f64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        leader: Option<&'a str>,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum EventView<'a> {
-    #[serde(rename_all = "camelCase")]
-    Granted {
-        resource: &'a str,
-        owner: &'a str,
-        token: f64,
-        granted_at_ms: f64,
-        expires_at_ms: f64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        request_id: Option<&'a str>,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    Released {
-        resource: &'a str,
-        owner: &'a str,
-        token: f64,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    Expired {
-        resource: &'a str,
-        owner: &'a str,
-        token: f64,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    LockDelayEnded { resource: &'a str, at_ms: f64 },
-    #[serde(rename_all = "camelCase")]
-    EventsDropped { count: f64, at_ms: f64 },
-    #[serde(rename_all = "camelCase")]
-    Dequeued {
-        resource: &'a str,
-        owner: &'a str,
-        reason: &'static str,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    LeaderElected {
-        election: &'a str,
-        leader: &'a str,
-        token: f64,
-        granted_at_ms: f64,
-        expires_at_ms: f64,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    LeaderLost {
-        election: &'a str,
-        leader: &'a str,
-        token: f64,
-        cause: &'static str,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    CandidateDropped {
-        election: &'a str,
-        candidate: &'a str,
-        reason: &'static str,
-        at_ms: f64,
-    },
-}
-
-fn dequeue_reason(reason: DequeueReason) -> &'static str {
-    match reason {
-        DequeueReason::WaitExpired => "waitExpired",
-        DequeueReason::Cancelled => "cancelled",
-    }
-}
-
-fn loss_cause(cause: LossCause) -> &'static str {
-    match cause {
-        LossCause::Expired => "expired",
-        LossCause::Resigned => "resigned",
-    }
-}
-
-impl<'a> EventView<'a> {
-    fn of(event: &'a LeaseEvent) -> Self {
-        match event {
-            LeaseEvent::Granted { resource, lease } => EventView::Granted {
-                resource,
-                owner: &lease.owner,
-                token: num(lease.token),
-                granted_at_ms: num(lease.granted_at_ms),
-                expires_at_ms: num(lease.expires_at_ms),
-                request_id: lease.request_id.as_deref(),
-                at_ms: num(lease.granted_at_ms),
-            },
-            LeaseEvent::Released {
-                resource,
-                owner,
-                token,
-                at_ms,
-            } => EventView::Released {
-                resource,
-                owner,
-                token: num(*token),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::Expired {
-                resource,
-                owner,
-                token,
-                at_ms,
-            } => EventView::Expired {
-                resource,
-                owner,
-                token: num(*token),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::LockDelayEnded { resource, at_ms } => EventView::LockDelayEnded {
-                resource,
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::Dequeued {
-                resource,
-                owner,
-                reason,
-                at_ms,
-            } => EventView::Dequeued {
-                resource,
-                owner,
-                reason: dequeue_reason(*reason),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::LeaderElected { election, lease } => EventView::LeaderElected {
-                election,
-                leader: &lease.owner,
-                token: num(lease.token),
-                granted_at_ms: num(lease.granted_at_ms),
-                expires_at_ms: num(lease.expires_at_ms),
-                at_ms: num(lease.granted_at_ms),
-            },
-            LeaseEvent::LeaderLost {
-                election,
-                leader,
-                token,
-                cause,
-                at_ms,
-            } => EventView::LeaderLost {
-                election,
-                leader,
-                token: num(*token),
-                cause: loss_cause(*cause),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::CandidateDropped {
-                election,
-                candidate,
-                reason,
-                at_ms,
-            } => EventView::CandidateDropped {
-                election,
-                candidate,
-                reason: dequeue_reason(*reason),
-                at_ms: num(*at_ms),
-            },
-        }
-    }
-}
+/// The TypeScript of `LeaseTable`'s options and outcomes.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LEASE_TABLE_TYPES: &'static str = include_str!("lease_table.d.ts");
 
 /// A count option in `0..=MAX_LIMIT` (a `RangeError` naming `name` otherwise).
 fn count(value: &JsValue, name: &'static str) -> Result<usize, Failure> {
@@ -366,7 +68,17 @@ fn ttl_and_now(options: &JsValue) -> Result<(u64, u64), Failure> {
 /// // { status: "released", next: { owner: "bob", token: 2, grantedAtMs: 20, expiresAtMs: 10020 } }
 /// ```
 #[wasm_bindgen(js_name = LeaseTable)]
-pub struct JsLeaseTable(SharedTable);
+pub struct JsLeaseTable {
+    pub(super) table: SharedTable,
+    /// The outcome a fast call left for `__outcome` (see [`super::fast`]).
+    pub(super) kept: Cell<Option<Kept>>,
+}
+
+/// An outcome the fast path does not answer with a number, kept for `__outcome`.
+pub(super) enum Kept {
+    Acquire(Acquire),
+    Release(Release),
+}
 
 /// The table behind a `LeaseTable` object, shared with the strict `FencedStore`s made from it.
 pub(crate) type SharedTable = Rc<RefCell<LeaseTable>>;
@@ -375,9 +87,6 @@ thread_local! {
     /// Where [`JsLeaseTable::share`] leaves its table for [`shared_table`] to pick up.
     static HANDED_OVER: RefCell<Option<SharedTable>> = const { RefCell::new(None) };
 }
-
-/// A table borrowed by a re-entrant call (cannot happen: no JavaScript runs while it is held).
-const TABLE_IN_USE: &str = "the table is in use (a re-entrant call)";
 
 /// The name of the hidden method through which a `LeaseTable` object hands over its table.
 const SHARE: &str = "__ringleaseShare";
@@ -395,29 +104,99 @@ pub(crate) fn shared_table(value: &JsValue, param: &str) -> Result<SharedTable, 
     if !value.is_object() {
         return Err(refuse());
     }
-    let method = Reflect::get(value, &JsValue::from_str(SHARE)).map_err(|_| refuse())?;
-    let method = method.dyn_into::<Function>().map_err(|_| refuse())?;
+    let Ok(method) = Reflect::get(value, &JsValue::from_str(SHARE)) else {
+        return Err(refuse());
+    };
+    let Some(method) = method.dyn_ref::<Function>() else {
+        return Err(refuse());
+    };
     HANDED_OVER.with(|cell| cell.replace(None));
-    method.call0(value).map_err(|_| refuse())?;
+    if method.call0(value).is_err() {
+        return Err(refuse());
+    }
     HANDED_OVER
         .with(|cell| cell.replace(None))
         .ok_or_else(refuse)
 }
 
+/// A table borrowed by a re-entrant call (cannot happen: no JavaScript runs while it is held).
+pub(crate) fn in_use<E>(_: E) -> Failure {
+    Failure::Plain("the table is in use (a re-entrant call)".to_owned())
+}
+
 impl JsLeaseTable {
     /// The table, for a call that changes it. Nothing JavaScript runs while it is held, so it
     /// is never busy; if it were, this is an `Error`, not a panic.
-    fn table(&self) -> Result<RefMut<'_, LeaseTable>, Failure> {
-        self.0
-            .try_borrow_mut()
-            .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))
+    pub(super) fn table(&self) -> Result<RefMut<'_, LeaseTable>, Failure> {
+        self.table.try_borrow_mut().map_err(in_use)
     }
 
     /// The table, for a call that only reads it.
     fn view(&self) -> Result<Ref<'_, LeaseTable>, Failure> {
-        self.0
-            .try_borrow()
-            .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))
+        self.table.try_borrow().map_err(in_use)
+    }
+
+    /// `release` and `resign`: `side`'s holder ends its lease.
+    fn end(
+        &self,
+        side: Side,
+        name: &JsValue,
+        member: &JsValue,
+        token: &JsValue,
+        now_ms: &JsValue,
+    ) -> Result<JsValue, Failure> {
+        let (name_param, member_param) = side.params();
+        let name = args::string(name, name_param)?;
+        let member = args::string(member, member_param)?;
+        let token = args::safe_integer(token, "token")?;
+        let now = args::safe_integer(now_ms, "nowMs")?;
+        let mut table = self.table()?;
+        let outcome = match side {
+            Side::Lock => table.release(&name, &member, token, now)?,
+            Side::Election => table.resign(&name, &member, token, now)?,
+        };
+        views::ended(side, &outcome)
+    }
+
+    /// `cancel` and `withdraw`: one of `side`'s waiters leaves the line.
+    fn leave(
+        &self,
+        side: Side,
+        name: &JsValue,
+        member: &JsValue,
+        now_ms: &JsValue,
+    ) -> Result<JsValue, Failure> {
+        let (name_param, member_param) = side.params();
+        let name = args::string(name, name_param)?;
+        let member = args::string(member, member_param)?;
+        let now = args::safe_integer(now_ms, "nowMs")?;
+        let mut table = self.table()?;
+        views::left(match side {
+            Side::Lock => table.cancel(&name, &member, now)?,
+            Side::Election => table.withdraw(&name, &member, now)?,
+        })
+    }
+
+    /// `holder` and `leader`: `side`'s live lease on `name`.
+    fn current(&self, side: Side, name: &JsValue, now_ms: &JsValue) -> Result<JsValue, Failure> {
+        let name = args::string(name, side.params().0)?;
+        let now = args::safe_integer(now_ms, "nowMs")?;
+        let mut table = self.table()?;
+        let lease = match side {
+            Side::Lock => table.holder(&name, now)?,
+            Side::Election => table.leader(&name, now)?,
+        };
+        views::lease(side, lease.as_ref())
+    }
+
+    /// `waiters` and `candidates`: who waits in `side`'s line for `name`.
+    fn line(&self, side: Side, name: &JsValue) -> Result<JsValue, Failure> {
+        let name = args::string(name, side.params().0)?;
+        let table = self.view()?;
+        views::plain(&match side {
+            Side::Lock => table.waiters(&name),
+            Side::Election => table.candidates(&name),
+        })
     }
 }
 
@@ -486,7 +265,10 @@ impl JsLeaseTable {
                 }
             }
             let table = LeaseTable::with_limits(opts, limits)?;
-            Ok(JsLeaseTable(Rc::new(RefCell::new(table))))
+            Ok(JsLeaseTable {
+                table: Rc::new(RefCell::new(table)),
+                kept: Cell::new(None),
+            })
         })
     }
 
@@ -545,32 +327,7 @@ impl JsLeaseTable {
                 request.request_id = Some(args::string(&value, "options.requestId")?);
             }
             let outcome = self.table()?.acquire(&resource, &owner, request)?;
-            let view = match &outcome {
-                Acquire::Granted {
-                    token,
-                    expires_at_ms,
-                } => AcquireView::Granted {
-                    token: num(*token),
-                    expires_at_ms: num(*expires_at_ms),
-                },
-                Acquire::Queued { position } => AcquireView::Queued {
-                    position: *position as f64,
-                },
-                Acquire::Busy {
-                    holder,
-                    expires_at_ms,
-                } => AcquireView::Busy {
-                    holder,
-                    expires_at_ms: num(*expires_at_ms),
-                },
-                Acquire::Delayed { until_ms } => AcquireView::Delayed {
-                    until_ms: num(*until_ms),
-                },
-                Acquire::Finished { token } => AcquireView::Finished {
-                    token: token.map(num),
-                },
-            };
-            plain(&view)
+            views::acquire(&outcome)
         })
     }
 
@@ -596,16 +353,7 @@ impl JsLeaseTable {
             let owner = args::string(&owner, "owner")?;
             let token = args::safe_integer(&token, "token")?;
             let (ttl, now) = ttl_and_now(&options)?;
-            let outcome = self.table()?.renew(&resource, &owner, token, ttl, now)?;
-            let view = match outcome {
-                Renew::Renewed { expires_at_ms } => RenewView::Renewed {
-                    expires_at_ms: num(expires_at_ms),
-                },
-                Renew::Rejected { reason } => RenewView::Rejected {
-                    reason: reason.as_str(),
-                },
-            };
-            plain(&view)
+            views::renew(self.table()?.renew(&resource, &owner, token, ttl, now)?)
         })
     }
 
@@ -626,20 +374,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.release", || {
-            let resource = args::string(&resource, "resource")?;
-            let owner = args::string(&owner, "owner")?;
-            let token = args::safe_integer(&token, "token")?;
-            let now = args::safe_integer(&now_ms, "nowMs")?;
-            let outcome = self.table()?.release(&resource, &owner, token, now)?;
-            let view = match &outcome {
-                Release::Released { next } => ReleaseView::Released {
-                    next: next.as_ref().map(LeaseView::of),
-                },
-                Release::Rejected { reason } => ReleaseView::Rejected {
-                    reason: reason.as_str(),
-                },
-            };
-            plain(&view)
+            self.end(Side::Lock, &resource, &owner, &token, &now_ms)
         })
     }
 
@@ -657,11 +392,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.cancel", || {
-            let resource = args::string(&resource, "resource")?;
-            let owner = args::string(&owner, "owner")?;
-            let now = args::safe_integer(&now_ms, "nowMs")?;
-            let outcome = self.table()?.cancel(&resource, &owner, now)?;
-            plain(&cancel_view(outcome))
+            self.leave(Side::Lock, &resource, &owner, &now_ms)
         })
     }
 
@@ -694,15 +425,7 @@ impl JsLeaseTable {
             let dropped = table.dropped_events();
             let events = table.tick(now)?;
             drop(table);
-            let mut views: Vec<EventView<'_>> = Vec::with_capacity(events.len() + 1);
-            if let Some((count, at_ms)) = dropped {
-                views.push(EventView::EventsDropped {
-                    count: num(count),
-                    at_ms: num(at_ms),
-                });
-            }
-            views.extend(events.iter().map(EventView::of));
-            plain(&views)
+            views::events(dropped, &events)
         })
     }
 
@@ -719,12 +442,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.holder", || {
-            let resource = args::string(&resource, "resource")?;
-            let now = args::safe_integer(&now_ms, "nowMs")?;
-            match self.table()?.holder(&resource, now)? {
-                Some(lease) => plain(&LeaseView::of(&lease)),
-                None => Ok(JsValue::UNDEFINED),
-            }
+            self.current(Side::Lock, &resource, &now_ms)
         })
     }
 
@@ -738,10 +456,7 @@ impl JsLeaseTable {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
     ) -> Result<JsValue, JsValue> {
-        call("LeaseTable.waiters", || {
-            let resource = args::string(&resource, "resource")?;
-            plain(&self.view()?.waiters(&resource))
-        })
+        call("LeaseTable.waiters", || self.line(Side::Lock, &resource))
     }
 
     /// Runs `candidate` for leader of `election` with a lease of `ttlMs`:
@@ -765,21 +480,7 @@ impl JsLeaseTable {
             let election = args::string(&election, "election")?;
             let candidate = args::string(&candidate, "candidate")?;
             let (ttl, now) = ttl_and_now(&options)?;
-            let outcome = self.table()?.campaign(&election, &candidate, ttl, now)?;
-            let view = match &outcome {
-                Campaign::Leader {
-                    token,
-                    expires_at_ms,
-                } => CampaignView::Leader {
-                    token: num(*token),
-                    expires_at_ms: num(*expires_at_ms),
-                },
-                Campaign::Candidate { position, leader } => CampaignView::Candidate {
-                    position: *position as f64,
-                    leader: leader.as_deref(),
-                },
-            };
-            plain(&view)
+            views::campaign(&self.table()?.campaign(&election, &candidate, ttl, now)?)
         })
     }
 
@@ -799,20 +500,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.resign", || {
-            let election = args::string(&election, "election")?;
-            let candidate = args::string(&candidate, "candidate")?;
-            let token = args::safe_integer(&token, "token")?;
-            let now = args::safe_integer(&now_ms, "nowMs")?;
-            let outcome = self.table()?.resign(&election, &candidate, token, now)?;
-            let view = match &outcome {
-                Release::Released { next } => ResignView::Resigned {
-                    next: next.as_ref().map(LeaderView::of),
-                },
-                Release::Rejected { reason } => ResignView::Rejected {
-                    reason: reason.as_str(),
-                },
-            };
-            plain(&view)
+            self.end(Side::Election, &election, &candidate, &token, &now_ms)
         })
     }
 
@@ -830,11 +518,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.withdraw", || {
-            let election = args::string(&election, "election")?;
-            let candidate = args::string(&candidate, "candidate")?;
-            let now = args::safe_integer(&now_ms, "nowMs")?;
-            let outcome = self.table()?.withdraw(&election, &candidate, now)?;
-            plain(&cancel_view(outcome))
+            self.leave(Side::Election, &election, &candidate, &now_ms)
         })
     }
 
@@ -851,12 +535,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.leader", || {
-            let election = args::string(&election, "election")?;
-            let now = args::safe_integer(&now_ms, "nowMs")?;
-            match self.table()?.leader(&election, now)? {
-                Some(lease) => plain(&LeaderView::of(&lease)),
-                None => Ok(JsValue::UNDEFINED),
-            }
+            self.current(Side::Election, &election, &now_ms)
         })
     }
 
@@ -871,8 +550,7 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] election: JsValue,
     ) -> Result<JsValue, JsValue> {
         call("LeaseTable.candidates", || {
-            let election = args::string(&election, "election")?;
-            plain(&self.view()?.candidates(&election))
+            self.line(Side::Election, &election)
         })
     }
 
@@ -902,15 +580,6 @@ impl JsLeaseTable {
     /// `new FencedStore({ strict: table })`). Not part of the API.
     #[wasm_bindgen(js_name = __ringleaseShare, skip_typescript)]
     pub fn share(&self) {
-        HANDED_OVER.with(|cell| cell.replace(Some(Rc::clone(&self.0))));
-    }
-}
-
-fn cancel_view(outcome: Cancel) -> CancelView {
-    match outcome {
-        Cancel::Left { position } => CancelView::Left {
-            position: position as f64,
-        },
-        Cancel::NotQueued => CancelView::NotQueued,
+        HANDED_OVER.with(|cell| cell.replace(Some(Rc::clone(&self.table))));
     }
 }

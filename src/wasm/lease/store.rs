@@ -1,4 +1,4 @@
-//! `FencedStore` for JavaScript: a thin wrapper over [`crate::core::store::FencedStore`], with
+//! The `FencedStore` class: a thin wrapper over [`crate::core::store::FencedStore`], with
 //! values kept as JSON text (so a stored value is a snapshot, not a live reference to the
 //! caller's object).
 
@@ -7,11 +7,16 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::args;
-use super::call::{call, Failure};
-use super::encode::Obj;
-use super::lease::{plain, shared_table, SharedTable};
+use super::table::{shared_table, SharedTable};
+use super::views::plain;
 use crate::core::store::{CompareAndSet, FencedStore, Guard, Write, WriteRejection};
+use crate::wasm::args;
+use crate::wasm::call::{call, Failure};
+use crate::wasm::encode::Obj;
+
+/// The TypeScript of `FencedStore`'s options and outcomes.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FENCED_STORE_TYPES: &'static str = include_str!("fenced_store.d.ts");
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +37,9 @@ struct CasView {
 }
 
 /// A strict store's table borrowed by a re-entrant call (a `toJSON` that writes).
-const TABLE_IN_USE: &str = "the LeaseTable is in use (a re-entrant call)";
+fn table_in_use<E>(_: E) -> Failure {
+    Failure::Plain("the LeaseTable is in use (a re-entrant call)".to_owned())
+}
 
 /// `value` as JSON text; a `TypeError` naming `value` if it is not JSON-compatible.
 fn json_text(value: &JsValue) -> Result<String, Failure> {
@@ -182,11 +189,7 @@ impl JsFencedStore {
             // Before the table is borrowed: stringifying may run the caller's `toJSON`.
             let text = json_text(&value)?;
             let table = match &self.table {
-                Some(table) => Some(
-                    table
-                        .try_borrow()
-                        .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))?,
-                ),
+                Some(table) => Some(table.try_borrow().map_err(table_in_use)?),
                 None => None,
             };
             let outcome = self.store.write(&key, text, token, now, table.as_deref())?;
