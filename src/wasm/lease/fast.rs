@@ -136,10 +136,12 @@ impl JsLeaseTable {
     #[wasm_bindgen(js_name = __outcome, skip_typescript)]
     pub fn outcome(&self) -> Result<JsValue, JsValue> {
         match self.kept.take() {
-            Some(Kept::Acquire(outcome)) => call("LeaseTable.acquire", || views::acquire(&outcome)),
-            Some(Kept::Release(outcome)) => {
-                call("LeaseTable.release", || views::ended(Side::Lock, &outcome))
+            Some(Kept::Acquire(outcome)) => {
+                call("LeaseTable.acquire", || Ok(views::acquire(&outcome)))
             }
+            Some(Kept::Release(outcome)) => call("LeaseTable.release", || {
+                Ok(views::ended(Side::Lock, &outcome))
+            }),
             None => Ok(JsValue::UNDEFINED),
         }
     }

@@ -3,12 +3,10 @@
 //! caller's object).
 
 use js_sys::{Reflect, JSON};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::table::{shared_table, SharedTable};
-use super::views::plain;
 use crate::core::store::{CompareAndSet, FencedStore, Guard, Write, WriteRejection};
 use crate::wasm::args;
 use crate::wasm::call::{call, Failure};
@@ -17,24 +15,6 @@ use crate::wasm::encode::Obj;
 /// The TypeScript of `FencedStore`'s options and outcomes.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FENCED_STORE_TYPES: &'static str = include_str!("fenced_store.d.ts");
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WriteView {
-    accepted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    highest: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct CasView {
-    accepted: bool,
-    version: f64,
-}
 
 /// A strict store's table borrowed by a re-entrant call (a `toJSON` that writes).
 fn table_in_use<E>(_: E) -> Failure {
@@ -193,24 +173,23 @@ impl JsFencedStore {
                 None => None,
             };
             let outcome = self.store.write(&key, text, token, now, table.as_deref())?;
-            let view = match outcome {
-                Write::Accepted { version } => WriteView {
-                    accepted: true,
-                    version: Some(version as f64),
-                    reason: None,
-                    highest: None,
-                },
-                Write::Rejected { reason } => WriteView {
-                    accepted: false,
-                    version: None,
-                    reason: Some(reason.as_str()),
-                    highest: match reason {
-                        WriteRejection::StaleToken { highest } => Some(highest as f64),
-                        WriteRejection::NotLive => None,
-                    },
-                },
-            };
-            plain(&view)
+            Ok(match outcome {
+                Write::Accepted { version } => Obj::new()
+                    .bool("accepted", true)
+                    .num("version", version as f64),
+                Write::Rejected { reason } => {
+                    let rejected = Obj::new()
+                        .bool("accepted", false)
+                        .str("reason", reason.as_str());
+                    match reason {
+                        WriteRejection::StaleToken { highest } => {
+                            rejected.num("highest", highest as f64)
+                        }
+                        WriteRejection::NotLive => rejected,
+                    }
+                }
+            }
+            .done())
         })
     }
 
@@ -259,17 +238,14 @@ impl JsFencedStore {
             let expected = args::safe_integer(&expected_version, "expectedVersion")?;
             let text = json_text(&value)?;
             let outcome = self.store.compare_and_set(&key, expected, text)?;
-            let view = match outcome {
-                CompareAndSet::Accepted { version } => CasView {
-                    accepted: true,
-                    version: version as f64,
-                },
-                CompareAndSet::Rejected { version } => CasView {
-                    accepted: false,
-                    version: version as f64,
-                },
+            let (accepted, version) = match outcome {
+                CompareAndSet::Accepted { version } => (true, version),
+                CompareAndSet::Rejected { version } => (false, version),
             };
-            plain(&view)
+            Ok(Obj::new()
+                .bool("accepted", accepted)
+                .num("version", version as f64)
+                .done())
         })
     }
 

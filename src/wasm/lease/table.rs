@@ -155,7 +155,7 @@ impl JsLeaseTable {
             Side::Lock => table.release(&name, &member, token, now)?,
             Side::Election => table.resign(&name, &member, token, now)?,
         };
-        views::ended(side, &outcome)
+        Ok(views::ended(side, &outcome))
     }
 
     /// `cancel` and `withdraw`: one of `side`'s waiters leaves the line.
@@ -171,10 +171,10 @@ impl JsLeaseTable {
         let member = args::string(member, member_param)?;
         let now = args::safe_integer(now_ms, "nowMs")?;
         let mut table = self.table()?;
-        views::left(match side {
+        Ok(views::left(match side {
             Side::Lock => table.cancel(&name, &member, now)?,
             Side::Election => table.withdraw(&name, &member, now)?,
-        })
+        }))
     }
 
     /// `holder` and `leader`: `side`'s live lease on `name`.
@@ -186,17 +186,17 @@ impl JsLeaseTable {
             Side::Lock => table.holder(&name, now)?,
             Side::Election => table.leader(&name, now)?,
         };
-        views::lease(side, lease.as_ref())
+        Ok(views::lease(side, lease.as_ref()))
     }
 
     /// `waiters` and `candidates`: who waits in `side`'s line for `name`.
     fn line(&self, side: Side, name: &JsValue) -> Result<JsValue, Failure> {
         let name = args::string(name, side.params().0)?;
         let table = self.view()?;
-        views::plain(&match side {
+        Ok(views::line(&match side {
             Side::Lock => table.waiters(&name),
             Side::Election => table.candidates(&name),
-        })
+        }))
     }
 }
 
@@ -327,7 +327,7 @@ impl JsLeaseTable {
                 request.request_id = Some(args::string(&value, "options.requestId")?);
             }
             let outcome = self.table()?.acquire(&resource, &owner, request)?;
-            views::acquire(&outcome)
+            Ok(views::acquire(&outcome))
         })
     }
 
@@ -353,7 +353,9 @@ impl JsLeaseTable {
             let owner = args::string(&owner, "owner")?;
             let token = args::safe_integer(&token, "token")?;
             let (ttl, now) = ttl_and_now(&options)?;
-            views::renew(self.table()?.renew(&resource, &owner, token, ttl, now)?)
+            Ok(views::renew(
+                self.table()?.renew(&resource, &owner, token, ttl, now)?,
+            ))
         })
     }
 
@@ -425,7 +427,7 @@ impl JsLeaseTable {
             let dropped = table.dropped_events();
             let events = table.tick(now)?;
             drop(table);
-            views::events(dropped, &events)
+            Ok(views::events(dropped, &events))
         })
     }
 
@@ -480,7 +482,9 @@ impl JsLeaseTable {
             let election = args::string(&election, "election")?;
             let candidate = args::string(&candidate, "candidate")?;
             let (ttl, now) = ttl_and_now(&options)?;
-            views::campaign(&self.table()?.campaign(&election, &candidate, ttl, now)?)
+            Ok(views::campaign(
+                &self.table()?.campaign(&election, &candidate, ttl, now)?,
+            ))
         })
     }
 

@@ -1,16 +1,16 @@
 //! How `LeaseTable`'s outcomes read in JavaScript: plain objects with a `status` (events: a
-//! `type`), built once here for the checked methods and the fast path alike. Locks and
+//! `type`), built once here with [`Obj`] for the checked methods and the fast path alike. Locks and
 //! elections are the two [`Side`]s of one table: the mirrored methods (release/resign,
 //! cancel/withdraw, holder/leader, waiters/candidates) differ only in their parameter names and
 //! in how a lease reads (`owner` or `leader`).
 
-use serde::Serialize;
+use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 use crate::core::lease::{
     Acquire, Campaign, Cancel, DequeueReason, Lease, LeaseEvent, LossCause, Release, Renew,
 };
-use crate::wasm::call::Failure;
+use crate::wasm::encode::Obj;
 
 /// Locks or elections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,203 +29,38 @@ impl Side {
     }
 }
 
-/// Serializes a view as a plain JSON-compatible JavaScript value.
-pub(crate) fn plain<T: Serialize>(value: &T) -> Result<JsValue, Failure> {
-    crate::wasm::encode::plain(value)
-}
-
 /// Times and tokens cross as numbers: every value the core produces stays below 2^53.
 pub(super) fn num(value: u64) -> f64 {
     value as f64
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LeaseView<'a> {
-    owner: &'a str,
-    token: f64,
-    granted_at_ms: f64,
-    expires_at_ms: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
+/// A lock's lease: `{ owner, token, grantedAtMs, expiresAtMs, requestId? }`.
+fn lease_view(lease: &Lease) -> JsValue {
+    Obj::new()
+        .str("owner", &lease.owner)
+        .num("token", num(lease.token))
+        .num("grantedAtMs", num(lease.granted_at_ms))
+        .num("expiresAtMs", num(lease.expires_at_ms))
+        .maybe_str("requestId", lease.request_id.as_deref())
+        .done()
 }
 
-impl<'a> LeaseView<'a> {
-    fn of(lease: &'a Lease) -> Self {
-        LeaseView {
-            owner: &lease.owner,
-            token: num(lease.token),
-            granted_at_ms: num(lease.granted_at_ms),
-            expires_at_ms: num(lease.expires_at_ms),
-            request_id: lease.request_id.as_deref(),
-        }
-    }
+/// An election's leadership: `{ leader, token, grantedAtMs, expiresAtMs }`.
+fn leader_view(lease: &Lease) -> JsValue {
+    Obj::new()
+        .str("leader", &lease.owner)
+        .num("token", num(lease.token))
+        .num("grantedAtMs", num(lease.granted_at_ms))
+        .num("expiresAtMs", num(lease.expires_at_ms))
+        .done()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LeaderView<'a> {
-    leader: &'a str,
-    token: f64,
-    granted_at_ms: f64,
-    expires_at_ms: f64,
+fn status(status: &'static str) -> Obj {
+    Obj::new().str("status", status)
 }
 
-impl<'a> LeaderView<'a> {
-    fn of(lease: &'a Lease) -> Self {
-        LeaderView {
-            leader: &lease.owner,
-            token: num(lease.token),
-            granted_at_ms: num(lease.granted_at_ms),
-            expires_at_ms: num(lease.expires_at_ms),
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum AcquireView<'a> {
-    Granted {
-        token: f64,
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Queued {
-        position: f64,
-    },
-    Busy {
-        holder: &'a str,
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Delayed {
-        #[serde(rename = "untilMs")]
-        until_ms: f64,
-    },
-    Finished {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        token: Option<f64>,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum RenewView {
-    Renewed {
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Rejected {
-        reason: &'static str,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum ReleaseView<'a> {
-    Released {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        next: Option<LeaseView<'a>>,
-    },
-    Rejected {
-        reason: &'static str,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum ResignView<'a> {
-    Resigned {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        next: Option<LeaderView<'a>>,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum CancelView {
-    Left { position: f64 },
-    NotQueued,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum CampaignView<'a> {
-    Leader {
-        token: f64,
-        #[serde(rename = "expiresAtMs")]
-        expires_at_ms: f64,
-    },
-    Candidate {
-        position: f64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        leader: Option<&'a str>,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum EventView<'a> {
-    #[serde(rename_all = "camelCase")]
-    Granted {
-        resource: &'a str,
-        owner: &'a str,
-        token: f64,
-        granted_at_ms: f64,
-        expires_at_ms: f64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        request_id: Option<&'a str>,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    Released {
-        resource: &'a str,
-        owner: &'a str,
-        token: f64,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    Expired {
-        resource: &'a str,
-        owner: &'a str,
-        token: f64,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    LockDelayEnded { resource: &'a str, at_ms: f64 },
-    #[serde(rename_all = "camelCase")]
-    EventsDropped { count: f64, at_ms: f64 },
-    #[serde(rename_all = "camelCase")]
-    Dequeued {
-        resource: &'a str,
-        owner: &'a str,
-        reason: &'static str,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    LeaderElected {
-        election: &'a str,
-        leader: &'a str,
-        token: f64,
-        granted_at_ms: f64,
-        expires_at_ms: f64,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    LeaderLost {
-        election: &'a str,
-        leader: &'a str,
-        token: f64,
-        cause: &'static str,
-        at_ms: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    CandidateDropped {
-        election: &'a str,
-        candidate: &'a str,
-        reason: &'static str,
-        at_ms: f64,
-    },
+fn rejected(reason: &'static str) -> JsValue {
+    status("rejected").str("reason", reason).done()
 }
 
 fn dequeue_reason(reason: DequeueReason) -> &'static str {
@@ -242,195 +77,194 @@ fn loss_cause(cause: LossCause) -> &'static str {
     }
 }
 
-impl<'a> EventView<'a> {
-    fn of(event: &'a LeaseEvent) -> Self {
-        match event {
-            LeaseEvent::Granted { resource, lease } => EventView::Granted {
-                resource,
-                owner: &lease.owner,
-                token: num(lease.token),
-                granted_at_ms: num(lease.granted_at_ms),
-                expires_at_ms: num(lease.expires_at_ms),
-                request_id: lease.request_id.as_deref(),
-                at_ms: num(lease.granted_at_ms),
-            },
-            LeaseEvent::Released {
-                resource,
-                owner,
-                token,
-                at_ms,
-            } => EventView::Released {
-                resource,
-                owner,
-                token: num(*token),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::Expired {
-                resource,
-                owner,
-                token,
-                at_ms,
-            } => EventView::Expired {
-                resource,
-                owner,
-                token: num(*token),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::LockDelayEnded { resource, at_ms } => EventView::LockDelayEnded {
-                resource,
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::Dequeued {
-                resource,
-                owner,
-                reason,
-                at_ms,
-            } => EventView::Dequeued {
-                resource,
-                owner,
-                reason: dequeue_reason(*reason),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::LeaderElected { election, lease } => EventView::LeaderElected {
-                election,
-                leader: &lease.owner,
-                token: num(lease.token),
-                granted_at_ms: num(lease.granted_at_ms),
-                expires_at_ms: num(lease.expires_at_ms),
-                at_ms: num(lease.granted_at_ms),
-            },
-            LeaseEvent::LeaderLost {
-                election,
-                leader,
-                token,
-                cause,
-                at_ms,
-            } => EventView::LeaderLost {
-                election,
-                leader,
-                token: num(*token),
-                cause: loss_cause(*cause),
-                at_ms: num(*at_ms),
-            },
-            LeaseEvent::CandidateDropped {
-                election,
-                candidate,
-                reason,
-                at_ms,
-            } => EventView::CandidateDropped {
-                election,
-                candidate,
-                reason: dequeue_reason(*reason),
-                at_ms: num(*at_ms),
-            },
-        }
+/// One event of `tick`'s list.
+fn event_view(event: &LeaseEvent) -> JsValue {
+    let kind = |kind: &'static str| Obj::new().str("type", kind);
+    match event {
+        LeaseEvent::Granted { resource, lease } => kind("granted")
+            .str("resource", resource)
+            .str("owner", &lease.owner)
+            .num("token", num(lease.token))
+            .num("grantedAtMs", num(lease.granted_at_ms))
+            .num("expiresAtMs", num(lease.expires_at_ms))
+            .maybe_str("requestId", lease.request_id.as_deref())
+            .num("atMs", num(lease.granted_at_ms)),
+        LeaseEvent::Released {
+            resource,
+            owner,
+            token,
+            at_ms,
+        } => kind("released")
+            .str("resource", resource)
+            .str("owner", owner)
+            .num("token", num(*token))
+            .num("atMs", num(*at_ms)),
+        LeaseEvent::Expired {
+            resource,
+            owner,
+            token,
+            at_ms,
+        } => kind("expired")
+            .str("resource", resource)
+            .str("owner", owner)
+            .num("token", num(*token))
+            .num("atMs", num(*at_ms)),
+        LeaseEvent::LockDelayEnded { resource, at_ms } => kind("lockDelayEnded")
+            .str("resource", resource)
+            .num("atMs", num(*at_ms)),
+        LeaseEvent::Dequeued {
+            resource,
+            owner,
+            reason,
+            at_ms,
+        } => kind("dequeued")
+            .str("resource", resource)
+            .str("owner", owner)
+            .str("reason", dequeue_reason(*reason))
+            .num("atMs", num(*at_ms)),
+        LeaseEvent::LeaderElected { election, lease } => kind("leaderElected")
+            .str("election", election)
+            .str("leader", &lease.owner)
+            .num("token", num(lease.token))
+            .num("grantedAtMs", num(lease.granted_at_ms))
+            .num("expiresAtMs", num(lease.expires_at_ms))
+            .num("atMs", num(lease.granted_at_ms)),
+        LeaseEvent::LeaderLost {
+            election,
+            leader,
+            token,
+            cause,
+            at_ms,
+        } => kind("leaderLost")
+            .str("election", election)
+            .str("leader", leader)
+            .num("token", num(*token))
+            .str("cause", loss_cause(*cause))
+            .num("atMs", num(*at_ms)),
+        LeaseEvent::CandidateDropped {
+            election,
+            candidate,
+            reason,
+            at_ms,
+        } => kind("candidateDropped")
+            .str("election", election)
+            .str("candidate", candidate)
+            .str("reason", dequeue_reason(*reason))
+            .num("atMs", num(*at_ms)),
     }
+    .done()
 }
 
 /// `acquire`'s outcome.
-pub(super) fn acquire(outcome: &Acquire) -> Result<JsValue, Failure> {
-    plain(&match outcome {
+pub(super) fn acquire(outcome: &Acquire) -> JsValue {
+    match outcome {
         Acquire::Granted {
             token,
             expires_at_ms,
-        } => AcquireView::Granted {
-            token: num(*token),
-            expires_at_ms: num(*expires_at_ms),
-        },
-        Acquire::Queued { position } => AcquireView::Queued {
-            position: *position as f64,
-        },
+        } => status("granted")
+            .num("token", num(*token))
+            .num("expiresAtMs", num(*expires_at_ms)),
+        Acquire::Queued { position } => status("queued").num("position", *position as f64),
         Acquire::Busy {
             holder,
             expires_at_ms,
-        } => AcquireView::Busy {
-            holder,
-            expires_at_ms: num(*expires_at_ms),
-        },
-        Acquire::Delayed { until_ms } => AcquireView::Delayed {
-            until_ms: num(*until_ms),
-        },
-        Acquire::Finished { token } => AcquireView::Finished {
-            token: token.map(num),
-        },
-    })
+        } => status("busy")
+            .str("holder", holder)
+            .num("expiresAtMs", num(*expires_at_ms)),
+        Acquire::Delayed { until_ms } => status("delayed").num("untilMs", num(*until_ms)),
+        Acquire::Finished { token } => status("finished").maybe_num("token", token.map(num)),
+    }
+    .done()
 }
 
 /// `renew`'s outcome.
-pub(super) fn renew(outcome: Renew) -> Result<JsValue, Failure> {
-    plain(&match outcome {
-        Renew::Renewed { expires_at_ms } => RenewView::Renewed {
-            expires_at_ms: num(expires_at_ms),
-        },
-        Renew::Rejected { reason } => RenewView::Rejected {
-            reason: reason.as_str(),
-        },
-    })
+pub(super) fn renew(outcome: Renew) -> JsValue {
+    match outcome {
+        Renew::Renewed { expires_at_ms } => status("renewed")
+            .num("expiresAtMs", num(expires_at_ms))
+            .done(),
+        Renew::Rejected { reason } => rejected(reason.as_str()),
+    }
 }
 
 /// `release`'s or `resign`'s outcome.
-pub(super) fn ended(side: Side, outcome: &Release) -> Result<JsValue, Failure> {
+pub(super) fn ended(side: Side, outcome: &Release) -> JsValue {
     match (side, outcome) {
-        (Side::Lock, Release::Released { next }) => plain(&ReleaseView::Released {
-            next: next.as_ref().map(LeaseView::of),
-        }),
-        (Side::Election, Release::Released { next }) => plain(&ResignView::Resigned {
-            next: next.as_ref().map(LeaderView::of),
-        }),
-        (_, Release::Rejected { reason }) => plain(&ReleaseView::Rejected {
-            reason: reason.as_str(),
-        }),
+        (Side::Lock, Release::Released { next }) => {
+            let object = status("released");
+            match next {
+                Some(next) => object.set("next", &lease_view(next)),
+                None => object,
+            }
+            .done()
+        }
+        (Side::Election, Release::Released { next }) => {
+            let object = status("resigned");
+            match next {
+                Some(next) => object.set("next", &leader_view(next)),
+                None => object,
+            }
+            .done()
+        }
+        (_, Release::Rejected { reason }) => rejected(reason.as_str()),
     }
 }
 
 /// `cancel`'s or `withdraw`'s outcome.
-pub(super) fn left(outcome: Cancel) -> Result<JsValue, Failure> {
-    plain(&match outcome {
-        Cancel::Left { position } => CancelView::Left {
-            position: position as f64,
-        },
-        Cancel::NotQueued => CancelView::NotQueued,
-    })
+pub(super) fn left(outcome: Cancel) -> JsValue {
+    match outcome {
+        Cancel::Left { position } => status("left").num("position", position as f64).done(),
+        Cancel::NotQueued => status("notQueued").done(),
+    }
 }
 
 /// `holder`'s or `leader`'s answer: the lease, or `undefined`.
-pub(super) fn lease(side: Side, lease: Option<&Lease>) -> Result<JsValue, Failure> {
+pub(super) fn lease(side: Side, lease: Option<&Lease>) -> JsValue {
     match (side, lease) {
-        (_, None) => Ok(JsValue::UNDEFINED),
-        (Side::Lock, Some(lease)) => plain(&LeaseView::of(lease)),
-        (Side::Election, Some(lease)) => plain(&LeaderView::of(lease)),
+        (_, None) => JsValue::UNDEFINED,
+        (Side::Lock, Some(lease)) => lease_view(lease),
+        (Side::Election, Some(lease)) => leader_view(lease),
     }
+}
+
+/// `waiters`'s or `candidates`' answer: the ids in line, first first.
+pub(super) fn line(ids: &[String]) -> JsValue {
+    ids.iter()
+        .map(|id| JsValue::from_str(id))
+        .collect::<Array>()
+        .into()
 }
 
 /// `campaign`'s outcome.
-pub(super) fn campaign(outcome: &Campaign) -> Result<JsValue, Failure> {
-    plain(&match outcome {
+pub(super) fn campaign(outcome: &Campaign) -> JsValue {
+    match outcome {
         Campaign::Leader {
             token,
             expires_at_ms,
-        } => CampaignView::Leader {
-            token: num(*token),
-            expires_at_ms: num(*expires_at_ms),
-        },
-        Campaign::Candidate { position, leader } => CampaignView::Candidate {
-            position: *position as f64,
-            leader: leader.as_deref(),
-        },
-    })
+        } => status("leader")
+            .num("token", num(*token))
+            .num("expiresAtMs", num(*expires_at_ms)),
+        Campaign::Candidate { position, leader } => status("candidate")
+            .num("position", *position as f64)
+            .maybe_str("leader", leader.as_deref()),
+    }
+    .done()
 }
 
 /// `tick`'s list: `eventsDropped` first if some were, then the events in order.
-pub(super) fn events(
-    dropped: Option<(u64, u64)>,
-    events: &[LeaseEvent],
-) -> Result<JsValue, Failure> {
-    let mut views: Vec<EventView<'_>> = Vec::with_capacity(events.len() + 1);
+pub(super) fn events(dropped: Option<(u64, u64)>, events: &[LeaseEvent]) -> JsValue {
+    let list = Array::new();
     if let Some((count, at_ms)) = dropped {
-        views.push(EventView::EventsDropped {
-            count: num(count),
-            at_ms: num(at_ms),
-        });
+        list.push(
+            &Obj::new()
+                .str("type", "eventsDropped")
+                .num("count", num(count))
+                .num("atMs", num(at_ms))
+                .done(),
+        );
     }
-    views.extend(events.iter().map(EventView::of));
-    plain(&views)
+    for event in events {
+        list.push(&event_view(event));
+    }
+    list.into()
 }
