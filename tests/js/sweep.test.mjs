@@ -1,6 +1,6 @@
 // Parameter sweeps from JavaScript, against the RELEASE build in pkg/:
 // Simulation.sweep's shape and order; the Worker's way (Simulation.sweepRuns, a Simulation per
-// run, sim.sweepRow — the very loop of www/sweep-runner.js) gives identical rows; the page's
+// run, sim.sweepRow — the very loop of www/sweep/sweep-runner.js) gives identical rows; the page's
 // aggregates of streamed rows equal the library's; every bad input throws the right class
 // (never a WebAssembly.RuntimeError) with a message that names the option.
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 
 import { expectThrow } from "./helpers.mjs";
 import { Simulation } from "../../pkg/sim/index.js";
-import { sweepRows } from "../../www/sweep-runner.js";
+import { sweepRows } from "../../www/sweep/sweep-runner.js";
 import {
   aggregate,
   parseSweepHash,
@@ -18,7 +18,7 @@ import {
   sweepHash,
   toCsv,
   DEFAULT_SETTINGS,
-} from "../../www/sweep-model.js";
+} from "../../www/sweep/sweep-model.js";
 
 const GC = { preset: "gcPause" };
 const SMALL = { parameter: "ttlMs", values: [60, 150, 400], seeds: 4 };

@@ -15,7 +15,7 @@ import { launchChromium, watchPage } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-/** The page's "down" tick colour and moved-arcs strip colour (www/ring-canvas.js). */
+/** The page's "down" tick colour and moved-arcs strip colour (www/ring/ring-canvas.js). */
 const DOWN_RGB = [150, 150, 150];
 const MOVED_RGB = [245, 158, 11];
 

@@ -138,7 +138,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     assert.match(await byTestId("sweep-status").textContent(), /^Done: 36 runs in/);
     assert.match(await byTestId("sweep-progress-text").textContent(), /^36 \/ 36 runs/);
     assert.equal(workers.length, 1, "one Worker");
-    assert.match(workers[0].url, /\/www\/sweep-worker\.js$/);
+    assert.match(workers[0].url, /\/www\/sweep\/sweep-worker\.js$/);
     assert.equal(await byTestId("sweep-view").getAttribute("data-worker"), "none", "the Worker is let go when done");
 
     const points = await plotted();
@@ -198,8 +198,8 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     // The contention view opens at exactly that run.
     await page.waitForFunction(() => !document.querySelector('[data-testid="locks-view"]').hidden);
     assert.equal(await byTestId("tab-locks").getAttribute("aria-selected"), "true");
-    assert.equal(await byTestId("contention-seed").inputValue(), String(chosen));
-    assert.equal(await byTestId("contention-ttl").inputValue(), "60");
+    assert.equal(await byTestId("locks-seed").inputValue(), String(chosen));
+    assert.equal(await byTestId("locks-ttl").inputValue(), "60");
     assert.equal(await byTestId("fencing-off").getAttribute("aria-pressed"), "true");
     // Back to the sweep: the link restores the settings (what the address bar held).
     await page.evaluate((h) => {

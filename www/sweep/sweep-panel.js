@@ -1,9 +1,10 @@
 // The "Sweeps" tab: pick a preset, a parameter and its values, seeds and fencing modes; run the
-// sweep in a Web Worker (www/sweep-worker.js) with a progress bar, an estimate of the time left
+// sweep in a Web Worker (sweep-worker.js) with a progress bar, an estimate of the time left
 // and cancel; results stream into four plots (sweep-chart.js). Hovering or clicking a point
-// shows its numbers and replays one of its runs in the contention view (#locks?…). The settings
+// shows its numbers and replays one of its runs in the locks view (#locks?…). The settings
 // live in the URL (#sweep?…); the results export as CSV and JSON.
-import { integer, millis } from "./format.js";
+import { el } from "../lib/el.js";
+import { integer, millis, seconds } from "../lib/format.js";
 import { SERIES_STYLE, SweepChart } from "./sweep-chart.js";
 import {
   DEFAULT_RANGES,
@@ -59,23 +60,10 @@ function pick(rows, score) {
   return best;
 }
 
-/** An element with properties, `dataset` entries, an optional ARIA `role`, and children. */
-function el(tag, { dataset = {}, role, ...props } = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const [key, value] of Object.entries(dataset)) node.dataset[key] = value;
-  if (role) node.setAttribute("role", role);
-  node.append(...children);
-  return node;
-}
-
 function swatch(color) {
   const node = el("span", { className: "sweep-swatch" });
   node.style.background = color;
   return node;
-}
-
-function seconds(ms) {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export class SweepPanel {
@@ -95,12 +83,27 @@ export class SweepPanel {
     this.urls = [];
     this.build();
     this.applySettings(DEFAULT_SETTINGS);
-    this.tab?.addEventListener("click", () => this.writeHash());
-    for (const other of document.querySelectorAll('[role="tab"]')) {
-      if (other !== this.tab) other.addEventListener("click", () => this.clearHash());
-    }
-    window.addEventListener("hashchange", () => this.readHash());
-    this.readHash();
+  }
+
+  /**
+   * Called when the tab is shown, by its tab or by a `#sweep?…` link: a link fills the form (and
+   * starts the sweep if it says run=1); the address bar then shows the form's settings.
+   */
+  show(_params, hash) {
+    const parsed = parseSweepHash(hash, this.settings());
+    if (parsed) this.applySettings(parsed.settings);
+    this.writeHash();
+    if (parsed?.run) this.start();
+  }
+
+  /** Called when the tab is left: closes the point tooltip (a running sweep goes on). */
+  hide() {
+    this.hideTooltip();
+  }
+
+  /** The hash the Sweeps tab opens: the form's settings, so the tab comes back to them. */
+  link() {
+    return sweepHash(this.settings());
   }
 
   // ---- DOM -------------------------------------------------------------------------------
@@ -263,7 +266,7 @@ export class SweepPanel {
     const explain = el("p", { className: "muted small sweep-explain" });
     explain.innerHTML =
       "Each point is one value × one fencing mode, over every seed. <b>Hover</b> a point for its numbers; " +
-      "<b>click</b> it to keep them open and replay one of its runs in the contention view. " +
+      "<b>click</b> it to keep them open and replay one of its runs in the Locks view. " +
       "Lost updates are acknowledged decrements that vanished (or acknowledged orders lost, for <code>orderQueue</code>); " +
       "with fencing the store refuses the late writes instead — they show up as rejected writes.";
 
@@ -307,24 +310,10 @@ export class SweepPanel {
     this.formChanged({ writeHash: false });
   }
 
-  /** A #sweep link in the address bar fills the form, shows the tab, and starts if run=1. */
-  readHash() {
-    const parsed = parseSweepHash(location.hash, this.settings());
-    if (!parsed) return;
-    if (this.tab && this.tab.getAttribute("aria-selected") !== "true") this.tab.click();
-    this.applySettings(parsed.settings);
-    this.writeHash();
-    if (parsed.run) this.start();
-  }
-
   writeHash() {
     if (this.tab?.getAttribute("aria-selected") !== "true") return;
     const hash = sweepHash(this.settings());
     if (location.hash !== hash) history.replaceState(null, "", hash);
-  }
-
-  clearHash() {
-    if (location.hash.startsWith("#sweep")) history.replaceState(null, "", location.pathname + location.search);
   }
 
   formChanged({ writeHash = true } = {}) {
@@ -655,7 +644,7 @@ export class SweepPanel {
     seedSelect.addEventListener("change", () => {
       t.seed = Number(seedSelect.value);
     });
-    const replay = el("button", { type: "button", className: "primary", textContent: "Replay in contention view", dataset: { testid: "sweep-replay" } });
+    const replay = el("button", { type: "button", className: "primary", textContent: "Replay in the Locks view", dataset: { testid: "sweep-replay" } });
     replay.addEventListener("click", () => this.replay(t.value, t.fencing, t.seed));
     const close = el("button", { type: "button", className: "tt-close", textContent: "×", title: "Close", dataset: { testid: "sweep-tooltip-close" } });
     close.addEventListener("click", () => this.hideTooltip());
@@ -678,7 +667,7 @@ export class SweepPanel {
     );
   }
 
-  /** Opens the contention view at one run: preset, seed, fencing and the swept value. */
+  /** Opens the Locks view at one run: preset, seed, fencing and the swept value. */
   replay(value, fencing, seed) {
     const hit = this.groupRuns(value, fencing).find((g) => g.row.seed === seed);
     if (!hit) return;

@@ -7,15 +7,17 @@
 //   play(), pause(), step(ms), toEnd(), reset(), speed(x), zoom(windowMs), pan(startMs)
 // }
 
+import { wholeMillis } from "../lib/format.js";
+
 const NUMBER_FIELDS = {
-  seed: { testid: "contention-seed", toConfig: (v) => v, fromConfig: (v) => v },
-  ttlMs: { testid: "contention-ttl", toConfig: (v) => v, fromConfig: (v) => v },
-  clients: { testid: "contention-clients", toConfig: (v) => v, fromConfig: (v) => v },
+  seed: { testid: "locks-seed", toConfig: (v) => v, fromConfig: (v) => v },
+  ttlMs: { testid: "locks-ttl", toConfig: (v) => v, fromConfig: (v) => v },
+  clients: { testid: "locks-clients", toConfig: (v) => v, fromConfig: (v) => v },
   // Shown in percent, stored in parts per million.
-  pausePpm: { testid: "contention-pause", toConfig: (v) => Math.round(v * 10_000), fromConfig: (v) => v / 10_000, decimal: true },
+  pausePpm: { testid: "locks-pause", toConfig: (v) => Math.round(v * 10_000), fromConfig: (v) => v / 10_000, decimal: true },
 };
 
-export class ContentionControls {
+export class LocksControls {
   #root;
   #ui;
   #callbacks;
@@ -26,24 +28,24 @@ export class ContentionControls {
     this.#callbacks = callbacks;
     const q = (id) => root.querySelector(`[data-testid="${id}"]`);
     this.#ui = {
-      preset: q("contention-preset"),
-      description: q("contention-preset-description"),
-      overrides: q("contention-overrides"),
+      preset: q("locks-preset"),
+      description: q("locks-preset-description"),
+      overrides: q("locks-overrides"),
       fencing: [...root.querySelectorAll("[data-fencing]")],
-      renewal: q("contention-renewal"),
-      fifo: q("contention-fifo"),
-      play: q("contention-play"),
-      step: q("contention-step"),
-      stepSize: q("contention-step-size"),
-      speed: q("contention-speed"),
-      toEnd: q("contention-to-end"),
-      reset: q("contention-reset"),
-      now: q("contention-now"),
-      duration: q("contention-duration"),
-      progress: q("contention-progress"),
-      zoom: q("contention-zoom"),
-      pan: q("contention-pan"),
-      status: q("contention-status"),
+      renewal: q("locks-renewal"),
+      fifo: q("locks-fifo"),
+      play: q("locks-play"),
+      step: q("locks-step"),
+      stepSize: q("locks-step-size"),
+      speed: q("locks-speed"),
+      toEnd: q("locks-to-end"),
+      reset: q("locks-reset"),
+      now: q("locks-now"),
+      duration: q("locks-duration"),
+      progress: q("locks-progress"),
+      zoom: q("locks-zoom"),
+      pan: q("locks-pan"),
+      status: q("locks-status"),
       numbers: Object.fromEntries(Object.entries(NUMBER_FIELDS).map(([key, f]) => [key, q(f.testid)])),
     };
     this.describe = describe;
@@ -119,7 +121,7 @@ export class ContentionControls {
     for (const [key, input] of Object.entries(ui.numbers)) input.value = String(NUMBER_FIELDS[key].fromConfig(config[key]));
     ui.overrides.hidden = extraKeys.length === 0;
     ui.overrides.textContent = extraKeys.length ? `Also overridden from the link: ${extraKeys.map(([k, v]) => `${k}=${v}`).join(", ")}` : "";
-    ui.duration.textContent = `${config.durationMs.toLocaleString("en-US")} ms`;
+    ui.duration.textContent = wholeMillis(config.durationMs);
     ui.progress.max = config.durationMs;
   }
 
@@ -133,7 +135,7 @@ export class ContentionControls {
     ui.play.disabled = done;
     ui.step.disabled = done;
     ui.toEnd.disabled = done;
-    ui.now.textContent = `${nowMs.toLocaleString("en-US")} ms`;
+    ui.now.textContent = wholeMillis(nowMs);
     ui.now.dataset.ms = String(nowMs);
     ui.progress.value = Math.min(nowMs, durationMs);
   }
@@ -159,7 +161,7 @@ export class ContentionControls {
 
   /** The length of what is shown (ms). */
   setDuration(durationMs) {
-    this.#ui.duration.textContent = `${durationMs.toLocaleString("en-US")} ms`;
+    this.#ui.duration.textContent = wholeMillis(durationMs);
     this.#ui.progress.max = durationMs;
   }
 

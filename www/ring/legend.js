@@ -2,8 +2,9 @@
 // sample keys, up/down switch, remove button). Small rings list every node by id; large rings
 // list the largest and smallest shares and the down nodes, and summarise the rest, so 1000
 // nodes never means 1000 rows.
-import { naturalCompare } from "./colors.js";
-import { integer, percent } from "./format.js";
+import { naturalCompare } from "../lib/colors.js";
+import { el } from "../lib/el.js";
+import { integer, percent } from "../lib/format.js";
 
 export const FULL_LIST_LIMIT = 16;
 const TOP_ROWS = 10;
@@ -154,10 +155,4 @@ function button(text, label, data) {
   b.setAttribute("aria-label", label);
   for (const [key, value] of Object.entries(data)) b.dataset[key] = value;
   return b;
-}
-
-function el(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
 }

@@ -3,6 +3,9 @@
 // stay visible). Axes are labelled with units; the x axis is logarithmic when the values sit
 // more evenly on a log scale (e.g. 100, 200, 400, 800). Points carry data-* attributes for
 // tests; hover (nearest point), focus and click call back to the panel, which owns the tooltip.
+import { shortNumber } from "../lib/format.js";
+import { linearTicks, logTicks, niceTicks, prefersLog } from "../lib/scale.js";
+
 const NS = "http://www.w3.org/2000/svg";
 const WIDTH = 460;
 const HEIGHT = 250;
@@ -15,66 +18,6 @@ export const SERIES_STYLE = {
   maxToken: { color: "#2563eb", dash: "6 3", marker: "square", label: "max-token" },
   strict: { color: "#059669", dash: "2 3", marker: "diamond", label: "strict" },
 };
-
-/** A round step (1, 2, 2.5 or 5 × 10^k) that cuts `span` into about four parts. */
-function niceStep(span) {
-  const raw = span / 4;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-12));
-}
-
-/** Round numbers from the first multiple of a nice step at or above `min` up to `max`. */
-function linearTicks(min, max) {
-  const step = niceStep(max - min);
-  const out = [];
-  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
-
-/** Round tick values covering [0, max] (the last one at or above max): 4–6 of them. */
-export function niceTicks(max, { integer = false } = {}) {
-  if (!(max > 0)) return [0, 1];
-  const step = integer ? Math.max(1, niceStep(max)) : niceStep(max);
-  const out = [];
-  for (let v = 0; v < max + step - step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
-
-function logTicks(min, max) {
-  const out = [];
-  for (let k = Math.floor(Math.log10(min)); k <= Math.ceil(Math.log10(max)); k++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** k;
-      if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
-    }
-  }
-  return out;
-}
-
-/**
- * Whether `values` sit more evenly on a log scale than on a linear one (geometric values like
- * 100, 200, 400, 800), judged by the spread of the gaps between sorted values.
- */
-export function prefersLog(values) {
-  const v = [...new Set(values)].sort((a, b) => a - b);
-  if (v.length < 3 || v[0] <= 0) return false;
-  const spread = (xs) => {
-    const gaps = xs.slice(1).map((x, i) => x - xs[i]);
-    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-    const sd = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length);
-    return sd / mean;
-  };
-  return spread(v.map(Math.log)) < spread(v);
-}
-
-/** Compact tick text: 1500 → "1.5k", 250000 → "250k", 0.5 → "0.5". */
-export function shortNumber(v) {
-  const abs = Math.abs(v);
-  if (abs >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (abs >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
-  if (abs >= 1000) return `${Number((v / 1e3).toPrecision(3))}k`;
-  return String(Number(v.toPrecision(3)));
-}
 
 function esc(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);

@@ -2,8 +2,8 @@
 // for the order queue), the headline metrics from `sim.metrics()`, violations by kind from
 // `sim.counts()` with the violations themselves as buttons that jump to their moment, and the
 // trace digest.
-import { VIOLATION_ORDER, VIOLATION_STYLE } from "./contention-canvas.js";
-import { integer } from "./format.js";
+import { VIOLATION_ORDER, VIOLATION_STYLE } from "./locks-canvas.js";
+import { integer } from "../lib/format.js";
 
 const KIND_TEXT = {
   lostUpdate: "Lost updates — acknowledged decrements that vanished",
@@ -47,7 +47,7 @@ function stat(testid, label, value, title) {
   return div;
 }
 
-export class ContentionMetrics {
+export class LocksMetrics {
   #ui;
   #onJump;
   #listKey = "";
@@ -56,16 +56,16 @@ export class ContentionMetrics {
   constructor(root, onJump) {
     const q = (id) => root.querySelector(`[data-testid="${id}"]`);
     this.#ui = {
-      verdict: q("contention-verdict"),
+      verdict: q("locks-verdict"),
       number: q("metric-lost-updates"),
       verdictText: q("verdict-text"),
       grid: q("metric-grid"),
       table: q("violation-table"),
       list: q("violation-list"),
       details: q("metric-details"),
-      digest: q("contention-digest"),
+      digest: q("locks-digest"),
       coverage: q("coverage-grid"),
-      digestWhen: q("contention-digest-when"),
+      digestWhen: q("locks-digest-when"),
     };
     this.#onJump = onJump;
     this.#ui.list.addEventListener("click", (event) => {

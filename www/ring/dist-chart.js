@@ -2,8 +2,10 @@
 // health-aware) against its ideal share (its weight over the total weight of the live nodes).
 // Up to FULL_LIST_LIMIT nodes: one bar per node in id order, the ideal as a tick across it.
 // More: a histogram of share ÷ ideal over the live nodes, with the extremes named.
-import { naturalCompare } from "./colors.js";
-import { integer, percent } from "./format.js";
+import { naturalCompare } from "../lib/colors.js";
+import { el } from "../lib/el.js";
+import { integer, percent } from "../lib/format.js";
+import { niceStep } from "../lib/scale.js";
 import { FULL_LIST_LIMIT } from "./legend.js";
 
 const STEPS = [0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5];
@@ -30,7 +32,7 @@ function bars({ nodes, shares, ideals }, colorOf) {
   let top = 0;
   for (const i of order) top = Math.max(top, shares[i], ideals[i]);
   // Grid lines on round percentages, 3 to 6 of them; the scale is the first line above the top.
-  const step = niceCeil(top / 4);
+  const step = niceStep(top);
   const scale = Math.max(step, Math.ceil((top * 1.12) / step - 1e-9) * step);
   const grid = [];
   for (let v = step; v <= scale + 1e-12; v += step) grid.push(v);
@@ -162,21 +164,7 @@ function keyHistogram() {
   ]);
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ value. */
-function niceCeil(value) {
-  if (!(value > 0)) return 1;
-  const exp = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * exp >= value - 1e-15) return m * exp;
-  return 10 * exp;
-}
-
 function signed(deviation) {
   const text = percent(Math.abs(deviation), 1);
   return `${deviation >= 0 ? "+" : "−"}${text} vs ideal`;
-}
-
-function el(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
 }

@@ -4,6 +4,7 @@
 // underneath (1000 nodes × 160 points) takes ~100 ms to draw.
 import { angleOf } from "./ring-canvas.js";
 import { KEYSPACE } from "./ring-stats.js";
+import { INK as PAGE_INK } from "../lib/colors.js";
 
 const TAU = Math.PI * 2;
 /** Trails grow, then hold with the unmoved keys dimmed, then settle to rings only. */
@@ -12,7 +13,7 @@ const HOLD_MS = 2600;
 const SETTLE_MS = 700;
 /** Beyond this many moved keys only outlines are drawn (no trails): a rebuild moves nearly all. */
 const MAX_TRAILS = 1500;
-const INK = "#0f172a";
+const INK = PAGE_INK.strong;
 
 export class RingOverlay {
   #canvas;

@@ -5,12 +5,11 @@
 // ~1000 stroke calls, not 160 000. The geometry (including every key dot's centre) is kept for
 // the overlay and for hit-testing.
 import { KEYSPACE } from "./ring-stats.js";
+import { INK as PAGE_INK } from "../lib/colors.js";
 
 const TAU = Math.PI * 2;
 const PHI = 0.6180339887498949;
-const INK = "#1e293b";
-const MUTED = "#64748b";
-const TRACK = "#cbd5e1";
+const { text: INK, muted: MUTED, track: TRACK } = PAGE_INK;
 /** Points of a node marked down: neutral grey, dashed (no node colour is grey). */
 export const DOWN = { r: 150, g: 150, b: 150, css: "rgb(150, 150, 150)" };
 /** The strip outside the band marking the arcs whose owner changed in the last change. */
@@ -343,7 +342,7 @@ export class RingCanvas {
     lines.forEach((line, i) => {
       const { text, tone } = typeof line === "string" ? { text: line } : line;
       ctx.font = i === 0 ? `600 ${compact ? 14 : 18}px system-ui, sans-serif` : `${tone ? "600 " : ""}13px system-ui, sans-serif`;
-      ctx.fillStyle = tone === "down" ? "#b45309" : i === 0 ? INK : MUTED;
+      ctx.fillStyle = tone === "down" ? PAGE_INK.warn : i === 0 ? INK : MUTED;
       ctx.fillText(text, cx, cy + (i - (lines.length - 1) / 2) * 20);
     });
   }

@@ -6,7 +6,10 @@
 // Within a lane, top to bottom: a strip for pauses and partitions, the client's bar (waiting,
 // queued, backing off, holding, or believing it holds after the server's lease ended), and a
 // thin strip for the server's lease (server truth). Writes are ticks across the lane.
-import { BACKOFF, ContentionModel, QUEUED, WAITING } from "./contention-model.js";
+import { wholeMillis } from "../lib/format.js";
+import { niceCeil } from "../lib/scale.js";
+import { BACKOFF, LocksModel, QUEUED, WAITING } from "./locks-model.js";
+import { INK as PAGE_INK } from "../lib/colors.js";
 
 /** Colours, exact, so that the legend and the page test can find them on the canvas. */
 export const STYLE = {
@@ -46,9 +49,7 @@ export const VIOLATION_STYLE = {
 };
 export const VIOLATION_ORDER = ["lostUpdate", "orderLost", "orderDuplicated", "staleWrite", "doubleGrant", "tokenOrder", "beliefOverlap", "liveness"];
 
-const INK = "#1e293b";
-const MUTED = "#64748b";
-const GRID = "#e2e8f0";
+const { text: INK, muted: MUTED, grid: GRID } = PAGE_INK;
 const GUTTER = 78;
 const AXIS = 24;
 const RUG_ROW = 14;
@@ -77,16 +78,6 @@ function stripeTile(fg, bg, size = 8, width = 3) {
 export function laneHeight(lanes) {
   return Math.max(4, Math.min(28, Math.floor(620 / Math.max(1, lanes))));
 }
-
-/** A "nice" tick step (1, 2 or 5 × 10^k ms) giving at least `minPx` between ticks. */
-function tickStep(msPerPx, minPx) {
-  const raw = msPerPx * minPx;
-  const pow = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-9)));
-  for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return Math.max(1, m * pow);
-  return Math.max(1, 10 * pow);
-}
-
-const msLabel = (ms) => `${Math.round(ms).toLocaleString("en-US")} ms`;
 
 /**
  * Rectangles of one style, merged while they touch on the same row (added left to right per
@@ -120,7 +111,7 @@ class Rects {
   }
 }
 
-export class ContentionCanvas {
+export class LocksCanvas {
   #canvas;
   #ctx;
   #patterns = null;
@@ -147,7 +138,7 @@ export class ContentionCanvas {
 
   /**
    * scene: {
-   *   model: ContentionModel, now, t0, t1 (the time window), laneLabels: string[],
+   *   model: LocksModel, now, t0, t1 (the time window), laneLabels: string[],
    *   violations: SimViolation[], counts: Record<kind, number>, highlight: { atMs, kind } | null,
    * }
    */
@@ -184,7 +175,7 @@ export class ContentionCanvas {
     canvas.dataset.window = `${Math.round(t0)}-${Math.round(t1)}`;
 
     // Lane backgrounds, alternating, and labels.
-    ctx.fillStyle = "#f8fafc";
+    ctx.fillStyle = PAGE_INK.panel;
     for (let i = 1; i < lanes; i += 2) ctx.fillRect(plotX, lanesTop + i * laneH, plotW, laneH);
     ctx.font = `${Math.min(11, Math.max(8, laneH - 3))}px ${FONT}`;
     ctx.textBaseline = "middle";
@@ -194,7 +185,8 @@ export class ContentionCanvas {
     for (let i = 0; i < lanes; i += labelEvery) ctx.fillText(laneLabels[i] ?? `c${i}`, plotX - 6, lanesTop + i * laneH + laneH / 2);
 
     // Time axis and grid.
-    const step = tickStep(span / plotW, 90);
+    // A round step (1, 2 or 5 × 10^k ms, at least 1 ms) with at least 90 px between ticks.
+    const step = Math.max(1, niceCeil((span / plotW) * 90, [1, 2, 5]));
     ctx.font = `11px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "alphabetic";
@@ -207,12 +199,12 @@ export class ContentionCanvas {
       ctx.lineTo(x, lanesBottom);
       ctx.stroke();
       ctx.fillStyle = MUTED;
-      const text = msLabel(t);
+      const text = wholeMillis(t);
       const w = ctx.measureText(text).width;
       const tx = Math.min(Math.max(x, plotX + w / 2), plotX + plotW - w / 2);
       ctx.fillText(text, tx, lanesTop - 8);
     }
-    ctx.strokeStyle = "#94a3b8";
+    ctx.strokeStyle = PAGE_INK.axis;
     ctx.beginPath();
     ctx.moveTo(plotX, lanesTop - 0.5);
     ctx.lineTo(plotX + plotW, lanesTop - 0.5);
@@ -297,8 +289,8 @@ export class ContentionCanvas {
         const x = X(belief.start);
         if (x >= plotX - 1 && x <= plotX + plotW) grantLabels.push({ x, y: top + laneH / 2, token: belief.token, lane: i });
       }
-      for (const p of lane.partitions) rect(paths.partitioned, p.start, ContentionModel.endOf(p, now), stripY, strip, 1);
-      for (const p of lane.pauses) rect(paths.paused, p.start, ContentionModel.endOf(p, now), stripY, strip, 1);
+      for (const p of lane.partitions) rect(paths.partitioned, p.start, LocksModel.endOf(p, now), stripY, strip, 1);
+      for (const p of lane.pauses) rect(paths.paused, p.start, LocksModel.endOf(p, now), stripY, strip, 1);
       if (lane.soldOutAt !== null) rect(paths.soldOut, lane.soldOutAt, now, barY + Math.floor(barH / 2), 1);
       const tickY = top + gap;
       const tickH = laneH - 2 * gap;
@@ -427,7 +419,7 @@ export class ContentionCanvas {
     // The checker rug: one row per violation kind found.
     rugKinds.forEach((kind, row) => {
       const y = rugTop + row * RUG_ROW;
-      ctx.fillStyle = row % 2 ? "#ffffff" : "#f8fafc";
+      ctx.fillStyle = row % 2 ? "#ffffff" : PAGE_INK.panel;
       ctx.fillRect(plotX, y, plotW, RUG_ROW);
       ctx.fillStyle = VIOLATION_STYLE[kind].color.css;
       const ticks = new Rects();

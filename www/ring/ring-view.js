@@ -1,9 +1,9 @@
 // The ring view: wires the controls in #view-ring to a RingModel, and redraws the canvas, the
 // overlay, the legend, the distribution chart and the outputs after every change. Library errors
 // land in the status line.
-import { NodeColors } from "./colors.js";
+import { NodeColors } from "../lib/colors.js";
 import { renderDistribution } from "./dist-chart.js";
-import { integer, millis, percent } from "./format.js";
+import { integer, millis, percent } from "../lib/format.js";
 import { KeyPicker, renderTooltip } from "./key-picker.js";
 import { WEIGHT_STEP, renderLegend } from "./legend.js";
 import { RingCanvas } from "./ring-canvas.js";
@@ -29,6 +29,8 @@ export class RingView {
   #hovered = -1;
   /** What the hover draws near the key ({ x, y, r } in canvas pixels): the tooltip avoids them. */
   #marks = [];
+  /** The window was resized while the view was hidden: draw again when it is shown. */
+  #stale = false;
 
   constructor(root, HashRing) {
     this.#root = root;
@@ -77,6 +79,18 @@ export class RingView {
 
   get model() {
     return this.#model;
+  }
+
+  /** Called when the tab is shown: draws again if the window changed size meanwhile. */
+  show() {
+    if (!this.#stale) return;
+    this.#stale = false;
+    this.#draw();
+  }
+
+  /** Called when the tab is left: closes the key tooltip. */
+  hide() {
+    this.#clearHover();
   }
 
   /** Centre of sample key `i`'s dot, in CSS pixels relative to the canvas (for tests and devtools). */
@@ -158,6 +172,10 @@ export class RingView {
     });
 
     window.addEventListener("resize", () => {
+      if (this.#root.hidden) {
+        this.#stale = true;
+        return;
+      }
       cancelAnimationFrame(this.#resizeFrame);
       this.#resizeFrame = requestAnimationFrame(() => {
         this.#draw();

@@ -1,47 +1,20 @@
-// URL routing for the page's views. Pure functions over the hash, plus `openRun`, which other
-// views (the Sweeps tab) call to open a run in the lock contention view.
+// The lock contention view's links: a run's canonical hash, and `openRun`, which other views
+// (the Sweeps tab) call to open a run in it. lib/router.js parses the hash.
 //
-//   #ring (or no hash)                              the hash ring view
-//   #locks                                          the lock contention view, default run
+//   #locks                                          the default run
 //   #locks?preset=gcPause&seed=7&fencing=off        that exact run
 //   #locks?preset=gcPause&seed=7&fencing=off&ttlMs=500&renewal=true
 //                                                   …with config overrides (any SimulationConfig key)
+//   #locks?history=histories/gcpause-unfenced.json  a recorded history, by URL
 //
 // Values decode as: "true"/"false" → boolean, "null" → null, an integer → number, anything
 // else → string. The Simulation constructor validates the result, so a bad link shows its
 // error message in the view instead of running something else.
 
-export const RING = "ring";
 export const LOCKS = "locks";
 
 /** The keys that lead a run's hash, in this order; other keys follow sorted. */
 const LEADING = ["preset", "seed", "fencing"];
-
-/** "true" → true, "null" → null, "42" → 42, "off" → "off". */
-export function decodeValue(text) {
-  if (text === "true") return true;
-  if (text === "false") return false;
-  if (text === "null") return null;
-  if (/^-?\d+$/.test(text)) return Number(text);
-  return text;
-}
-
-/**
- * Parses a location hash `#<view>?<query>`. Returns `{ view, params }`: the view's name ("ring"
- * for no hash) and its decoded query (`null` if none). For `#locks`, `run` is the same object:
- * the run to open. The page shows the ring for a view it has no tab for.
- */
-export function parseHash(hash) {
-  const text = (hash ?? "").replace(/^#/, "");
-  const mark = text.indexOf("?");
-  const view = (mark < 0 ? text : text.slice(0, mark)) || RING;
-  const decoded = {};
-  for (const [key, value] of new URLSearchParams(mark < 0 ? "" : text.slice(mark + 1))) {
-    if (key) decoded[key] = decodeValue(value);
-  }
-  const params = Object.keys(decoded).length > 0 ? decoded : null;
-  return view === LOCKS ? { view, params, run: params } : { view, params };
-}
 
 function encodeValue(value) {
   return value === null ? "null" : String(value);

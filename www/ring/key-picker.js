@@ -1,6 +1,7 @@
 // Finds the sample key under the pointer (a uniform grid over the dots' centres, rebuilt after
 // every ring render), and renders the key's tooltip.
-import { integer, percent } from "./format.js";
+import { el } from "../lib/el.js";
+import { integer, percent } from "../lib/format.js";
 import { KEYSPACE } from "./ring-stats.js";
 
 const CELL = 12;
@@ -122,10 +123,4 @@ function swatch(color) {
   const s = el("span", { className: "swatch" });
   s.style.background = color.css;
   return s;
-}
-
-function el(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
 }

@@ -1,5 +1,5 @@
 // The swimlanes' legend: every mark the canvas draws, each with a swatch drawn by the same code.
-import { STYLE, drawSwatch } from "./contention-canvas.js";
+import { STYLE, drawSwatch } from "./locks-canvas.js";
 
 const ENTRIES = [
   ["waiting", "waiting for the lock server's answer"],

@@ -1,4 +1,4 @@
-// Real-browser test of the lock contention view (www/contention-*.js) against the release wasm
+// Real-browser test of the lock contention view (www/locks/) against the release wasm
 // build (pkg/), served by the same code as `npm start`. Needs `npm run build` first and Chromium
 // at /usr/bin/chromium.
 //
@@ -7,8 +7,8 @@
 // Every number the page shows is checked against the same run computed here in Node from pkg/
 // (`new Simulation(config).run()`): the engine is deterministic, so page and Node must agree
 // exactly, digest included. Fails on any console error or warning, uncaught page error, failed
-// request or request to another origin. Writes test-results/page-contention.png (gcPause with
-// fencing off, run to the end) and test-results/page-contention-flashsale.png (50 clients).
+// request or request to another origin. Writes test-results/page-locks.png (gcPause with
+// fencing off, run to the end) and test-results/page-locks-flashsale.png (50 clients).
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -20,7 +20,7 @@ import { startServer } from "../../scripts/serve.mjs";
 initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-/** The canvas colours (www/contention-canvas.js STYLE), as the legend publishes them. */
+/** The canvas colours (www/locks/locks-canvas.js STYLE), as the legend publishes them. */
 const COLOURS = ["danger", "holding", "queued", "writeOk", "writeRejected", "lost", "paused", "lease"];
 
 /** The report of a run computed in Node. */
@@ -63,7 +63,7 @@ const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
 const view = () => byTestId("locks-view");
 
 async function nowMs() {
-  return Number(await byTestId("contention-now").getAttribute("data-ms"));
+  return Number(await byTestId("locks-now").getAttribute("data-ms"));
 }
 
 async function numberOf(id) {
@@ -88,7 +88,7 @@ async function waitForRun(hash) {
 
 async function runToEnd() {
   const started = Date.now();
-  await byTestId("contention-to-end").click();
+  await byTestId("locks-to-end").click();
   await waitForState("done");
   return Date.now() - started;
 }
@@ -100,7 +100,7 @@ function canvasColours(names) {
       const entry = document.querySelector(`[data-testid="legend-entry"][data-kind="${name}"]`);
       return entry.dataset.color.split(",").map(Number);
     });
-    const canvas = document.querySelector('[data-testid="contention-canvas"]');
+    const canvas = document.querySelector('[data-testid="locks-canvas"]');
     const { width, height } = canvas;
     // Read a copy, so the page's own canvas is never read back.
     const copy = Object.assign(document.createElement("canvas"), { width, height });
@@ -126,7 +126,7 @@ async function assertMatchesNode(report, label) {
   assert.equal(await numberOf("metric-completed"), report.metrics.completedOps, `${label}: completed operations shown`);
   assert.equal(await numberOf("metric-retries"), report.metrics.retries, `${label}: retries shown`);
   assert.equal(await numberOf("metric-wait-p99"), report.metrics.waitP99Ms, `${label}: wait p99 shown`);
-  assert.equal((await byTestId("contention-digest").textContent()).trim(), report.digest, `${label}: digest shown`);
+  assert.equal((await byTestId("locks-digest").textContent()).trim(), report.digest, `${label}: digest shown`);
   for (const [kind, count] of Object.entries(report.counts)) {
     assert.equal(await numberOf(`violations-${kind}`), count, `${label}: ${kind} count`);
   }
@@ -164,48 +164,48 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     await page.waitForFunction(() => document.body.dataset.state !== "loading", null, { timeout: 15_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.state), "ready");
     await waitForRun(hash);
-    console.log(`# contention view ready in ${Date.now() - started} ms`);
+    console.log(`# locks view ready in ${Date.now() - started} ms`);
     assert.equal(await page.evaluate(() => window.location.hash), hash, "the link is kept as it is (already canonical)");
     assert.equal(await byTestId("tab-locks").getAttribute("aria-selected"), "true");
     assert.equal(await byTestId("tab-ring").getAttribute("aria-selected"), "false");
     assert.equal(await view().isVisible(), true);
     assert.equal(await byTestId("ring-view").isVisible(), false);
-    assert.equal(await byTestId("contention-preset").inputValue(), "gcPause");
-    assert.equal(await byTestId("contention-seed").inputValue(), String(seed));
+    assert.equal(await byTestId("locks-preset").inputValue(), "gcPause");
+    assert.equal(await byTestId("locks-seed").inputValue(), String(seed));
     assert.equal(await byTestId("fencing-off").getAttribute("aria-pressed"), "true");
     assert.equal(await byTestId("fencing-maxToken").getAttribute("aria-pressed"), "false");
-    assert.equal(await byTestId("contention-ttl").inputValue(), "100");
-    assert.match(await byTestId("contention-preset-description").textContent(), /pauses?|stops/);
-    assert.equal(await byTestId("contention-canvas").getAttribute("data-lanes"), "5", "one lane per client");
+    assert.equal(await byTestId("locks-ttl").inputValue(), "100");
+    assert.match(await byTestId("locks-preset-description").textContent(), /pauses?|stops/);
+    assert.equal(await byTestId("locks-canvas").getAttribute("data-lanes"), "5", "one lane per client");
     assert.equal(await nowMs(), 0);
-    assert.equal(await byTestId("contention-verdict").getAttribute("data-verdict"), "running");
+    assert.equal(await byTestId("locks-verdict").getAttribute("data-verdict"), "running");
     // Every legend entry has a swatch.
     assert.ok((await byTestId("legend-entry").count()) >= 14, "the legend explains every mark");
   });
 
   it("plays, pauses and steps: simulated time advances only while playing, and by the step", async () => {
     const config = { preset: "gcPause", seed, fencing: "off" };
-    await byTestId("contention-speed").selectOption("2");
-    await byTestId("contention-play").click();
+    await byTestId("locks-speed").selectOption("2");
+    await byTestId("locks-play").click();
     await waitForState("playing");
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="contention-now"]').dataset.ms) >= 200, null, { timeout: 10_000 });
-    await byTestId("contention-play").click(); // pause
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="locks-now"]').dataset.ms) >= 200, null, { timeout: 10_000 });
+    await byTestId("locks-play").click(); // pause
     await waitForState("paused");
     const paused = await nowMs();
     assert.ok(paused >= 200, `played to ${paused} ms`);
     await page.waitForTimeout(300);
     assert.equal(await nowMs(), paused, "paused: time stands still");
-    assert.equal(await byTestId("contention-play").textContent(), "▶ Play");
+    assert.equal(await byTestId("locks-play").textContent(), "▶ Play");
 
-    await byTestId("contention-step-size").selectOption("50");
-    await byTestId("contention-step").click();
+    await byTestId("locks-step-size").selectOption("50");
+    await byTestId("locks-step").click();
     assert.equal(await nowMs(), paused + 50, "Step advances by the step size");
     // The keyboard: "." steps, Space plays and pauses (focus outside the form controls).
     await page.locator("#violations-title").click();
     await page.keyboard.press(".");
     assert.equal(await nowMs(), paused + 100, "'.' steps too");
     // The trace so far is the one Node computes for the same time, whatever the increments were.
-    assert.equal((await byTestId("contention-digest").textContent()).trim(), digestAt(config, paused + 100), "digest so far matches Node");
+    assert.equal((await byTestId("locks-digest").textContent()).trim(), digestAt(config, paused + 100), "digest so far matches Node");
     await page.keyboard.press(" ");
     await waitForState("playing");
     await page.keyboard.press(" ");
@@ -217,10 +217,10 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     const ms = await runToEnd();
     console.log(`# gcPause run to the end in ${ms} ms`);
     assert.equal(await nowMs(), 10_000);
-    assert.equal(await byTestId("contention-play").isDisabled(), true, "nothing left to play");
+    assert.equal(await byTestId("locks-play").isDisabled(), true, "nothing left to play");
     await assertMatchesNode(lossy, "gcPause, fencing off");
     assert.ok((await numberOf("metric-lost-updates")) > 0);
-    assert.equal(await byTestId("contention-verdict").getAttribute("data-verdict"), "unsafe");
+    assert.equal(await byTestId("locks-verdict").getAttribute("data-verdict"), "unsafe");
     assert.match(await byTestId("verdict-text").textContent(), /lost updates/);
 
     const px = await canvasColours(COLOURS);
@@ -233,17 +233,17 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     assert.ok(px.paused > 100, `pauses are drawn (${px.paused} px)`);
     assert.ok(px.lease > 100, `the server's leases are drawn (${px.lease} px)`);
     assert.equal(px.writeRejected, 0, "no write is rejected without fencing");
-    await page.screenshot({ path: `${resultsDir}/page-contention.png`, fullPage: true });
+    await page.screenshot({ path: `${resultsDir}/page-locks.png`, fullPage: true });
 
     // A violation in the list jumps to its moment.
     const item = page.locator('[data-testid="violation-item"][data-kind="lostUpdate"]').first();
     await item.click();
-    assert.equal(await byTestId("contention-zoom").inputValue(), "1000", "zoomed to a 1 s window");
-    const first = (await page.evaluate(() => window.ringlease.contention.sim.violations())).find((v) => v.kind === "lostUpdate");
-    const [t0, t1] = (await byTestId("contention-canvas").getAttribute("data-window")).split("-").map(Number);
+    assert.equal(await byTestId("locks-zoom").inputValue(), "1000", "zoomed to a 1 s window");
+    const first = (await page.evaluate(() => window.ringlease.locks.sim.violations())).find((v) => v.kind === "lostUpdate");
+    const [t0, t1] = (await byTestId("locks-canvas").getAttribute("data-window")).split("-").map(Number);
     assert.ok(t0 <= first.atMs && first.atMs <= t1, `the window ${t0}–${t1} shows the violation at ${first.atMs}`);
-    assert.match(await byTestId("contention-hover").textContent(), new RegExp(`lostUpdate at ${first.atMs.toLocaleString("en-US")} ms`));
-    await byTestId("contention-zoom").selectOption("0");
+    assert.match(await byTestId("locks-hover").textContent(), new RegExp(`lostUpdate at ${first.atMs.toLocaleString("en-US")} ms`));
+    await byTestId("locks-zoom").selectOption("0");
   });
 
   it("switching fencing to maxToken in the UI loads that run: 0 lost updates, stale writes rejected", async () => {
@@ -256,7 +256,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     await assertMatchesNode(fenced, "gcPause, maxToken");
     assert.equal(await numberOf("metric-lost-updates"), 0);
     assert.ok((await numberOf("metric-rejected-writes")) > 0, "the store rejected the late writes");
-    assert.equal(await byTestId("contention-verdict").getAttribute("data-verdict"), "safe");
+    assert.equal(await byTestId("locks-verdict").getAttribute("data-verdict"), "safe");
     assert.match(await byTestId("verdict-text").textContent(), /0 lost updates|lost updates: every/);
     const px = await canvasColours(["danger", "writeRejected", "lost"]);
     assert.ok(px.danger > 300, `still paused past the lease: the hatch is drawn (${px.danger} px)`);
@@ -271,50 +271,50 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
       window.location.hash = h;
     }, hash);
     await waitForRun(hash);
-    assert.equal(await byTestId("contention-ttl").inputValue(), "500");
+    assert.equal(await byTestId("locks-ttl").inputValue(), "500");
     await runToEnd();
-    assert.equal((await byTestId("contention-digest").textContent()).trim(), expected(config).digest, "the override was applied");
+    assert.equal((await byTestId("locks-digest").textContent()).trim(), expected(config).digest, "the override was applied");
 
     // Typing a TTL links it.
-    await byTestId("contention-ttl").fill("250");
-    await byTestId("contention-ttl").press("Enter");
+    await byTestId("locks-ttl").fill("250");
+    await byTestId("locks-ttl").press("Enter");
     await waitForRun(`#locks?preset=gcPause&seed=${seed}&fencing=off&ttlMs=250`);
     // Back to the preset's own TTL: the override disappears from the link.
-    await byTestId("contention-ttl").fill("100");
-    await byTestId("contention-ttl").press("Enter");
+    await byTestId("locks-ttl").fill("100");
+    await byTestId("locks-ttl").press("Enter");
     await waitForRun(`#locks?preset=gcPause&seed=${seed}&fencing=off`);
     // An out-of-range value is refused in place; the run and the link stay.
-    await byTestId("contention-ttl").fill("0");
-    await byTestId("contention-ttl").press("Enter");
-    assert.equal(await byTestId("contention-status").getAttribute("data-kind"), "error");
-    assert.match(await byTestId("contention-status").textContent(), /ttlMs/);
+    await byTestId("locks-ttl").fill("0");
+    await byTestId("locks-ttl").press("Enter");
+    assert.equal(await byTestId("locks-status").getAttribute("data-kind"), "error");
+    assert.match(await byTestId("locks-status").textContent(), /ttlMs/);
     assert.equal(await page.evaluate(() => window.location.hash), `#locks?preset=gcPause&seed=${seed}&fencing=off`);
-    assert.equal(await byTestId("contention-ttl").inputValue(), "100", "the field shows the run's TTL again");
+    assert.equal(await byTestId("locks-ttl").inputValue(), "100", "the field shows the run's TTL again");
 
     // A link with a bad value shows the engine's message.
     await page.evaluate(() => {
       window.location.hash = "#locks?preset=gcPause&seed=1&nope=3";
     });
     await waitForState("error");
-    assert.match(await byTestId("contention-status").textContent(), /nope/);
+    assert.match(await byTestId("locks-status").textContent(), /nope/);
   });
 
   it("openRun({ preset, seed }) opens flashSale: 50 lanes animate smoothly and stay legible", async () => {
     await page.evaluate(async () => {
-      const { openRun } = await import("./contention-route.js");
+      const { openRun } = await import("./locks/locks-route.js");
       openRun({ preset: "flashSale", seed: 3 });
     });
     const hash = "#locks?preset=flashSale&seed=3&fencing=maxToken";
     await waitForRun(hash);
     assert.equal(await page.evaluate(() => window.location.hash), hash, "openRun's hash, made canonical");
-    assert.equal(await byTestId("contention-canvas").getAttribute("data-lanes"), "50");
+    assert.equal(await byTestId("locks-canvas").getAttribute("data-lanes"), "50");
     const report = expected({ preset: "flashSale", seed: 3 });
 
     // Play at 4× for a while and measure the frame intervals.
-    await byTestId("contention-speed").selectOption("4");
+    await byTestId("locks-speed").selectOption("4");
     const frames = await page.evaluate(async () => {
       const intervals = [];
-      document.querySelector('[data-testid="contention-play"]').click();
+      document.querySelector('[data-testid="locks-play"]').click();
       let last = performance.now();
       await new Promise((resolve) => {
         const tick = (ts) => {
@@ -325,7 +325,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
         };
         requestAnimationFrame(tick);
       });
-      const play = document.querySelector('[data-testid="contention-play"]');
+      const play = document.querySelector('[data-testid="locks-play"]');
       if (!play.disabled) play.click(); // pause (unless a slow machine played it to the end)
       return intervals.slice(5).sort((a, b) => a - b);
     });
@@ -338,12 +338,12 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
 
     if ((await view().getAttribute("data-state")) !== "done") await runToEnd();
     await assertMatchesNode(report, "flashSale");
-    assert.equal(await byTestId("contention-verdict").getAttribute("data-verdict"), "safe");
+    assert.equal(await byTestId("locks-verdict").getAttribute("data-verdict"), "safe");
     const px = await canvasColours(["queued", "holding", "writeOk"]);
     assert.ok(px.queued > 10_000 && px.holding > 50 && px.writeOk > 200, `50 lanes drawn: ${JSON.stringify(px)}`);
-    const box = await byTestId("contention-canvas").boundingBox();
+    const box = await byTestId("locks-canvas").boundingBox();
     assert.ok(box.height / 50 >= 10, `lanes at least 10 px tall (${(box.height / 50).toFixed(1)} px)`);
-    await page.screenshot({ path: `${resultsDir}/page-contention-flashsale.png`, fullPage: true });
+    await page.screenshot({ path: `${resultsDir}/page-locks-flashsale.png`, fullPage: true });
   });
 
   it("#ring shows the ring view again; the tab brings the run back", async () => {
@@ -379,7 +379,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     );
     const frames = await page.evaluate(async () => {
       const intervals = [];
-      document.querySelector('[data-testid="contention-play"]').click();
+      document.querySelector('[data-testid="locks-play"]').click();
       let last = performance.now();
       await new Promise((resolve) => {
         const tick = (ts) => {
@@ -390,7 +390,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
         };
         requestAnimationFrame(tick);
       });
-      const play = document.querySelector('[data-testid="contention-play"]');
+      const play = document.querySelector('[data-testid="locks-play"]');
       if (!play.disabled) play.click(); // pause
       return intervals.slice(2);
     });
@@ -401,7 +401,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     if ((await view().getAttribute("data-state")) !== "done") await runToEnd();
     const node = expected({ preset: "orderQueue", thinkMinMs: 0, thinkMaxMs: 0 });
     assert.equal(node.stoppedAtCap, true);
-    assert.equal((await byTestId("contention-digest").textContent()).trim(), node.digest, "the page stopped where Node did");
+    assert.equal((await byTestId("locks-digest").textContent()).trim(), node.digest, "the page stopped where Node did");
   });
 
   it("logged no console errors or warnings, page errors, failed or foreign requests", () => {

@@ -42,7 +42,7 @@ class Lane {
   resource = 0;
 }
 
-export class ContentionModel {
+export class LocksModel {
   /**
    * kinds: Simulation.eventKinds(); lanes: how many actors; config: sim.config();
    * serverKnown: false for a recorded history without the server's view of leases (beliefs are
@@ -269,7 +269,7 @@ export class ContentionModel {
   describe(c, t) {
     const lane = this.lanes[c];
     if (!lane || t < 0 || t > this.now) return "";
-    const within = (item) => item.start <= t && t < ContentionModel.endOf(item, this.now);
+    const within = (item) => item.start <= t && t < LocksModel.endOf(item, this.now);
     const parts = [];
     const belief = lane.beliefs.findLast((b) => b.start <= t && t < (b.end ?? this.now));
     if (belief && !this.serverKnown) {

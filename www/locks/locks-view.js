@@ -4,20 +4,20 @@
 //
 // It also opens a history (docs/histories.md) — from a file picker, a file dropped on the view,
 // or a link `#locks?history=<path>` to a file served next to the page — and plays it the same
-// way (www/history-run.js), judged by `checkHistory`. Any simulated run can be downloaded as a
+// way (history-run.js), judged by `checkHistory`. Any simulated run can be downloaded as a
 // history ("Export history") and opened again.
 //
 // Determinism: the simulation's results depend only on its config; wall time (the frame
 // timestamps) only decides how far to step per frame, and the engine guarantees that stepping
 // in any increments gives the same run.
-import { ContentionCanvas } from "./contention-canvas.js";
-import { ContentionControls } from "./contention-controls.js";
-import { renderLegend } from "./contention-legend.js";
-import { ContentionMetrics } from "./contention-metrics.js";
-import { ContentionModel } from "./contention-model.js";
-import { LOCKS, runHash } from "./contention-route.js";
+import { LocksCanvas } from "./locks-canvas.js";
+import { LocksControls } from "./locks-controls.js";
+import { renderLegend } from "./locks-legend.js";
+import { LocksMetrics } from "./locks-metrics.js";
+import { LocksModel } from "./locks-model.js";
+import { LOCKS, runHash } from "./locks-route.js";
 import { HistoryRun } from "./history-run.js";
-import { integer } from "./format.js";
+import { integer } from "../lib/format.js";
 
 /** What a bare `#locks` opens: the pause scenario without fencing, which loses updates. */
 export const DEFAULT_RUN = { preset: "gcPause", seed: 1, fencing: "off" };
@@ -33,7 +33,7 @@ const METRICS_EVERY_MS = 120;
 /** Zooming to a violation shows this much time around it. */
 const JUMP_WINDOW_MS = 1000;
 
-export class ContentionView {
+export class LocksView {
   #root;
   #Simulation;
   #kinds;
@@ -74,10 +74,10 @@ export class ContentionView {
     this.#checkHistory = checkHistory;
     this.#kinds = Simulation.eventKinds();
     const q = (id) => root.querySelector(`[data-testid="${id}"]`);
-    this.#ui = { canvas: q("contention-canvas"), hover: q("contention-hover"), scroll: q("lanes-scroll"), legend: q("contention-legend") };
-    this.#canvas = new ContentionCanvas(this.#ui.canvas);
-    this.#metrics = new ContentionMetrics(root, (v) => this.jumpTo(v));
-    this.#controls = new ContentionControls(
+    this.#ui = { canvas: q("locks-canvas"), hover: q("locks-hover"), scroll: q("lanes-scroll"), legend: q("locks-legend") };
+    this.#canvas = new LocksCanvas(this.#ui.canvas);
+    this.#metrics = new LocksMetrics(root, (v) => this.jumpTo(v));
+    this.#controls = new LocksControls(
       root,
       { presets: Simulation.presets(), describe: (name) => Simulation.describe(name) },
       {
@@ -113,6 +113,11 @@ export class ContentionView {
 
   get sim() {
     return this.#sim;
+  }
+
+  /** The hash the Locks tab opens: the run last shown here, so the tab comes back to it. */
+  link() {
+    return this.#hash || `#${LOCKS}`;
   }
 
   /** Shows `run` (null: the loaded run, or the default): loads it unless it is the loaded one. */
@@ -211,7 +216,7 @@ export class ContentionView {
     this.#sim = run;
     this.#config = run.config();
     this.#laneLabels = run.laneLabels;
-    this.#model = new ContentionModel({ kinds: this.#kinds, lanes: run.processes.length, config: this.#config, serverKnown: run.serverKnown });
+    this.#model = new LocksModel({ kinds: this.#kinds, lanes: run.processes.length, config: this.#config, serverKnown: run.serverKnown });
     this.#startChecker();
     this.#controls.setDisabled(false);
     this.#controls.setHistory(true);
@@ -306,7 +311,7 @@ export class ContentionView {
     const orders = this.#config.workload === "orders";
     const resources = this.#config.resources;
     this.#laneLabels = Array.from({ length: lanes }, (_, i) => (orders ? `b${Math.floor(i / resources)}·p${i % resources}` : `c${i}`));
-    this.#model = new ContentionModel({ kinds: this.#kinds, lanes, config: this.#config });
+    this.#model = new LocksModel({ kinds: this.#kinds, lanes, config: this.#config });
     this.#startChecker();
     const extra = Object.entries(run).filter(([key]) => !LEADING.includes(key) && !["ttlMs", "clients", "pausePpm", "renewal", "fifo"].includes(key));
     this.#controls.setDisabled(false);

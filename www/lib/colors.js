@@ -48,3 +48,23 @@ const collator = new Intl.Collator("en", { numeric: true });
 export function naturalCompare(a, b) {
   return collator.compare(a, b);
 }
+
+/** The page's neutral inks (slate), shared by every canvas and chart. */
+export const INK = {
+  /** Text and strong lines. */
+  text: "#1e293b",
+  /** The darkest marks (hover lines on the ring). */
+  strong: "#0f172a",
+  /** Secondary text. */
+  muted: "#64748b",
+  /** Axis lines. */
+  axis: "#94a3b8",
+  /** The ring's track. */
+  track: "#cbd5e1",
+  /** Grid lines. */
+  grid: "#e2e8f0",
+  /** Panel and alternate-row backgrounds. */
+  panel: "#f8fafc",
+  /** A warning in text (a node marked down). */
+  warn: "#b45309",
+};

@@ -1,6 +1,6 @@
 // The sweep panel's pure logic (no DOM): the settings and their URL form, the values a range
 // expands to, aggregates of streamed rows (the same numbers as Simulation.sweep's), CSV/JSON
-// export and the replay link into the contention view. Imported by the page and by
+// export and the replay link into the Locks view. Imported by the page and by
 // tests/js/sweep.test.mjs.
 
 export const FENCINGS = ["off", "maxToken", "strict"];
@@ -240,7 +240,7 @@ export function toJson({ preset, options, rows, total, complete, link }) {
 }
 
 /**
- * The contention view's link for one run: `#locks?preset=<p>&seed=<s>&fencing=<f>&<parameter>=<value>`,
+ * The Locks view's link for one run: `#locks?preset=<p>&seed=<s>&fencing=<f>&<parameter>=<value>`,
  * plus any other key in which the run's config differs from the preset's (a swept `pauseMaxMs`
  * may lower `pauseMinMs`; a swept `renewPercent` turns `renewal` on).
  */

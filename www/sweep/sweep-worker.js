@@ -7,7 +7,7 @@
 //      { type: "row", index, row, elapsedMs }          (one per run, in run order)
 //      { type: "done", total, elapsedMs }
 //      { type: "error", name, message }                (bad options or a failure)
-import init, { Simulation } from "../pkg/sim/index.js";
+import init, { Simulation } from "../../pkg/sim/index.js";
 import { sweepRows } from "./sweep-runner.js";
 
 const ready = init();
