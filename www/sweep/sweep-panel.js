@@ -108,106 +108,47 @@ export class SweepPanel {
 
   // ---- DOM -------------------------------------------------------------------------------
 
+  /** Finds the form's fields in the view's markup (index.html), fills the lists, and listens. */
   build() {
-    const f = (this.form = {});
-    const field = (label, input, hint) =>
-      el("div", { className: "control-row" }, [
-        el("label", { textContent: label, htmlFor: input.id }),
-        input,
-        ...(hint ? [hint] : []),
-      ]);
-
-    f.preset = el("select", { id: "sweep-preset", dataset: { testid: "sweep-preset" } });
-    for (const name of this.presets) f.preset.append(el("option", { value: name, textContent: name }));
-    f.presetNote = el("p", { className: "muted small sweep-note", dataset: { testid: "sweep-preset-note" } });
-
-    f.parameter = el("select", { id: "sweep-parameter", dataset: { testid: "sweep-parameter" } });
-    for (const p of this.parameters) f.parameter.append(el("option", { value: p.name, textContent: `${p.label} (${p.name})` }));
-    f.parameterNote = el("span", { className: "muted small", dataset: { testid: "sweep-parameter-note" } });
-
-    const radio = (value, text) => {
-      const input = el("input", { type: "radio", name: "sweep-mode", value, dataset: { testid: `sweep-mode-${value}` } });
-      return [input, el("label", { className: "inline" }, [input, ` ${text}`])];
+    /** @param {string} testid */
+    const q = (testid) => {
+      const node = this.root.querySelector(`[data-testid="${testid}"]`);
+      if (!node) throw new Error(`the sweeps view has no [data-testid="${testid}"]`);
+      return /** @type {any} */ (node);
     };
-    const [rangeRadio, rangeLabel] = radio("range", "range");
-    const [listRadio, listLabel] = radio("list", "list");
-    f.modeRange = rangeRadio;
-    f.modeList = listRadio;
-    const number = (id, testid) => el("input", { id, type: "number", step: "any", className: "narrow", dataset: { testid } });
-    f.from = number("sweep-from", "sweep-from");
-    f.to = number("sweep-to", "sweep-to");
-    f.steps = el("input", { id: "sweep-steps", type: "number", min: "1", max: "100", step: "1", className: "narrow steps", dataset: { testid: "sweep-steps" } });
-    f.spacing = el("select", { id: "sweep-spacing", className: "fit", dataset: { testid: "sweep-spacing" } }, [
-      el("option", { value: "linear", textContent: "evenly" }),
-      el("option", { value: "log", textContent: "geometric" }),
-    ]);
-    f.list = el("input", {
-      id: "sweep-values",
-      type: "text",
-      spellcheck: false,
-      autocomplete: "off",
-      placeholder: "100, 200, 400",
-      dataset: { testid: "sweep-values" },
+    const f = (this.form = {
+      preset: q("sweep-preset"),
+      presetNote: q("sweep-preset-note"),
+      parameter: q("sweep-parameter"),
+      parameterNote: q("sweep-parameter-note"),
+      modeRange: q("sweep-mode-range"),
+      modeList: q("sweep-mode-list"),
+      rangeRow: q("sweep-range"),
+      from: q("sweep-from"),
+      to: q("sweep-to"),
+      steps: q("sweep-steps"),
+      spacing: q("sweep-spacing"),
+      listRow: q("sweep-list"),
+      list: q("sweep-values"),
+      seeds: q("sweep-seeds"),
+      fencing: Object.fromEntries(FENCINGS.map((mode) => [mode, q(`sweep-fencing-${mode}`)])),
+      plan: q("sweep-plan"),
+      start: q("sweep-start"),
+      cancel: q("sweep-cancel"),
+      progress: q("sweep-progress"),
+      progressText: q("sweep-progress-text"),
+      status: q("sweep-status"),
+      csv: q("sweep-csv"),
+      json: q("sweep-json"),
+      link: q("sweep-link"),
     });
-    f.rangeRow = el("div", { className: "sweep-range" }, [
-      el("div", { className: "control-row" }, [
-        el("span", { className: "label" }),
-        el("label", { className: "inline", htmlFor: "sweep-from", textContent: "from" }),
-        f.from,
-        el("label", { className: "inline", htmlFor: "sweep-to", textContent: "to" }),
-        f.to,
-      ]),
-      el("div", { className: "control-row" }, [
-        el("span", { className: "label" }),
-        f.steps,
-        el("label", { className: "inline", htmlFor: "sweep-spacing", textContent: "values," }),
-        f.spacing,
-      ]),
-    ]);
-    f.listRow = el("div", { className: "control-row sweep-list" }, [el("span", { className: "label" }), f.list]);
+    for (const name of this.presets) f.preset.append(el("option", { value: name, textContent: name }));
+    for (const p of this.parameters) f.parameter.append(el("option", { value: p.name, textContent: `${p.label} (${p.name})` }));
+    for (const swatch of this.root.querySelectorAll(".sweep-swatch[data-fencing]")) {
+      swatch.style.background = SERIES_STYLE[swatch.dataset.fencing].color;
+    }
 
-    f.seeds = el("input", { id: "sweep-seeds", type: "text", spellcheck: false, autocomplete: "off", className: "narrow-text", dataset: { testid: "sweep-seeds" } });
-    f.fencing = {};
-    const fencingBoxes = FENCINGS.map((mode) => {
-      const box = el("input", { type: "checkbox", value: mode, dataset: { testid: `sweep-fencing-${mode}` } });
-      f.fencing[mode] = box;
-      return el("label", { className: "inline" }, [box, " ", swatch(SERIES_STYLE[mode].color), ` ${mode}`]);
-    });
-
-    f.plan = el("p", { className: "small sweep-plan", dataset: { testid: "sweep-plan" } });
-    f.start = el("button", { type: "submit", className: "primary", textContent: "Start sweep", dataset: { testid: "sweep-start" } });
-    f.cancel = el("button", { type: "button", textContent: "Cancel", disabled: true, dataset: { testid: "sweep-cancel" } });
-    f.progress = el("progress", { max: 1, value: 0, dataset: { testid: "sweep-progress" } });
-    f.progressText = el("span", { className: "small sweep-progress-text", dataset: { testid: "sweep-progress-text" } });
-    f.status = el("p", { className: "status small", role: "status", dataset: { testid: "sweep-status", kind: "info" } });
-    f.csv = el("a", { className: "button-link", textContent: "CSV", dataset: { testid: "sweep-csv" } });
-    f.json = el("a", { className: "button-link", textContent: "JSON", dataset: { testid: "sweep-json" } });
-    f.link = el("a", { textContent: "link to this sweep", dataset: { testid: "sweep-link" } });
-
-    const form = el("form", { className: "card sweep-form", noValidate: true, dataset: { testid: "sweep-form" } }, [
-      el("h2", { textContent: "Sweep one parameter" }),
-      field("Preset", f.preset),
-      f.presetNote,
-      field("Parameter", f.parameter),
-      el("p", { className: "sweep-note" }, [f.parameterNote]),
-      el("div", { className: "control-row" }, [
-        el("span", { className: "label", textContent: "Values" }),
-        el("span", { className: "sweep-choices" }, [rangeLabel, listLabel]),
-      ]),
-      f.rangeRow,
-      f.listRow,
-      field("Seeds", f.seeds),
-      el("p", { className: "muted small sweep-note", textContent: "a count n (seeds 1…n), or a list such as 3, 7, 9" }),
-      el("div", { className: "control-row" }, [
-        el("span", { className: "label", textContent: "Fencing" }),
-        el("span", { className: "sweep-choices" }, fencingBoxes),
-      ]),
-      f.plan,
-      el("div", { className: "control-row sweep-buttons" }, [f.start, f.cancel]),
-      el("div", { className: "sweep-progress" }, [f.progress, f.progressText]),
-      f.status,
-      el("p", { className: "small sweep-export" }, ["Export ", f.csv, " ", f.json, " · ", f.link]),
-    ]);
+    const form = q("sweep-form");
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.start();
@@ -226,10 +167,8 @@ export class SweepPanel {
     f.cancel.addEventListener("click", () => this.cancel());
     this.setLinks(null);
 
-    const legend = el(
-      "p",
-      { className: "sweep-legend small", dataset: { testid: "sweep-legend" } },
-      FENCINGS.map((mode) => {
+    q("sweep-legend").replaceChildren(
+      ...FENCINGS.map((mode) => {
         const s = SERIES_STYLE[mode];
         const svg = `<svg width="34" height="10" aria-hidden="true"><line x1="1" x2="33" y1="5" y2="5" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/></svg>`;
         const item = el("span", { className: "sweep-legend-item" });
@@ -237,7 +176,8 @@ export class SweepPanel {
         return item;
       }),
     );
-    this.chartsBox = el("div", { className: "sweep-charts", dataset: { testid: "sweep-charts" } });
+    this.chartsBox = q("sweep-charts");
+    this.tip = q("sweep-tooltip");
     this.charts = CHARTS.map(
       (spec) =>
         new SweepChart(this.chartsBox, {
@@ -248,12 +188,10 @@ export class SweepPanel {
           onPoint: (kind, point, element) => this.onPoint(kind, point, element),
         }),
     );
-    this.tip = el("div", { className: "sweep-tooltip", hidden: true, dataset: { testid: "sweep-tooltip" } });
-    this.tip.setAttribute("role", "dialog");
-    this.tip.setAttribute("aria-label", "Sweep point");
+    // The tooltip stays the last child, over the charts.
+    this.chartsBox.append(this.tip);
     this.tip.addEventListener("pointerenter", () => clearTimeout(this.hideTimer));
     this.tip.addEventListener("pointerleave", () => this.scheduleHide());
-    this.chartsBox.append(this.tip);
     document.addEventListener("pointerdown", (event) => {
       if (!this.tooltip?.pinned) return;
       if (this.tip.contains(event.target) || event.target.closest?.('[data-testid="sweep-point"]')) return;
@@ -262,17 +200,6 @@ export class SweepPanel {
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.tooltip) this.hideTooltip();
     });
-
-    const explain = el("p", { className: "muted small sweep-explain" });
-    explain.innerHTML =
-      "Each point is one value × one fencing mode, over every seed. <b>Hover</b> a point for its numbers; " +
-      "<b>click</b> it to keep them open and replay one of its runs in the Locks view. " +
-      "Lost updates are acknowledged decrements that vanished (or acknowledged orders lost, for <code>orderQueue</code>); " +
-      "with fencing the store refuses the late writes instead — they show up as rejected writes.";
-
-    this.root.replaceChildren(
-      el("div", { className: "sweep-layout" }, [form, el("div", { className: "sweep-results" }, [legend, this.chartsBox, explain])]),
-    );
     this.renderCharts();
   }
 
