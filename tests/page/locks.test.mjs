@@ -20,7 +20,7 @@ import { startServer } from "../../scripts/serve.mjs";
 initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-/** The canvas colours (www/locks/locks-canvas.js STYLE), as the legend publishes them. */
+/** The canvas colours (www/locks/locks-style.js STYLE), as the legend publishes them. */
 const COLOURS = ["danger", "holding", "queued", "writeOk", "writeRejected", "lost", "paused", "lease"];
 
 /** The report of a run computed in Node. */

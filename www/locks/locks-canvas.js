@@ -6,73 +6,17 @@
 // Within a lane, top to bottom: a strip for pauses and partitions, the client's bar (waiting,
 // queued, backing off, holding, or believing it holds after the server's lease ended), and a
 // thin strip for the server's lease (server truth). Writes are ticks across the lane.
+import { INK as PAGE_INK } from "../lib/colors.js";
 import { wholeMillis } from "../lib/format.js";
 import { niceCeil } from "../lib/scale.js";
 import { BACKOFF, LocksModel, QUEUED, WAITING } from "./locks-model.js";
-import { INK as PAGE_INK } from "../lib/colors.js";
-
-/** Colours, exact, so that the legend and the page test can find them on the canvas. */
-export const STYLE = {
-  waiting: { r: 191, g: 219, b: 254 },
-  queued: { r: 252, g: 211, b: 77 },
-  backoff: { r: 214, g: 211, b: 209 },
-  holding: { r: 22, g: 163, b: 74 },
-  /** Believes it holds but the server's lease has ended: red stripes on pink. */
-  danger: { r: 220, g: 38, b: 38 },
-  dangerBg: { r: 254, g: 202, b: 202 },
-  /** Believes it holds; the server's view is not in the history: grey stripes. */
-  unknown: { r: 100, g: 116, b: 139 },
-  unknownBg: { r: 226, g: 232, b: 240 },
-  lease: { r: 13, g: 148, b: 136 },
-  paused: { r: 51, g: 65, b: 85 },
-  partitioned: { r: 124, g: 58, b: 237 },
-  writeOk: { r: 29, g: 78, b: 216 },
-  writeRejected: { r: 234, g: 88, b: 12 },
-  lost: { r: 190, g: 18, b: 60 },
-  soldOut: { r: 148, g: 163, b: 184 },
-  crash: { r: 100, g: 116, b: 139 },
-  nodeDown: { r: 120, g: 53, b: 15 },
-  now: { r: 15, g: 23, b: 42 },
-};
-for (const s of Object.values(STYLE)) s.css = `rgb(${s.r}, ${s.g}, ${s.b})`;
-
-/** Colours of the checker rug rows, by violation kind. */
-export const VIOLATION_STYLE = {
-  lostUpdate: { label: "lost update", color: STYLE.lost },
-  orderLost: { label: "order lost", color: STYLE.lost },
-  orderDuplicated: { label: "order dup.", color: { css: "rgb(219, 39, 119)" } },
-  staleWrite: { label: "stale write", color: { css: "rgb(217, 119, 6)" } },
-  beliefOverlap: { label: "overlap", color: { css: "rgb(147, 51, 234)" } },
-  doubleGrant: { label: "double grant", color: { css: "rgb(185, 28, 28)" } },
-  tokenOrder: { label: "token order", color: { css: "rgb(185, 28, 28)" } },
-  liveness: { label: "liveness", color: { css: "rgb(161, 98, 7)" } },
-};
-export const VIOLATION_ORDER = ["lostUpdate", "orderLost", "orderDuplicated", "staleWrite", "doubleGrant", "tokenOrder", "beliefOverlap", "liveness"];
+import { FONT, STYLE, VIOLATION_ORDER, VIOLATION_STYLE, stripeTile } from "./locks-style.js";
 
 const { text: INK, muted: MUTED, grid: GRID } = PAGE_INK;
 const GUTTER = 78;
 const AXIS = 24;
 const RUG_ROW = 14;
 const RIGHT = 12;
-const FONT = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
-
-/** A pattern tile of diagonal stripes with exact (unblended) colours. */
-function stripeTile(fg, bg, size = 8, width = 3) {
-  const tile = document.createElement("canvas");
-  tile.width = size;
-  tile.height = size;
-  const ctx = tile.getContext("2d");
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const on = (x + y) % size < width;
-      const c = on ? fg : bg;
-      if (!c) continue;
-      ctx.fillStyle = c.css;
-      ctx.fillRect(x, y, 1, 1);
-    }
-  }
-  return tile;
-}
 
 /** Lane height in CSS px for `lanes` lanes: roomy for a few, compact (down to 4 px) for many. */
 export function laneHeight(lanes) {
@@ -137,13 +81,41 @@ export class LocksCanvas {
   }
 
   /**
+   * Draws one frame: lane labels, the time axis, then (clipped to the plot) the not-yet-simulated
+   * shade, whole-run bands, the lanes' shapes, rejected writes, grant tokens, lost updates, band
+   * labels, now and the highlighted moment, and the checker rug; last the rug's labels.
+   *
    * scene: {
    *   model: LocksModel, now, t0, t1 (the time window), laneLabels: string[],
    *   violations: SimViolation[], counts: Record<kind, number>, highlight: { atMs, kind } | null,
    * }
    */
   render(scene) {
-    const { model, now, t0, t1, laneLabels, violations, counts, highlight } = scene;
+    const frame = this.#layout(scene);
+    const ctx = this.#ctx;
+    this.#drawLaneLabels(frame, scene.laneLabels);
+    this.#drawAxis(frame);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(frame.plotX, 0, frame.plotW, frame.height);
+    ctx.clip();
+    this.#drawUnsimulated(frame);
+    this.#drawBands(frame);
+    const shapes = this.#laneShapes(frame);
+    this.#fillLanes(shapes.paths);
+    this.#drawRejected(frame, shapes.rejectGlyphs);
+    this.#drawGrantTokens(frame, shapes.grantLabels);
+    this.#drawLostUpdates(frame, this.#lostMarks(frame));
+    this.#drawBandLabels(frame);
+    this.#drawNow(frame);
+    this.#drawHighlight(frame);
+    this.#drawRug(frame);
+    ctx.restore();
+    this.#drawRugLabels(frame);
+  }
+
+  /** Sizes the canvas for the scene and clears it; returns the frame's geometry and inputs. */
+  #layout({ model, now, t0, t1, violations, counts, highlight }) {
     const canvas = this.#canvas;
     const ctx = this.#ctx;
     const lanes = model.lanes.length;
@@ -169,12 +141,38 @@ export class LocksCanvas {
     const plotW = width - GUTTER - RIGHT;
     const span = Math.max(1, t1 - t0);
     const scale = plotW / span;
-    const X = (t) => plotX + (t - t0) * scale;
     this.geometry = { plotX, plotW, t0, t1, lanesTop, laneH, lanes, width, height };
     canvas.dataset.lanes = String(lanes);
     canvas.dataset.window = `${Math.round(t0)}-${Math.round(t1)}`;
+    return {
+      model,
+      now,
+      t0,
+      t1,
+      span,
+      violations: violations ?? [],
+      highlight,
+      lanes,
+      laneH,
+      lanesTop,
+      lanesBottom,
+      rugKinds,
+      rugTop,
+      width,
+      height,
+      plotX,
+      plotW,
+      /** Simulated ms → CSS px. */
+      X: (t) => plotX + (t - t0) * scale,
+      // Shapes this far outside the plot are skipped (the clip hides the rest).
+      minX: plotX - 20,
+      maxX: plotX + plotW + 20,
+    };
+  }
 
-    // Lane backgrounds, alternating, and labels.
+  /** Lane backgrounds, alternating, and the lanes' labels left of the plot. */
+  #drawLaneLabels({ lanes, laneH, lanesTop, plotX, plotW }, laneLabels) {
+    const ctx = this.#ctx;
     ctx.fillStyle = PAGE_INK.panel;
     for (let i = 1; i < lanes; i += 2) ctx.fillRect(plotX, lanesTop + i * laneH, plotW, laneH);
     ctx.font = `${Math.min(11, Math.max(8, laneH - 3))}px ${FONT}`;
@@ -183,8 +181,11 @@ export class LocksCanvas {
     ctx.fillStyle = MUTED;
     const labelEvery = laneH >= 9 ? 1 : Math.ceil(10 / laneH);
     for (let i = 0; i < lanes; i += labelEvery) ctx.fillText(laneLabels[i] ?? `c${i}`, plotX - 6, lanesTop + i * laneH + laneH / 2);
+  }
 
-    // Time axis and grid.
+  /** The time axis over the lanes, and its grid lines through them. */
+  #drawAxis({ t0, t1, span, plotX, plotW, lanesTop, lanesBottom, X }) {
+    const ctx = this.#ctx;
     // A round step (1, 2 or 5 × 10^k ms, at least 1 ms) with at least 90 px between ticks.
     const step = Math.max(1, niceCeil((span / plotW) * 90, [1, 2, 5]));
     ctx.font = `11px ${FONT}`;
@@ -209,19 +210,19 @@ export class LocksCanvas {
     ctx.moveTo(plotX, lanesTop - 0.5);
     ctx.lineTo(plotX + plotW, lanesTop - 0.5);
     ctx.stroke();
+  }
 
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(plotX, 0, plotW, height);
-    ctx.clip();
+  /** A light shade over the part of the window not simulated yet. */
+  #drawUnsimulated({ now, t0, t1, plotW, lanesTop, lanesBottom, X }) {
+    if (now >= t1) return;
+    const ctx = this.#ctx;
+    ctx.fillStyle = "rgba(241, 245, 249, 0.85)";
+    ctx.fillRect(X(Math.max(now, t0)), lanesTop, plotW, lanesBottom - lanesTop);
+  }
 
-    // Not simulated yet.
-    if (now < t1) {
-      ctx.fillStyle = "rgba(241, 245, 249, 0.85)";
-      ctx.fillRect(X(Math.max(now, t0)), lanesTop, plotW, lanesBottom - lanesTop);
-    }
-
-    // Whole-run bands behind the lanes.
+  /** Whole-run bands behind the lanes: server crashes (hatched), lease nodes down, recovery. */
+  #drawBands({ model, now, plotX, plotW, lanesTop, lanesBottom, X }) {
+    const ctx = this.#ctx;
     for (const band of model.bands) {
       const a = X(band.start);
       const b = X(band.end ?? now);
@@ -238,8 +239,13 @@ export class LocksCanvas {
         ctx.fillRect(Math.round(a) - 1, lanesTop, 2, lanesBottom - lanesTop);
       }
     }
+  }
 
-    // Lanes, batched per style.
+  /**
+   * Every lane's shapes, batched per style (one Rects per STYLE name), plus where rejected-write
+   * glyphs and grant token labels go.
+   */
+  #laneShapes({ model, now, lanes, laneH, lanesTop, plotX, plotW, X, minX, maxX }) {
     const strip = Math.max(2, Math.round(laneH * 0.18));
     const leaseH = Math.max(2, Math.round(laneH * 0.14));
     const gap = laneH >= 10 ? 1 : 0;
@@ -260,9 +266,6 @@ export class LocksCanvas {
     };
     const rejectGlyphs = [];
     const grantLabels = [];
-    const lostMarks = [];
-    const minX = plotX - 20;
-    const maxX = plotX + plotW + 20;
     const rect = (path, a, b, y, h, minW = 0) => {
       let xa = X(a);
       let xb = X(b);
@@ -306,15 +309,12 @@ export class LocksCanvas {
         }
       }
     }
-    for (const v of violations ?? []) {
-      if (v.kind !== "lostUpdate" || v.client === null || v.client >= lanes) continue;
-      // On the write that was lost (its client's last accepted write with that token, before
-      // the overwrite at v.atMs); the checker rug marks the overwrite itself.
-      const write = model.lanes[v.client].writes.findLast((w) => w.accepted && w.token === v.token && w.at <= v.atMs);
-      const x = X(write ? write.at : v.atMs);
-      if (x >= minX && x <= maxX) lostMarks.push({ x, top: lanesTop + v.client * laneH });
-    }
+    return { paths, rejectGlyphs, grantLabels };
+  }
 
+  /** Fills the lanes' batched shapes, back to front. */
+  #fillLanes(paths) {
+    const ctx = this.#ctx;
     const fill = (name, style) => {
       ctx.fillStyle = style;
       ctx.fill(paths[name].flush());
@@ -331,59 +331,83 @@ export class LocksCanvas {
     fill("soldOut", STYLE.soldOut.css);
     fill("writeOk", STYLE.writeOk.css);
     fill("writeRejected", STYLE.writeRejected.css);
+  }
 
-    // Rejected writes: a × over the tick.
-    if (rejectGlyphs.length > 0) {
-      const r = Math.max(2, Math.min(5, laneH * 0.3));
-      ctx.strokeStyle = STYLE.writeRejected.css;
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      for (const { x, y } of rejectGlyphs) {
-        ctx.moveTo(x - r, y - r);
-        ctx.lineTo(x + r, y + r);
-        ctx.moveTo(x + r, y - r);
-        ctx.lineTo(x - r, y + r);
-      }
-      ctx.stroke();
+  /** Rejected writes: a × over the tick. */
+  #drawRejected({ laneH }, glyphs) {
+    if (glyphs.length === 0) return;
+    const ctx = this.#ctx;
+    const r = Math.max(2, Math.min(5, laneH * 0.3));
+    ctx.strokeStyle = STYLE.writeRejected.css;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    for (const { x, y } of glyphs) {
+      ctx.moveTo(x - r, y - r);
+      ctx.lineTo(x + r, y + r);
+      ctx.moveTo(x + r, y - r);
+      ctx.lineTo(x - r, y + r);
     }
+    ctx.stroke();
+  }
 
-    // Grant tokens, where they fit (left to right per lane, never overlapping).
-    if (laneH >= 11) {
-      ctx.font = `600 ${Math.min(11, laneH - 3)}px ${FONT}`;
-      ctx.textAlign = "left";
-      ctx.textBaseline = "middle";
-      ctx.lineJoin = "round";
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
-      ctx.fillStyle = INK;
-      // A monospace font: one measurement gives every label's width.
-      const charW = ctx.measureText("0").width;
-      const lastEnd = new Float64Array(lanes).fill(-Infinity);
-      for (const g of grantLabels) {
-        const x = g.x + 2;
-        if (x < lastEnd[g.lane] + 3) continue;
-        const text = `#${g.token}`;
-        lastEnd[g.lane] = x + charW * text.length;
-        ctx.strokeText(text, x, g.y);
-        ctx.fillText(text, x, g.y);
-      }
+  /** Grant tokens, where they fit (left to right per lane, never overlapping). */
+  #drawGrantTokens({ lanes, laneH }, labels) {
+    if (laneH < 11) return;
+    const ctx = this.#ctx;
+    ctx.font = `600 ${Math.min(11, laneH - 3)}px ${FONT}`;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
+    ctx.fillStyle = INK;
+    // A monospace font: one measurement gives every label's width.
+    const charW = ctx.measureText("0").width;
+    const lastEnd = new Float64Array(lanes).fill(-Infinity);
+    for (const g of labels) {
+      const x = g.x + 2;
+      if (x < lastEnd[g.lane] + 3) continue;
+      const text = `#${g.token}`;
+      lastEnd[g.lane] = x + charW * text.length;
+      ctx.strokeText(text, x, g.y);
+      ctx.fillText(text, x, g.y);
     }
+  }
 
-    // Lost updates: a triangle on the lane of the writer whose acknowledged update vanished.
-    if (lostMarks.length > 0) {
-      const s = Math.max(3, Math.min(6, laneH * 0.45));
-      ctx.fillStyle = STYLE.lost.css;
-      ctx.beginPath();
-      for (const { x, top } of lostMarks) {
-        ctx.moveTo(x - s, top);
-        ctx.lineTo(x + s, top);
-        ctx.lineTo(x, top + s * 1.4);
-        ctx.closePath();
-      }
-      ctx.fill();
+  /**
+   * Where lost updates are marked: on the write that was lost (its client's last accepted write
+   * with that token, before the overwrite at v.atMs); the checker rug marks the overwrite itself.
+   */
+  #lostMarks({ model, violations, lanes, laneH, lanesTop, X, minX, maxX }) {
+    const marks = [];
+    for (const v of violations) {
+      if (v.kind !== "lostUpdate" || v.client === null || v.client >= lanes) continue;
+      const write = model.lanes[v.client].writes.findLast((w) => w.accepted && w.token === v.token && w.at <= v.atMs);
+      const x = X(write ? write.at : v.atMs);
+      if (x >= minX && x <= maxX) marks.push({ x, top: lanesTop + v.client * laneH });
     }
+    return marks;
+  }
 
-    // Band labels.
+  /** Lost updates: a triangle on the lane of the writer whose acknowledged update vanished. */
+  #drawLostUpdates({ laneH }, marks) {
+    if (marks.length === 0) return;
+    const ctx = this.#ctx;
+    const s = Math.max(3, Math.min(6, laneH * 0.45));
+    ctx.fillStyle = STYLE.lost.css;
+    ctx.beginPath();
+    for (const { x, top } of marks) {
+      ctx.moveTo(x - s, top);
+      ctx.lineTo(x + s, top);
+      ctx.lineTo(x, top + s * 1.4);
+      ctx.closePath();
+    }
+    ctx.fill();
+  }
+
+  /** The bands' labels ("server 0 crashed", "lease node 2 down"), at their start. */
+  #drawBandLabels({ model, plotX, plotW, lanesTop, X }) {
+    const ctx = this.#ctx;
     ctx.font = `600 11px ${FONT}`;
     ctx.textAlign = "left";
     ctx.textBaseline = "top";
@@ -398,40 +422,52 @@ export class LocksCanvas {
       ctx.fillStyle = band.kind === "nodeDown" ? STYLE.nodeDown.css : INK;
       ctx.fillText(text, x, lanesTop + 3);
     }
+  }
 
-    // Now and the highlighted moment.
-    if (now >= t0 && now <= t1) {
-      ctx.fillStyle = STYLE.now.css;
-      ctx.fillRect(Math.round(X(now)) - 1, lanesTop - 4, 2, lanesBottom - lanesTop + 4);
-    }
-    if (highlight && highlight.atMs >= t0 && highlight.atMs <= t1) {
-      const x = Math.round(X(highlight.atMs)) + 0.5;
-      ctx.strokeStyle = STYLE.lost.css;
-      ctx.lineWidth = 1;
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      ctx.moveTo(x, lanesTop);
-      ctx.lineTo(x, height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
+  /** The "now" line, when it is in the window. */
+  #drawNow({ now, t0, t1, lanesTop, lanesBottom, X }) {
+    if (now < t0 || now > t1) return;
+    const ctx = this.#ctx;
+    ctx.fillStyle = STYLE.now.css;
+    ctx.fillRect(Math.round(X(now)) - 1, lanesTop - 4, 2, lanesBottom - lanesTop + 4);
+  }
 
-    // The checker rug: one row per violation kind found.
+  /** A dashed line at the highlighted moment (a violation clicked in the list). */
+  #drawHighlight({ highlight, t0, t1, lanesTop, height, X }) {
+    if (!highlight || highlight.atMs < t0 || highlight.atMs > t1) return;
+    const ctx = this.#ctx;
+    const x = Math.round(X(highlight.atMs)) + 0.5;
+    ctx.strokeStyle = STYLE.lost.css;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x, lanesTop);
+    ctx.lineTo(x, height);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  /** The checker rug: one row per violation kind found, a tick where each happened. */
+  #drawRug({ rugKinds, rugTop, violations, plotX, plotW, X, minX, maxX }) {
+    const ctx = this.#ctx;
     rugKinds.forEach((kind, row) => {
       const y = rugTop + row * RUG_ROW;
       ctx.fillStyle = row % 2 ? "#ffffff" : PAGE_INK.panel;
       ctx.fillRect(plotX, y, plotW, RUG_ROW);
       ctx.fillStyle = VIOLATION_STYLE[kind].color.css;
       const ticks = new Rects();
-      for (const v of violations ?? []) {
+      for (const v of violations) {
         if (v.kind !== kind) continue;
         const x = Math.round(X(v.atMs)) - 1;
         if (x >= minX && x <= maxX) ticks.add(x, x + 2, y + 2, RUG_ROW - 4);
       }
       ctx.fill(ticks.flush());
     });
-    ctx.restore();
+  }
 
+  /** The rug rows' labels, left of the plot. */
+  #drawRugLabels({ rugKinds, rugTop, plotX }) {
+    const ctx = this.#ctx;
     ctx.font = `10px ${FONT}`;
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -448,101 +484,5 @@ export class LocksCanvas {
     const lane = Math.floor((y - g.lanesTop) / g.laneH);
     if (lane < 0 || lane >= g.lanes) return null;
     return { lane, t: g.t0 + ((x - g.plotX) / g.plotW) * (g.t1 - g.t0) };
-  }
-}
-
-/** Draws one legend swatch (`kind`: a STYLE name or "grant") on a small canvas. */
-export function drawSwatch(canvas, kind) {
-  const w = 34;
-  const h = 14;
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  const bar = (style) => {
-    ctx.fillStyle = style;
-    ctx.fillRect(2, 3, w - 4, h - 6);
-  };
-  switch (kind) {
-    case "danger":
-      bar(ctx.createPattern(stripeTile(STYLE.danger, STYLE.dangerBg), "repeat"));
-      break;
-    case "unknown":
-      bar(ctx.createPattern(stripeTile(STYLE.unknown, STYLE.unknownBg, 6, 2), "repeat"));
-      break;
-    case "lease":
-      ctx.fillStyle = STYLE.lease.css;
-      ctx.fillRect(2, h - 5, w - 4, 3);
-      break;
-    case "paused":
-      ctx.fillStyle = STYLE.paused.css;
-      ctx.fillRect(2, 2, w - 4, 3);
-      break;
-    case "partitioned":
-      ctx.fillStyle = ctx.createPattern(stripeTile(STYLE.partitioned, { css: "rgb(221, 214, 254)" }, 4, 2), "repeat");
-      ctx.fillRect(2, 2, w - 4, 3);
-      break;
-    case "writeOk":
-      ctx.fillStyle = STYLE.writeOk.css;
-      ctx.fillRect(w / 2 - 1, 1, 2, h - 2);
-      break;
-    case "writeRejected":
-      ctx.fillStyle = STYLE.writeRejected.css;
-      ctx.fillRect(w / 2 - 1, 1, 2, h - 2);
-      ctx.strokeStyle = STYLE.writeRejected.css;
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.moveTo(w / 2 - 4, h / 2 - 4);
-      ctx.lineTo(w / 2 + 4, h / 2 + 4);
-      ctx.moveTo(w / 2 + 4, h / 2 - 4);
-      ctx.lineTo(w / 2 - 4, h / 2 + 4);
-      ctx.stroke();
-      break;
-    case "grant":
-      bar(STYLE.holding.css);
-      ctx.font = `600 10px ${FONT}`;
-      ctx.textBaseline = "middle";
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
-      ctx.strokeText("#12", 4, h / 2);
-      ctx.fillStyle = INK;
-      ctx.fillText("#12", 4, h / 2);
-      break;
-    case "lost":
-      ctx.fillStyle = STYLE.lost.css;
-      ctx.beginPath();
-      ctx.moveTo(w / 2 - 6, 1);
-      ctx.lineTo(w / 2 + 6, 1);
-      ctx.lineTo(w / 2, 11);
-      ctx.closePath();
-      ctx.fill();
-      break;
-    case "crash":
-      ctx.fillStyle = ctx.createPattern(stripeTile({ css: "rgba(100, 116, 139, 0.30)" }, { css: "rgba(100, 116, 139, 0.10)" }, 10, 4), "repeat");
-      ctx.fillRect(2, 0, w - 4, h);
-      ctx.fillStyle = STYLE.crash.css;
-      ctx.fillRect(2, 0, 2, h);
-      break;
-    case "nodeDown":
-      ctx.fillStyle = "rgba(120, 53, 15, 0.10)";
-      ctx.fillRect(2, 0, w - 4, h);
-      ctx.fillStyle = STYLE.nodeDown.css;
-      ctx.fillRect(2, 0, 2, h);
-      break;
-    case "soldOut":
-      ctx.fillStyle = STYLE.soldOut.css;
-      ctx.fillRect(2, h / 2, w - 4, 1);
-      break;
-    case "now":
-      ctx.fillStyle = "rgba(241, 245, 249, 0.85)";
-      ctx.fillRect(w / 2, 0, w / 2, h);
-      ctx.fillStyle = STYLE.now.css;
-      ctx.fillRect(w / 2 - 1, 0, 2, h);
-      break;
-    default:
-      bar(STYLE[kind].css);
   }
 }

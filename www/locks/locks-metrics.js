@@ -2,7 +2,7 @@
 // for the order queue), the headline metrics from `sim.metrics()`, violations by kind from
 // `sim.counts()` with the violations themselves as buttons that jump to their moment, and the
 // trace digest.
-import { VIOLATION_ORDER, VIOLATION_STYLE } from "./locks-canvas.js";
+import { VIOLATION_ORDER, VIOLATION_STYLE } from "./locks-style.js";
 import { integer } from "../lib/format.js";
 
 const KIND_TEXT = {

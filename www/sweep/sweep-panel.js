@@ -6,6 +6,7 @@
 import { el } from "../lib/el.js";
 import { integer, millis, seconds } from "../lib/format.js";
 import { SERIES_STYLE, SweepChart } from "./sweep-chart.js";
+import { fillTooltip } from "./sweep-tooltip.js";
 import {
   DEFAULT_RANGES,
   DEFAULT_SETTINGS,
@@ -58,12 +59,6 @@ function pick(rows, score) {
   let best = rows[0];
   for (const r of rows) if (score(r) > score(best)) best = r;
   return best;
-}
-
-function swatch(color) {
-  const node = el("span", { className: "sweep-swatch" });
-  node.style.background = color;
-  return node;
 }
 
 export class SweepPanel {
@@ -464,7 +459,7 @@ export class SweepPanel {
       // Refresh an open tooltip only when its point gained runs (keeps a chosen seed and focus).
       const t = this.tooltip;
       const agg = this.aggregates.find((a) => a.value === t.value && a.fencing === t.fencing);
-      if (agg?.runs !== t.runs) this.fillTooltip();
+      if (agg?.runs !== t.runs) this.showTooltip();
     }
   }
 
@@ -496,7 +491,7 @@ export class SweepPanel {
     clearTimeout(this.hideTimer);
     const pinned = kind === "pin";
     this.tooltip = { chart: point.chart, value: point.value, fencing: point.fencing, pinned, seed: null };
-    this.fillTooltip();
+    this.showTooltip();
     this.placeTooltip(element);
   }
 
@@ -538,7 +533,7 @@ export class SweepPanel {
     return out;
   }
 
-  fillTooltip() {
+  showTooltip() {
     const t = this.tooltip;
     const agg = this.aggregates?.find((a) => a.value === t.value && a.fencing === t.fencing);
     if (!agg) {
@@ -548,50 +543,19 @@ export class SweepPanel {
     const spec = CHARTS.find((c) => c.id === t.chart);
     const info = this.parameters.find((p) => p.name === this.settingsRun.parameter);
     const group = this.groupRuns(t.value, t.fencing);
-    const style = SERIES_STYLE[t.fencing];
     if (t.seed === null || !group.some((g) => g.row.seed === t.seed)) t.seed = spec.worst(group.map((g) => g.row)).seed;
     const seedsTotal = this.total / this.values.length / this.options.fencing.length;
     t.runs = agg.runs;
 
-    const head = el("div", { className: "tt-key" }, [
-      `${info.name} = ${integer(t.value)} ${info.unit} · `,
-      swatch(style.color),
-      ` ${style.label}`,
-    ]);
-    const line = (label, value, testid) =>
-      el("div", { className: "tt-row" }, [el("span", { className: "tt-label", textContent: label }), el("span", { textContent: value, dataset: { testid } })]);
-    const num = (v, digits = 1) => (Number.isInteger(v) ? integer(v) : v.toFixed(digits));
-    const ms = (v) => (v >= 100 ? `${integer(v)} ms` : millis(v));
-    const seedSelect = el("select", { dataset: { testid: "sweep-replay-seed" } });
-    seedSelect.setAttribute("aria-label", "Seed to replay");
-    for (const { row } of group) {
-      const text = `seed ${row.seed} — lost ${row.lostUpdates}, p99 ${integer(row.waitP99Ms)} ms, rej. ${row.rejectedWrites}`;
-      seedSelect.append(el("option", { value: String(row.seed), textContent: text, selected: row.seed === t.seed }));
-    }
-    seedSelect.addEventListener("change", () => {
-      t.seed = Number(seedSelect.value);
+    fillTooltip(this.tip, {
+      tooltip: t,
+      agg,
+      parameter: info,
+      group,
+      seedsTotal,
+      replay: () => this.replay(t.value, t.fencing, t.seed),
+      close: () => this.hideTooltip(),
     });
-    const replay = el("button", { type: "button", className: "primary", textContent: "Replay in the Locks view", dataset: { testid: "sweep-replay" } });
-    replay.addEventListener("click", () => this.replay(t.value, t.fencing, t.seed));
-    const close = el("button", { type: "button", className: "tt-close", textContent: "×", title: "Close", dataset: { testid: "sweep-tooltip-close" } });
-    close.addEventListener("click", () => this.hideTooltip());
-
-    this.tip.dataset.chart = t.chart;
-    this.tip.dataset.value = String(t.value);
-    this.tip.dataset.fencing = t.fencing;
-    this.tip.dataset.pinned = String(t.pinned);
-    this.tip.replaceChildren(
-      close,
-      head,
-      line("runs", `${agg.runs} of ${integer(seedsTotal)} seeds`, "tt-runs"),
-      line("throughput", `${num(agg.throughputMean, 2)} ops/s mean`, "tt-throughput"),
-      line("wait p99", `${ms(agg.waitP99MeanMs)} mean, ${ms(agg.waitP99MaxMs)} max`, "tt-wait"),
-      line("lost", `${integer(agg.lostUpdates)} updates, in ${agg.runsWithLostUpdates} of ${agg.runs} runs`, "tt-lost"),
-      line("rejected", `${integer(agg.rejectedWrites)} writes (${num(agg.rejectedWritesMean, 2)} per run)`, "tt-rejected"),
-      line("ops", `${num(agg.completedOpsMean)} completed per run`, "tt-ops"),
-      el("div", { className: "tt-replay" }, [seedSelect, replay]),
-      el("div", { className: "tt-caption", textContent: t.pinned ? "Replay opens this exact run (preset, value, seed, fencing)." : "Click the point to keep this open." }),
-    );
   }
 
   /** Opens the Locks view at one run: preset, seed, fencing and the swept value. */
