@@ -3,7 +3,7 @@
 // 100 nodes, 1,000,000 distinct keys, every library at its default options and point count.
 // Measures the ring's performance targets — nodeFor, nodeForMany, ring build, wasm
 // memory — plus the ketama scheme against hashring (same placement, asserted before timing).
-// Prints a table, the issue-3 targets with MET / NOT MET, and writes bench/results/ring.json.
+// Prints a table, the performance targets with MET / NOT MET, and writes bench/results/ring.json.
 // See bench/README.md.
 //
 //   npm run bench                      # builds pkg/ first, then runs this file
@@ -17,6 +17,21 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 
 import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
+import {
+  configure,
+  lookupCase,
+  lookupConsistentHash,
+  lookupHashring,
+  lookupRinglease,
+  lookupRingleaseKetama,
+  machineDelta,
+  machineSnapshot,
+  measureLookupRounds,
+  measureRounds,
+  ownersChecksum,
+  positionsRinglease,
+  sink,
+} from "./ring-timing.mjs";
 
 const fail = failer(import.meta.url);
 
@@ -42,7 +57,7 @@ const PLACEMENT_CHECK_KEYS = 10_000; // keys compared (ketama vs hashring, nodeF
 // slope is taken over these), and a cap on rings built in all.
 const STEADY_RINGS = { 100: QUICK ? 16 : 32, 1000: QUICK ? 4 : 8 };
 const STEADY_MAX_RINGS = { 100: 400, 1000: 60 };
-// Issue 3, "Performance": ratios are peer time / ringlease time.
+// The ring's performance targets: ratios are peer time / ringlease time.
 const TARGETS = { nodeFor: 10, nodeForMany: 15, build1000: 8, bytesPerPoint: 12 };
 
 if (KEY_COUNT % BATCH !== 0 || BATCH % LOOKUP_CHUNK !== 0) throw new Error("KEY_COUNT, BATCH and LOOKUP_CHUNK must nest");
@@ -53,6 +68,10 @@ const IDS_1000 = nodeIds(1000);
 const KEYS = Array.from({ length: KEY_COUNT }, (_, i) => `key-${i}`); // built before any timing
 // The same keys as arrays of BATCH keys, for nodeForMany (sliced once, outside the timing).
 const BLOCKS = Array.from({ length: KEY_COUNT / BATCH }, (_, b) => KEYS.slice(b * BATCH, (b + 1) * BATCH));
+
+// A real gc() for quieter measurements and JS heap deltas (no --expose-gc on the command line).
+const gc = exposeGc();
+configure({ keys: KEYS, warmupKeys: WARMUP_KEYS, batch: BATCH, chunk: LOOKUP_CHUNK, gc, fail });
 
 // ---------------------------------------------------------------- peers and ringlease
 const pkgVersion = (name) => require(`${name}/package.json`).version;
@@ -80,199 +99,6 @@ if (!PEERS_ONLY) {
   wasm = mod.initSync({ module: readFileSync(binary) });
 }
 
-// A real gc() for quieter measurements and JS heap deltas (no --expose-gc on the command line).
-const gc = exposeGc();
-
-
-// How busy the machine was while we measured: CPU time used by other processes (from
-// /proc/stat minus our own process.cpuUsage()) and hypervisor steal. Linux only; null elsewhere.
-function machineSnapshot() {
-  let stat = null;
-  try {
-    stat = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-  } catch {
-    // not Linux
-  }
-  return { stat, own: process.cpuUsage(), wallMs: performance.now() };
-}
-function machineDelta(a, b) {
-  if (!a.stat || !b.stat) return null;
-  const d = b.stat.map((x, i) => x - a.stat[i]); // user nice system idle iowait irq softirq steal
-  const total = d.slice(0, 8).reduce((x, y) => x + y, 0);
-  if (total <= 0) return null;
-  const busy = d[0] + d[1] + d[2] + d[5] + d[6];
-  const cores = os.cpus().length;
-  const wallMs = b.wallMs - a.wallMs;
-  const ownMs = (b.own.user - a.own.user + b.own.system - a.own.system) / 1000;
-  const busyMs = (busy / total) * cores * wallMs; // ticks → ms without assuming USER_HZ
-  return {
-    wallMs,
-    ownCpuMs: ownMs,
-    otherCoresBusy: Math.max(0, (busyMs - ownMs) / wallMs),
-    stealFraction: d[7] / total,
-  };
-}
-
-// ---------------------------------------------------------------- timing helpers
-let sink = 0; // every measured result is folded in here and printed, so no work can be dropped
-
-// Checksum of a nodeForMany result (computed outside the timed region).
-function ownersChecksum(owners) {
-  let sum = owners.length | 0;
-  for (let i = 0; i < owners.length; i++) sum = (sum + owners[i]) | 0;
-  return sum;
-}
-
-// Interleaved measurement: every round times each case once, in an order rotated per round, so
-// a change in machine load (other processes on a shared box) hits all libraries alike. Each case
-// is warmed up first. `run()` returns { check, dispose? }: `check` goes into the sink (and must be
-// the same every round), `dispose` (e.g. ring.free()) runs outside the timed region. Stops after
-// `rounds` rounds, or after `minRounds` once `budgetMs` is spent.
-function measureRounds(cases, { rounds, budgetMs, minRounds = 3 }) {
-  for (const c of cases) c.warmup();
-  const samples = new Map(cases.map((c) => [c.name, []]));
-  const checks = new Map(cases.map((c) => [c.name, new Set()]));
-  const started = Date.now();
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < cases.length; j++) {
-      const c = cases[(r + j) % cases.length];
-      gc();
-      const t0 = nowNs();
-      const out = c.run();
-      const t1 = nowNs();
-      sink = (sink + (out.check | 0)) | 0;
-      checks.get(c.name).add(out.check);
-      out.dispose?.();
-      samples.get(c.name).push(Number(t1 - t0) / 1e6);
-    }
-    if (r + 1 >= minRounds && Date.now() - started > budgetMs) break;
-  }
-  const stats = {};
-  for (const c of cases) {
-    const xs = samples.get(c.name);
-    if (checks.get(c.name).size !== 1) {
-      fail(`${c.name} gave different checksums in different rounds: ${[...checks.get(c.name)].join(", ")}`);
-    }
-    stats[c.name] = { medianMs: median(xs), minMs: Math.min(...xs), maxMs: Math.max(...xs), samplesMs: xs };
-  }
-  return stats;
-}
-
-// One lookup loop per library, so each call site stays monomorphic. The checksum touches the
-// returned string so the result cannot be discarded.
-function lookupRinglease(ring, keys, start, end) {
-  let sum = 0;
-  for (let i = start; i < end; i++) {
-    const node = ring.nodeFor(keys[i]);
-    sum = (sum + node.length + node.charCodeAt(node.length - 1)) | 0;
-  }
-  return sum;
-}
-function lookupRingleaseKetama(ring, keys, start, end) {
-  let sum = 0;
-  for (let i = start; i < end; i++) {
-    const node = ring.nodeFor(keys[i]);
-    sum = (sum + node.length + node.charCodeAt(node.length - 1)) | 0;
-  }
-  return sum;
-}
-function lookupHashring(ring, keys, start, end) {
-  let sum = 0;
-  for (let i = start; i < end; i++) {
-    const node = ring.get(keys[i]);
-    sum = (sum + node.length + node.charCodeAt(node.length - 1)) | 0;
-  }
-  return sum;
-}
-function lookupConsistentHash(ring, keys, start, end) {
-  let sum = 0;
-  for (let i = start; i < end; i++) {
-    const node = ring.get(keys[i]);
-    sum = (sum + node.length + node.charCodeAt(node.length - 1)) | 0;
-  }
-  return sum;
-}
-function positionsRinglease(ring, keys, start, end) {
-  let sum = 0;
-  for (let i = start; i < end; i++) sum = (sum + ring.positionOf(keys[i])) | 0;
-  return sum;
-}
-
-// A per-key case: `run(start, end)` looks up KEYS[start..end) and returns a checksum.
-const lookupCase = (name, lookup, ring) => ({ name, run: (start, end) => lookup(ring, KEYS, start, end) });
-
-// Lookups are interleaved finely. A pass walks the key array in slices of LOOKUP_CHUNK keys and
-// times every per-key case on every slice (order rotated per slice), so a slow or fast spell of
-// the machine (on a shared VM a fixed workload was seen to swing up to 2× within a second) lands
-// on all libraries alike. Batch cases (`batched`: one nodeForMany call per BATCH keys) run once
-// per block of BATCH keys, slotted in among that block's slices at a slot rotated per pass; a
-// `whole` case (one nodeForMany call on all keys) runs once per pass at a rotated slice. A case's
-// pass time is the sum of its timed calls; the median over passes is reported. Untimed warm-up
-// comes first (two passes over a prefix; the whole-array call once, which also grows wasm
-// memory to its size). Checksums of batch results are computed outside the timed region.
-function measureLookupRounds({ perKey, batched, whole }, { rounds, budgetMs, minRounds = 3 }) {
-  for (const c of perKey) sink = (sink + c.run(0, WARMUP_KEYS) + c.run(0, WARMUP_KEYS)) | 0;
-  for (const c of batched) sink = (sink + ownersChecksum(c.run(0)) + ownersChecksum(c.run(0))) | 0;
-  for (const c of whole) sink = (sink + ownersChecksum(c.run())) | 0;
-  const all = [...perKey, ...batched, ...whole];
-  const samples = new Map(all.map((c) => [c.name, []]));
-  const checks = new Map(all.map((c) => [c.name, new Set()]));
-  const slicesPerBlock = BATCH / LOOKUP_CHUNK;
-  const blocks = KEY_COUNT / BATCH;
-  const slices = KEY_COUNT / LOOKUP_CHUNK;
-  const started = Date.now();
-  for (let r = 0; r < rounds; r++) {
-    gc();
-    const totalNs = new Map(all.map((c) => [c.name, 0n]));
-    const check = new Map(all.map((c) => [c.name, 0]));
-    for (let b = 0; b < blocks; b++) {
-      for (let s = 0; s < slicesPerBlock; s++) {
-        const slice = b * slicesPerBlock + s;
-        const start = slice * LOOKUP_CHUNK;
-        const end = start + LOOKUP_CHUNK;
-        const tasks = perKey.map((c) => [c, () => c.run(start, end)]);
-        batched.forEach((c, i) => {
-          if ((r + b + 3 * i) % slicesPerBlock === s) tasks.push([c, () => c.run(b)]);
-        });
-        whole.forEach((c, i) => {
-          if ((7 * r + 13 * i + 5) % slices === slice) tasks.push([c, () => c.run()]);
-        });
-        for (let j = 0; j < tasks.length; j++) {
-          const [c, task] = tasks[(r + slice + j) % tasks.length];
-          const t0 = nowNs();
-          const out = task();
-          const t1 = nowNs();
-          totalNs.set(c.name, totalNs.get(c.name) + (t1 - t0));
-          const sum = typeof out === "number" ? out : ownersChecksum(out);
-          check.set(c.name, (check.get(c.name) + sum) | 0);
-        }
-      }
-    }
-    for (const c of all) {
-      samples.get(c.name).push(Number(totalNs.get(c.name)) / 1e6);
-      checks.get(c.name).add(check.get(c.name));
-      sink = (sink + check.get(c.name)) | 0;
-    }
-    if (r + 1 >= minRounds && Date.now() - started > budgetMs) break;
-  }
-  const stats = {};
-  for (const c of all) {
-    if (checks.get(c.name).size !== 1) fail(`${c.name} gave different checksums in different passes`);
-    const xs = samples.get(c.name);
-    const medianMs = median(xs);
-    stats[c.name] = {
-      nsPerKey: (medianMs * 1e6) / KEY_COUNT,
-      callsPerPass: perKey.includes(c) ? KEY_COUNT : batched.includes(c) ? blocks : 1,
-      keysPerCall: perKey.includes(c) ? 1 : batched.includes(c) ? BATCH : KEY_COUNT,
-      medianMs,
-      minMs: Math.min(...xs),
-      maxMs: Math.max(...xs),
-      samplesMs: xs,
-    };
-  }
-  return stats;
-}
-
 // ---------------------------------------------------------------- builders (default options)
 const build = {
   // The headline: the constructor with `nodes` (one sort, no change report).
@@ -283,13 +109,13 @@ const build = {
   ringleaseAddNodes: (ids) => {
     const ring = new HashRing();
     const change = ring.addNodes(ids);
-    sink = (sink + change.arcs.length) | 0;
+    sink.value = (sink.value + change.arcs.length) | 0;
     return ring;
   },
   // One RingChange per addNode.
   ringleaseAddNodeLoop: (ids) => {
     const ring = new HashRing();
-    for (const id of ids) sink = (sink + ring.addNode(id).arcs.length) | 0;
+    for (const id of ids) sink.value = (sink.value + ring.addNode(id).arcs.length) | 0;
     return ring;
   },
   hashring: (ids) => new HashRingJs(ids),
@@ -581,7 +407,7 @@ if (!PEERS_ONLY) {
   const t0 = performance.now();
   let added = 0;
   for (const id of IDS_1000) {
-    sink = (sink + ring.addNode(id).arcs.length) | 0;
+    sink.value = (sink.value + ring.addNode(id).arcs.length) | 0;
     added++;
     if (performance.now() - t0 > ADD_LOOP_CAP_MS) break;
   }
@@ -637,7 +463,7 @@ const jsHeap = {};
     kept.push(ring);
     jsHeap[name] = { bytes: delta, points: count(ring), bytesPerPoint: delta / count(ring) };
   }
-  sink = (sink + kept.length) | 0;
+  sink.value = (sink.value + kept.length) | 0;
 }
 
 // ---------------------------------------------------------------- 5. ratios and targets
@@ -878,7 +704,7 @@ out.push(
   "- owners are NOT expected to agree between libraries (different hash functions and point labels) — except " +
     "ringlease's ketama scheme, which must equal hashring (asserted before timing).",
 );
-out.push(`- checksum ${sink}; run took ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
+out.push(`- checksum ${sink.value}; run took ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
 console.log(out.join("\n"));
 
 // ---------------------------------------------------------------- 7. JSON
@@ -915,7 +741,7 @@ const results = {
     builds: `'${B.addNodes}' and '${B.loop}' include building and encoding the RingChange each call returns`,
   },
   runSeconds: (performance.now() - runStarted) / 1000,
-  checksum: sink,
+  checksum: sink.value,
 };
 const dir = new URL("./results/", import.meta.url);
 mkdirSync(dir, { recursive: true });

@@ -2,9 +2,9 @@
 // lock through `ringlease/redis`, read the stock, work a while, write stock − 1 with the token,
 // release. Every operation is recorded as it goes (invoke, then ok, fail or info) on the run's
 // clock and sent to the runner. Fencing on: the store is RedisFencedStore, and a read is fenced
-// (it registers the reader's token, so a late write of an older holder can no longer land
-// between this read and this write). Fencing off: a plain GET
-// and SET, the unfenced store of the origin material.
+// (`read(key, { token })`: it registers the reader's token, so a late write of an older holder
+// can no longer land between this read and this write). Fencing off: a plain GET and SET, the
+// unfenced store of the origin material.
 import { setTimeout as sleep } from "node:timers/promises";
 import Redis from "ioredis";
 
@@ -57,31 +57,17 @@ if (tokens === "incr") {
 const store = new RedisFencedStore(storeClient, { prefix });
 const storeKey = fencing ? store.keyOf(resource) : `${prefix}:${resource}`;
 
-// A fenced read, in one script on RedisFencedStore's hash (fields v, t, n; see redis/scripts.js):
-// refused if the token is below the highest the key has accepted, else the token becomes the
-// highest (the value and version are untouched) and the value is returned. Atomic, unlike a read
-// followed by a write-back, which lets an older holder's late write land between the two and be
-// overwritten. RedisFencedStore has no such read of its own.
-const FENCED_READ = `
-local cur = redis.call('HMGET', KEYS[1], 'v', 't', 'n')
-if not cur[3] then return false end
-local highest = tonumber(cur[2] or '0')
-local token = tonumber(ARGV[1])
-if token < highest then return { 'staleToken', cur[2] } end
-if token > highest then redis.call('HSET', KEYS[1], 't', ARGV[1]) end
-return { 'ok', cur[1] }
-`;
-
 /** Reads the stock: `{ stock, writeId }`, or null if the fenced read was refused. */
 async function readStock(token) {
   if (!fencing) {
     const v = JSON.parse(await storeClient.get(storeKey));
     return { stock: v.stock, writeId: v.writeId };
   }
-  const reply = await storeClient.eval(FENCED_READ, 1, storeKey, String(token));
-  if (!reply || reply[0] !== "ok") return null;
-  const v = JSON.parse(reply[1]);
-  return { stock: v.stock, writeId: v.writeId };
+  // Fenced: refused below the key's highest token, else this token becomes the highest, so an
+  // older holder's late write can no longer land between this read and this write.
+  const r = await store.read(resource, { token });
+  if (!r?.accepted) return null;
+  return { stock: r.value.stock, writeId: r.value.writeId };
 }
 
 async function writeStock(value, token) {

@@ -1,7 +1,7 @@
 // The verdict and coverage of runs, as text tables (one row per run).
 
 const KINDS = ["lostUpdate", "staleWrite", "doubleGrant", "tokenOrder", "beliefOverlap"];
-const COVERAGE = ["lateWrites", "longPauses", "grantsWhileBelieved", "expiriesWhilePaused", "writesRefused", "readsRefused"];
+const COVERAGE = ["lateWrites", "expiredWritesApplied", "longPauses", "grantsWhileBelieved", "expiriesWhilePaused", "writesRefused", "readsRefused"];
 
 const cell = (verdict, kind) => (verdict.unknown.includes(kind) ? "?" : String(verdict.counts[kind]));
 const cov = (v) => (v === null || v === undefined ? "?" : String(v));
@@ -10,11 +10,6 @@ const cov = (v) => (v === null || v === undefined ? "?" : String(v));
 export function summary(run) {
   const { verdict, history, options } = run;
   const ops = (op, type) => history.records.filter((r) => r.op === op && r.type === type && r.source !== "server").length;
-  // Stale writes accepted under a token a newer grant had superseded (the others came from a
-  // holder whose lease had expired while nobody else held the lock yet).
-  const superseded = verdict.violations.filter(
-    (x) => x.kind === "staleWrite" && history.records[x.otherRecord]?.token !== x.token,
-  ).length;
   return {
     seed: options.seed,
     fencing: options.fencing ? "on" : "off",
@@ -23,7 +18,6 @@ export function summary(run) {
     records: verdict.records,
     writesOk: ops("write", "ok"),
     ...Object.fromEntries(KINDS.map((k) => [k, cell(verdict, k)])),
-    staleSuperseded: verdict.unknown.includes("staleWrite") ? "?" : String(superseded),
     ...Object.fromEntries(COVERAGE.map((k) => [k, cov(verdict.coverage[k])])),
     faults: Object.entries(run.nemeses)
       .filter(([k, n]) => n > 0 && k !== "restarts")
@@ -35,8 +29,8 @@ export function summary(run) {
 
 const COLUMNS = [
   ["seed", "seed"], ["fencing", "fence"], ["tokens", "tokens"], ["persistence", "persist"], ["records", "records"],
-  ["writesOk", "writes ok"], ["lostUpdate", "lost"], ["staleWrite", "stale"], ["staleSuperseded", "of which superseded"], ["doubleGrant", "dblGrant"],
-  ["tokenOrder", "tokenOrd"], ["beliefOverlap", "overlap"], ["lateWrites", "late wr"], ["longPauses", "long pause"],
+  ["writesOk", "writes ok"], ["lostUpdate", "lost"], ["staleWrite", "stale"], ["doubleGrant", "dblGrant"],
+  ["tokenOrder", "tokenOrd"], ["beliefOverlap", "overlap"], ["lateWrites", "late wr"], ["expiredWritesApplied", "late wr applied"], ["longPauses", "long pause"],
   ["grantsWhileBelieved", "grant∥belief"], ["expiriesWhilePaused", "exp∥paused"], ["writesRefused", "wr refused"],
   ["readsRefused", "rd refused"], ["faults", "faults"],
 ];

@@ -78,6 +78,7 @@ export async function runChaos(o) {
 
     const restarts = { count: 0 };
     const restartLock = async () => {
+      const downAtMs = now();
       lockProxy.block();
       monitors[0].close();
       await lock.kill9();
@@ -91,6 +92,10 @@ export async function runChaos(o) {
       monitors[0] = await attachMonitor(lock.port, lockRecorder);
       restarts.count++;
       lockProxy.unblock();
+      // Why the leases it held vanished (persistence off): the crash, in the history.
+      serverRecords.push({
+        type: "info", source: "server", process: NO_PROCESS, op: "crash", timeMs: downAtMs, durationMs: now() - downAtMs,
+      });
     };
 
     const startAt = now() + 300;
@@ -142,7 +147,7 @@ export async function runChaos(o) {
       type: "ok", source: "server", process: NO_PROCESS, op: "read", resource: RESOURCE,
       timeMs: Math.max(endMs, records.at(-1)?.timeMs ?? 0), value: final.stock, writeId: final.writeId,
     });
-    const history = { version: 1, description, timeOriginMs: startAt, records };
+    const history = { version: 1, description, timeOriginMs: startAt, fencing: o.fencing ? "maxToken" : "off", records };
     const verdict = checkHistory(history);
     return { history, verdict, nemeses: { ...stats, restarts: restarts.count }, options: o };
   } finally {

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use ringlease::core::history::{check, History, Op, RawRecord};
+use ringlease::core::history::{check, History, RawRecord};
 use ringlease::core::sim::{presets, Fencing, Simulation};
 
 /// A gcPause run of at least `records` records, as a history.
@@ -38,7 +38,7 @@ fn to_json(history: &History) -> String {
             r.process,
             r.op.as_str()
         ));
-        if r.op != Op::Pause {
+        if r.op.needs_resource() {
             out.push_str(&format!(
                 r#","resource":"{}""#,
                 history.resources[r.resource as usize]
@@ -80,6 +80,7 @@ fn main() {
     let history = History {
         resources: full.resources.clone(),
         records: full.records[..records.min(full.records.len())].to_vec(),
+        fencing: full.fencing,
     };
     let json = to_json(&history);
     let (mut parse, mut build, mut judge) = (Duration::MAX, Duration::MAX, Duration::MAX);

@@ -10,7 +10,7 @@
 // digest count; the wasm ring then hashes, sorts and looks up. What differs from hashring:
 // no custom hash functions (`algorithm` is "md5" or "sha1"); the cache of recent keys ("max
 // cache size", default 5000) is emptied when full rather than evicting the least recently
-// used key, and is consulted on one lookup in eight while it rarely hits; server objects
+// used key, and is consulted on one lookup in 32 while it rarely hits; server objects
 // passed in are copied rather than modified; `hash(key)` takes strings and numbers only; and
 // a ring over 2^20 points throws a RangeError (hashring would try to build it).
 import { KetamaRing } from "./index.js";
@@ -84,8 +84,8 @@ const wellFormed =
     ? (text) => text.toWellFormed()
     : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 
-/** `[writeKey, ptr, cap]` of the wasm key buffer, fetched on first use (after init). */
-let writer;
+/** The wasm key buffer's writer, address and size (`__keyWriter`), fetched on first use (after init). */
+let writeKey, keyPtr = 0, keyCap = 0;
 // The hidden owner lookup, called only on the ring this class made (`#ring`), so without the
 // receiver check every entry puts on its classes' methods.
 const ownerOf = unguardedMethod(KetamaRing, "__owner");
@@ -119,11 +119,11 @@ export default class HashRing {
   #cacheSize = 5000;
   /**
    * Whether every lookup consults the cache. While fewer than one probe in eight hits (a
-   * stream of distinct keys), only one lookup in eight does, so the cache costs such streams
-   * little; a window of 512 probes decides.
+   * stream of distinct keys), only one lookup in 32 does, so the cache costs such streams
+   * little; a window of 256 probes decides.
    */
   #hot = true;
-  /** Lookups counted while not `#hot` (every eighth one probes). */
+  /** Lookups counted while not `#hot` (every 32nd one probes). */
   #tick = 0;
   /** Probes and hits in the current window. */
   #probes = 0;
@@ -260,10 +260,10 @@ export default class HashRing {
     if (typeof key === "string") {
       const cache = this.#cache;
       let probe = false;
-      if (this.#cacheSize > 0 && (this.#hot || (++this.#tick & 7) === 0)) {
+      if (this.#cacheSize > 0 && (this.#hot || (++this.#tick & 31) === 0)) {
         probe = true;
-        if (++this.#probes === 512) {
-          this.#hot = this.#hits >= 64;
+        if (++this.#probes === 256) {
+          this.#hot = this.#hits >= 32;
           this.#probes = 0;
           this.#hits = 0;
         }
@@ -273,8 +273,8 @@ export default class HashRing {
           return cached;
         }
       }
-      if (writer === undefined) writer = KetamaRing.__keyWriter();
-      const length = writer[0](key, writer[1], writer[2]);
+      if (writeKey === undefined) [writeKey, keyPtr, keyCap] = KetamaRing.__keyWriter();
+      const length = writeKey(key, keyPtr, keyCap);
       if (length >= 0) {
         const owner = ownerOf.call(ring, length);
         if (owner >= 0) {

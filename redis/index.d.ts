@@ -1,50 +1,35 @@
 // Types of `ringlease/redis` (Node only). The outcomes are those of the wasm `LeaseTable` and
 // `FencedStore`, without `nowMs`: time comes from the Redis server's `TIME`.
 
-/** Why a renew, release or resign was refused. */
-export type LeaseRejection = "notHolder" | "wrongToken" | "expired" | "released" | "unknownResource";
+// The outcomes are the wasm lease entry's types, shared rather than copied.
+import type {
+  AcquireResult,
+  CampaignResult,
+  CancelResult,
+  CompareAndSetResult,
+  LeaderInfo,
+  LeaseInfo,
+  LeaseRejection,
+  ReleaseResult,
+  RenewResult,
+  ResignResult,
+  StoredEntry,
+  WriteResult as FencedStoreWriteResult,
+} from "../pkg/lease/ringlease_lease.js";
 
-/** A lease: who holds a resource, with which fencing token, until when (server ms). */
-export interface LeaseInfo {
-  owner: string;
-  token: number;
-  grantedAtMs: number;
-  expiresAtMs: number;
-  requestId?: string;
-}
-
-/** An election's leadership. */
-export interface LeaderInfo {
-  leader: string;
-  token: number;
-  grantedAtMs: number;
-  expiresAtMs: number;
-}
-
-export type AcquireResult =
-  | { status: "granted"; token: number; expiresAtMs: number }
-  | { status: "queued"; position: number }
-  | { status: "busy"; holder: string; expiresAtMs: number }
-  | { status: "delayed"; untilMs: number }
-  | { status: "finished"; token?: number };
-
-export type RenewResult =
-  | { status: "renewed"; expiresAtMs: number }
-  | { status: "rejected"; reason: LeaseRejection };
-
-export type ReleaseResult =
-  | { status: "released"; next?: LeaseInfo }
-  | { status: "rejected"; reason: LeaseRejection };
-
-export type ResignResult =
-  | { status: "resigned"; next?: LeaderInfo }
-  | { status: "rejected"; reason: LeaseRejection };
-
-export type CancelResult = { status: "left"; position: number } | { status: "notQueued" };
-
-export type CampaignResult =
-  | { status: "leader"; token: number; expiresAtMs: number }
-  | { status: "candidate"; position: number; leader?: string };
+export type {
+  AcquireResult,
+  CampaignResult,
+  CancelResult,
+  CompareAndSetResult,
+  LeaderInfo,
+  LeaseInfo,
+  LeaseRejection,
+  ReleaseResult,
+  RenewResult,
+  ResignResult,
+  StoredEntry,
+};
 
 /**
  * A connected node-redis v5 client (`createClient()` from `redis`, after `connect()`) or an
@@ -184,25 +169,17 @@ export class RedisLeases {
   close(): Promise<void>;
 }
 
-export type WriteResult =
-  | { accepted: true; version: number }
+/** A write's outcome: `FencedStore`'s, without `notLive` (a Redis store is never strict). */
+export type WriteResult = Exclude<FencedStoreWriteResult, { reason: "notLive" }>;
+
+/** A fenced read's outcome (`read(key, { token })`). */
+export type FencedReadResult =
+  | ({ accepted: true } & StoredEntry)
   | { accepted: false; reason: "staleToken"; highest: number };
-
-export interface StoredEntry {
-  value: unknown;
-  token: number;
-  version: number;
-}
-
-export interface CompareAndSetResult {
-  accepted: boolean;
-  /** The new version if accepted, else the current one (0: the key does not exist). */
-  version: number;
-}
 
 /**
  * `FencedStore` on Redis: a write is applied only if its token is at least the highest token
- * accepted for the key, checked and applied in one script.
+ * accepted for the key, checked and applied in one script. A read may be fenced too.
  */
 export class RedisFencedStore {
   constructor(client: RedisClient, options?: { prefix?: string });
@@ -218,6 +195,19 @@ export class RedisFencedStore {
   write(key: string, value: unknown, token: number): Promise<WriteResult>;
   /** `await store.read("file")` → `{ value: { text: "hi" }, token, version: 1 }` or `undefined`. */
   read(key: string): Promise<StoredEntry | undefined>;
+  /**
+   * A fenced read, in one script: refused below the key's highest token; else `token` becomes
+   * the key's highest (value and version unchanged), so an older holder's late write can no
+   * longer land between this read and the caller's write. `undefined` if the key does not exist
+   * (nothing registered).
+   *
+   * ```js
+   * const r = await store.read("stock", { token });
+   * if (r?.accepted) await store.write("stock", r.value - 1, token);
+   * // a holder whose token was superseded: { accepted: false, reason: "staleToken", highest }
+   * ```
+   */
+  read(key: string, options: { token: number }): Promise<FencedReadResult | undefined>;
   /** Optimistic locking by version: `await store.compareAndSet("n", 0, 1)` → `{ accepted: true, version: 1 }`. */
   compareAndSet(key: string, expectedVersion: number, value: unknown): Promise<CompareAndSetResult>;
 }

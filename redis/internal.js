@@ -1,5 +1,5 @@
-// Internals shared by redis/index.js and the tests (not part of the package's API: the
-// `ringlease/redis` export map does not reach this file).
+// Internals shared by the modules of ringlease/redis and the tests (not part of the package's
+// API: the `ringlease/redis` export map does not reach this file).
 import { sha1 } from "./client.js";
 
 /** Compiles script sources (name -> Lua) into `{ source, sha }` by name. */
@@ -11,3 +11,9 @@ export function compileScripts(scripts) {
 
 /** Scripts that replace the default ones for one `RedisLeases` (a negative control in tests). */
 export const scriptsFor = new WeakMap();
+
+/** A Redis or connection error, wrapped to name the method and the resource. */
+export function wrap(err, context, what, name) {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(`${context} on ${what} ${JSON.stringify(name)}: ${message}`, { cause: err });
+}

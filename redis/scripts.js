@@ -461,9 +461,26 @@ if not cur[3] then return false end
 return cur
 `;
 
+// A fenced read: refused below the key's highest token, else the reader's token becomes the
+// highest (value and version untouched). A key that does not exist registers nothing.
+const FENCED_READ = `
+local cur = redis.call('HMGET', KEYS[1], 'v', 't', 'n')
+if not cur[3] then return false end
+local highest = tonumber(cur[2] or '0')
+if tonumber(ARGV[1]) < highest then
+  return { 'staleToken', cur[2] }
+end
+if tonumber(ARGV[1]) > highest then
+  redis.call('HSET', KEYS[1], 't', ARGV[1])
+  cur[2] = ARGV[1]
+end
+return { 'accepted', cur[1], cur[2], cur[3] }
+`;
+
 /** The store scripts by method name. */
 export const STORE_SCRIPTS = Object.freeze({
   write: WRITE,
   compareAndSet: COMPARE_AND_SET,
   read: READ,
+  fencedRead: FENCED_READ,
 });

@@ -1,6 +1,6 @@
 // Generates tests/golden/ketama-hashring-3.2.0.json: placements computed by the npm package
 // `hashring` 3.2.0 itself (the devDependency), which the "ketama" scheme must reproduce byte for
-// byte. `cargo test` (tests/ketama_vectors.rs) and the release build's Node suite
+// byte. `cargo test` (tests/ring_ketama_vectors.rs) and the release build's Node suite
 // (tests/js/ketama.test.mjs) check every field of the file; docs/placement.md states the rules.
 //
 //   node scripts/gen-ketama-vectors.mjs           # (re)writes the file

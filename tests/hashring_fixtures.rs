@@ -1,10 +1,10 @@
 //! hashring 3.2.0's placement with its memcached-client options (libmemcached weights, Python
 //! hash_ring's 3 points per digest, pylibmc's default port, SHA-1 with per-server vnodes),
 //! natively: `tests/golden/hashring-fixtures.json`, generated from the `hashring` package by
-//! `scripts/gen-hashring-fixtures.mjs`, rebuilt with `core::continuum::KetamaRing`.
+//! `scripts/gen-hashring-fixtures.mjs`, rebuilt with `core::ring::continuum::KetamaRing`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ringlease::core::continuum::{KetamaDigest, KetamaRing, KetamaServer};
+use ringlease::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
 use serde_json::Value;
 
 fn text(value: &Value) -> &str {

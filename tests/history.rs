@@ -1,11 +1,13 @@
 //! `checkHistory`'s checker: every preset's run, exported as a history and checked again, gives
 //! the simulation's own verdict and coverage; bad input is refused with the record and field
-//! named; a stale write accepted is flagged (negative control).
+//! named; a stale write accepted is flagged (negative control): tokens going backwards at the
+//! store always, a write outside the live lease where strict fencing is claimed.
 
 use ringlease::core::history::{
-    check, History, HistoryError, Op, RawRecord, Record, RecordType, Violation, ViolationKind,
+    check, Fencing, History, HistoryError, Op, RawRecord, Record, RecordType, Violation,
+    ViolationKind,
 };
-use ringlease::core::sim::{presets, Fencing, Simulation};
+use ringlease::core::sim::{presets, Simulation};
 
 /// A history's records back as raw (JSON-shaped) records, as a recorder would write them.
 fn to_raw(history: &History) -> Vec<RawRecord> {
@@ -18,7 +20,9 @@ fn to_raw(history: &History) -> Vec<RawRecord> {
                 kind: Some(r.kind.as_str().into()),
                 process: Some(f64::from(r.process)),
                 op: Some(r.op.as_str().into()),
-                resource: (r.op != Op::Pause)
+                resource: r
+                    .op
+                    .needs_resource()
                     .then(|| history.resources[r.resource as usize].clone()),
                 source: Some(r.source.as_str().into()),
                 token: n(r.token),
@@ -40,16 +44,19 @@ fn same_as_the_simulation(name: &str, fencing: Fencing) {
     let mut sim = Simulation::new(config).unwrap();
     let report = sim.run();
     let exported = sim.history().expect("history kept");
-    // Through the raw form: what a file round trip gives.
-    let history = History::build(to_raw(&exported).iter()).unwrap();
+    // Through the raw form: what a file round trip gives (the fencing mode is the document's).
+    let mut history = History::build(to_raw(&exported).iter()).unwrap();
+    assert_eq!(exported.fencing, Some(fencing));
+    history.fencing = exported.fencing;
     let named = |h: &History| -> Vec<(Record, String)> {
         h.records
             .iter()
             .map(|r| {
-                (
-                    Record { resource: 0, ..*r },
-                    h.resources[r.resource as usize].clone(),
-                )
+                let name = match r.op.needs_resource() {
+                    true => h.resources[r.resource as usize].clone(),
+                    false => String::new(),
+                };
+                (Record { resource: 0, ..*r }, name)
             })
             .collect()
     };
@@ -107,10 +114,73 @@ fn every_preset_exported_and_checked_again_agrees() {
 }
 
 #[test]
-fn unfenced_presets_agree_too() {
-    for name in ["flashSale", "gcPause", "partition"] {
+fn unfenced_and_strict_presets_agree_too() {
+    for name in ["flashSale", "gcPause", "partition", "serverCrash"] {
         same_as_the_simulation(name, Fencing::Off);
+        same_as_the_simulation(name, Fencing::Strict);
     }
+}
+
+/// Fencing on, the store applies tokens in order (L3 holds) while expired holders' writes get
+/// through max-token fencing by design (coverage) and never through strict fencing; fencing
+/// off, tokens go backwards at the store.
+#[test]
+fn stale_writes_follow_the_fencing_mode() {
+    let run = |name: &str, seed: u64, fencing: Fencing| {
+        let mut config = presets::preset(name).unwrap();
+        config.seed = seed;
+        config.fencing = fencing;
+        Simulation::new(config).unwrap().run()
+    };
+    let (mut expired, mut stale_off) = (0, 0);
+    for seed in 1..=5 {
+        for name in ["flashSale", "clockDrift"] {
+            let r = run(name, seed, Fencing::MaxToken);
+            assert_eq!(r.count(ViolationKind::StaleWrite), 0, "{name} seed {seed}");
+            expired += r.coverage.expired_writes_applied.unwrap();
+            let r = run(name, seed, Fencing::Strict);
+            assert_eq!(r.count(ViolationKind::StaleWrite), 0, "{name} seed {seed}");
+            assert_eq!(
+                r.coverage.expired_writes_applied,
+                Some(0),
+                "{name} seed {seed}"
+            );
+        }
+        stale_off += run("gcPause", seed, Fencing::Off).count(ViolationKind::StaleWrite);
+    }
+    assert!(
+        expired > 0,
+        "max-token fencing let no expired write through"
+    );
+    assert!(stale_off > 0, "no token went backwards without fencing");
+}
+
+#[test]
+fn a_crash_is_a_server_record_with_its_duration() {
+    let history = build(&[
+        r#"{"type":"info","source":"server","process":4294967295,"op":"crash","timeMs":5,"durationMs":40}"#,
+    ])
+    .unwrap();
+    assert_eq!(history.records[0].op, Op::Crash);
+    assert_eq!(history.records[0].duration_ms, Some(40));
+    assert!(history.resources.is_empty());
+    let verdict = check(&history);
+    assert_eq!((verdict.processes, verdict.violations.len()), (0, 0));
+    let err = build(&[r#"{"type":"info","process":1,"op":"crash","timeMs":5,"durationMs":40}"#])
+        .unwrap_err();
+    assert_eq!((err.index, err.field), (Some(0), "op"));
+    assert!(
+        err.to_string().contains("crash is a server record"),
+        "{err}"
+    );
+    let err = build(&[r#"{"type":"info","source":"server","process":1,"op":"crash","timeMs":5}"#])
+        .unwrap_err();
+    assert_eq!((err.index, err.field), (Some(0), "durationMs"));
+    let err = build(&[
+        r#"{"type":"ok","source":"server","process":1,"op":"crash","timeMs":5,"durationMs":1}"#,
+    ])
+    .unwrap_err();
+    assert_eq!((err.index, err.field), (Some(0), "type"));
 }
 
 #[test]
@@ -216,10 +286,11 @@ fn bad_input_names_the_record_and_the_field() {
     assert!(serde_json::from_str::<RawRecord>(r#"{"type":"ok","color":"red"}"#).is_err());
 }
 
-/// A fenced-off holder's write the store accepted anyway: the checker must flag it.
+/// A paused holder whose lease expired writes before anybody else did: max-token fencing lets
+/// it through (coverage, not a violation); a store claiming strict fencing must not have.
 #[test]
-fn a_stale_write_accepted_is_flagged() {
-    let history = build(&[
+fn an_expired_write_applied_is_coverage_unless_strict() {
+    let mut history = build(&[
         r#"{"type":"invoke","process":1,"op":"acquire","resource":"stock","timeMs":0,"ttlMs":100}"#,
         r#"{"type":"info","source":"server","process":1,"op":"acquire","resource":"stock","token":1,"timeMs":1,"expiresAtMs":101}"#,
         r#"{"type":"ok","process":1,"op":"acquire","resource":"stock","token":1,"timeMs":2}"#,
@@ -234,23 +305,67 @@ fn a_stale_write_accepted_is_flagged() {
     ])
     .unwrap();
     let verdict = check(&history);
-    let stale: Vec<_> = verdict
-        .violations
-        .iter()
-        .filter(|v| v.kind == ViolationKind::StaleWrite)
-        .collect();
-    assert_eq!(stale.len(), 1);
-    assert_eq!(
-        (stale[0].record, stale[0].other_record, stale[0].client),
-        (9, 6, 1)
-    );
+    assert_eq!(verdict.counts[ViolationKind::StaleWrite as usize], 0);
     assert_eq!(verdict.coverage.late_writes, Some(1));
+    assert_eq!(verdict.coverage.expired_writes_applied, Some(1));
     assert_eq!(verdict.coverage.long_pauses, 1);
     assert_eq!(verdict.coverage.expiries_while_paused, Some(1));
     assert_eq!(verdict.coverage.grants_while_believed, Some(1));
     assert_eq!(verdict.counts[ViolationKind::DoubleGrant as usize], 0);
     // No final read: lost updates cannot be judged.
     assert_eq!(verdict.unknown, [ViolationKind::LostUpdate]);
+
+    history.fencing = Some(Fencing::Strict);
+    let verdict = check(&history);
+    let stale: Vec<_> = verdict
+        .violations
+        .iter()
+        .filter(|v| v.kind == ViolationKind::StaleWrite)
+        .collect();
+    assert_eq!(stale.len(), 1);
+    // The write applied, and the lease that was current.
+    assert_eq!(
+        (stale[0].record, stale[0].other_record, stale[0].client),
+        (9, 6, 1)
+    );
+    assert_eq!(verdict.coverage.expired_writes_applied, Some(1));
+}
+
+/// The store applies a write under a token below one it already applied (L3): a stale write,
+/// whatever the history says of its fencing, pointing at the write that set the higher token.
+#[test]
+fn tokens_going_backwards_at_the_store_are_stale_writes() {
+    let server_write = |p: u32, token: u64, id: u64, t: u64| {
+        format!(
+            r#"{{"type":"ok","source":"server","process":{p},"op":"write","resource":"stock","token":{token},"value":9,"writeId":{id},"basedOn":0,"timeMs":{t}}}"#
+        )
+    };
+    let lines = [
+        server_write(2, 7, 1, 10),
+        server_write(2, 7, 2, 11),
+        server_write(1, 5, 3, 12),
+        server_write(3, 8, 4, 13),
+    ];
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    for fencing in [None, Some(Fencing::Off), Some(Fencing::MaxToken)] {
+        let mut history = build(&refs).unwrap();
+        history.fencing = fencing;
+        let verdict = check(&history);
+        assert_eq!(verdict.counts[ViolationKind::StaleWrite as usize], 1);
+        let v = verdict.violations[0];
+        assert_eq!(
+            (v.kind, v.record, v.other_record, v.token, v.value),
+            (ViolationKind::StaleWrite, 2, 0, 5, 3)
+        );
+        // Without lease records, whether writes came late is unknown.
+        assert_eq!(verdict.coverage.late_writes, None);
+        assert_eq!(verdict.coverage.expired_writes_applied, None);
+        assert!(!verdict.unknown.contains(&ViolationKind::StaleWrite));
+    }
+    // Strict fencing needs the lease server's view too.
+    let mut history = build(&refs).unwrap();
+    history.fencing = Some(Fencing::Strict);
+    assert!(check(&history).unknown.contains(&ViolationKind::StaleWrite));
 }
 
 /// A client-only history (what a recorder without server access writes): lost updates are
@@ -314,6 +429,7 @@ fn records_build_from_code_too() {
     let history = History {
         resources: vec!["r0".into()],
         records: vec![rec],
+        fencing: None,
     };
     assert!(check(&history).violations.is_empty());
 }
@@ -340,6 +456,7 @@ fn many_lost_updates_are_judged_in_linear_time() {
     let history = History {
         resources: vec!["stock".into()],
         records,
+        fencing: None,
     };
     // One backward pass: a scan per lost write would be about 10^9 steps here.
     let verdict = check(&history);

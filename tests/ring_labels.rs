@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use ringlease::core::continuum::{KetamaDigest, KetamaRing, KetamaServer};
-use ringlease::core::ketama;
+use ringlease::core::hash::ketama;
+use ringlease::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
 use ringlease::core::ring::HashRing;
 use ringlease::core::{RingError, Scheme};
 

@@ -52,6 +52,38 @@ impl WriteRejection {
     }
 }
 
+/// How a store checks fencing tokens: what the simulation's store does, and what a history
+/// says its store did (docs/histories.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fencing {
+    /// Tokens are ignored: every write is applied (the negative control N1).
+    Off,
+    /// A write or read is refused if its token is below the highest the key has seen
+    /// (Kleppmann; a non-strict [`FencedStore`]).
+    MaxToken,
+    /// Also refused unless the token is the live lease at that instant (Chubby's sequencer
+    /// check; a strict [`FencedStore`]).
+    Strict,
+}
+
+impl Fencing {
+    /// The JavaScript name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fencing::Off => "off",
+            Fencing::MaxToken => "maxToken",
+            Fencing::Strict => "strict",
+        }
+    }
+
+    /// The mode named `name` (its JavaScript name).
+    pub fn parse(name: &str) -> Option<Self> {
+        [Fencing::Off, Fencing::MaxToken, Fencing::Strict]
+            .into_iter()
+            .find(|f| f.as_str() == name)
+    }
+}
+
 /// The outcome of [`FencedStore::write`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Write {

@@ -11,8 +11,8 @@
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::errors::{error, range_error, type_error};
-use crate::core::error::{decimal, js_number};
+use super::call::Failure;
+use crate::core::number::{decimal, js_number};
 use crate::core::Scheme;
 
 /// A short description of a value for error messages: `"abc"`, `42`, `NaN`, `null`, `an object`.
@@ -68,12 +68,12 @@ fn array_prototype() -> Object {
 
 /// A string argument. Lone surrogates are refused: wasm-bindgen would turn them into U+FFFD and
 /// two different JavaScript strings would hash the same.
-pub(crate) fn string(value: &JsValue, context: &str, name: &str) -> Result<String, JsValue> {
+pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, Failure> {
     let Some(text) = value.as_string() else {
-        return Err(type_error(
-            context,
-            &format!("{name} must be a string, got {}", describe(value)),
-        ));
+        return Err(Failure::Type(format!(
+            "{name} must be a string, got {}",
+            describe(value)
+        )));
     };
     // A lone surrogate always decodes to U+FFFD, so only such strings need the slow check.
     if text.contains('\u{FFFD}')
@@ -81,58 +81,42 @@ pub(crate) fn string(value: &JsValue, context: &str, name: &str) -> Result<Strin
             .dyn_ref::<JsString>()
             .is_some_and(JsString::is_valid_utf16)
     {
-        return Err(range_error(
-            context,
-            &format!("{name} must be well-formed UTF-16, but it contains a lone surrogate"),
-        ));
+        return Err(Failure::Range(format!(
+            "{name} must be well-formed UTF-16, but it contains a lone surrogate"
+        )));
     }
     Ok(text)
 }
 
 /// A number argument (any finite or non-finite `number`; ranges are checked by the caller).
-pub(crate) fn number(value: &JsValue, context: &str, name: &str) -> Result<f64, JsValue> {
-    value.as_f64().ok_or_else(|| {
-        type_error(
-            context,
-            &format!("{name} must be a number, got {}", describe(value)),
-        )
-    })
+pub(crate) fn number(value: &JsValue, name: &str) -> Result<f64, Failure> {
+    value
+        .as_f64()
+        .ok_or_else(|| Failure::Type(format!("{name} must be a number, got {}", describe(value))))
 }
 
 /// An integer in `min..=max`, given as a JavaScript number.
-pub(crate) fn integer_in(
-    value: &JsValue,
-    context: &str,
-    name: &str,
-    min: u32,
-    max: u32,
-) -> Result<u32, JsValue> {
-    let number = number(value, context, name)?;
+pub(crate) fn integer_in(value: &JsValue, name: &str, min: u32, max: u32) -> Result<u32, Failure> {
+    let number = number(value, name)?;
     if number.fract() == 0.0 && number >= f64::from(min) && number <= f64::from(max) {
         Ok(number as u32)
     } else {
-        Err(range_error(
-            context,
-            &format!(
-                "{name} must be an integer in {min}..={max}, got {}",
-                js_number(number)
-            ),
-        ))
+        Err(Failure::Range(format!(
+            "{name} must be an integer in {min}..={max}, got {}",
+            js_number(number)
+        )))
     }
 }
 
 /// A non-negative integer count; values above `u32::MAX` are clamped (they only mean "all").
-pub(crate) fn count(value: f64, context: &str, name: &str) -> Result<usize, JsValue> {
+pub(crate) fn count(value: f64, name: &str) -> Result<usize, Failure> {
     if value.fract() == 0.0 && value >= 0.0 {
         Ok(value.min(f64::from(u32::MAX)) as usize)
     } else {
-        Err(range_error(
-            context,
-            &format!(
-                "{name} must be a non-negative integer, got {}",
-                js_number(value)
-            ),
-        ))
+        Err(Failure::Range(format!(
+            "{name} must be a non-negative integer, got {}",
+            js_number(value)
+        )))
     }
 }
 
@@ -141,85 +125,68 @@ pub(crate) fn count(value: f64, context: &str, name: &str) -> Result<usize, JsVa
 /// never silently ignored; a `Map`, array or class instance is a `TypeError`.
 pub(crate) fn options(
     value: &JsValue,
-    context: &str,
     name: &str,
     allowed: &[&str],
-) -> Result<Option<Object>, JsValue> {
+) -> Result<Option<Object>, Failure> {
     if value.is_undefined() {
         return Ok(None);
     }
-    let object = plain_object(value, context, name)?;
+    let object = plain_object(value, name)?;
     for key in Reflect::own_keys(&object)?.iter() {
         let key = key.as_string().unwrap_or_else(|| "a symbol".to_owned());
         if !allowed.contains(&key.as_str()) {
-            return Err(type_error(
-                context,
-                &format!(
-                    "unknown option {key:?} in {name} (allowed: {})",
-                    allowed.join(", ")
-                ),
-            ));
+            return Err(Failure::Type(format!(
+                "unknown option {key:?} in {name} (allowed: {})",
+                allowed.join(", ")
+            )));
         }
     }
     Ok(Some(object))
 }
 
 /// A plain object: `{…}` or `Object.create(null)`.
-pub(crate) fn plain_object(value: &JsValue, context: &str, name: &str) -> Result<Object, JsValue> {
+pub(crate) fn plain_object(value: &JsValue, name: &str) -> Result<Object, Failure> {
     let plain = value.is_object()
         && match Reflect::get_prototype_of(value) {
             Ok(prototype) => prototype.is_null() || Object::is(&prototype, &object_prototype()),
             Err(_) => false,
         };
     if !plain {
-        return Err(type_error(
-            context,
-            &format!("{name} must be a plain object, got {}", describe(value)),
-        ));
+        return Err(Failure::Type(format!(
+            "{name} must be a plain object, got {}",
+            describe(value)
+        )));
     }
     Ok(value.clone().unchecked_into())
 }
 
 /// The elements of a real array (prototype `Array.prototype`) of at most `max` elements, read
 /// through catching calls.
-pub(crate) fn array(
-    value: &JsValue,
-    context: &str,
-    name: &str,
-    max: usize,
-) -> Result<Vec<JsValue>, JsValue> {
-    let length = array_length(value, context, name, max)?;
+pub(crate) fn array(value: &JsValue, name: &str, max: usize) -> Result<Vec<JsValue>, Failure> {
+    let length = array_length(value, name, max)?;
     (0..length)
-        .map(|index| Reflect::get_u32(value, index))
+        .map(|index| Ok(Reflect::get_u32(value, index)?))
         .collect()
 }
 
 /// The length of a real array (prototype `Array.prototype`), which must be at most `max`: a
 /// `TypeError` for anything else, a `RangeError` naming `max` for a longer array (sparse or
 /// not). Read once, through a catching call.
-pub(crate) fn array_length(
-    value: &JsValue,
-    context: &str,
-    name: &str,
-    max: usize,
-) -> Result<u32, JsValue> {
+pub(crate) fn array_length(value: &JsValue, name: &str, max: usize) -> Result<u32, Failure> {
     if !has_prototype(value, &array_prototype()) {
-        return Err(type_error(
-            context,
-            &format!("{name} must be an array, got {}", describe(value)),
-        ));
+        return Err(Failure::Type(format!(
+            "{name} must be an array, got {}",
+            describe(value)
+        )));
     }
     let length = Reflect::get(value, &JsValue::from_str("length"))?
         .as_f64()
         .unwrap_or(0.0);
     if length > max as f64 {
-        return Err(range_error(
-            context,
-            &format!(
-                "{name} must have at most {max} elements, got {}",
-                decimal(length)
-            ),
-        ));
+        return Err(Failure::Range(format!(
+            "{name} must have at most {max} elements, got {}",
+            decimal(length)
+        )));
     }
     // A real array's length is an integer below 2^32; a Proxy's may be anything (`as` saturates
     // and maps NaN to 0).
@@ -227,7 +194,7 @@ pub(crate) fn array_length(
 }
 
 /// A field of an options object; `None` when absent or `undefined`.
-pub(crate) fn field(object: &Object, key: &str) -> Result<Option<JsValue>, JsValue> {
+pub(crate) fn field(object: &Object, key: &str) -> Result<Option<JsValue>, Failure> {
     let value = Reflect::get(object, &JsValue::from_str(key))?;
     Ok(if value.is_undefined() {
         None
@@ -238,97 +205,75 @@ pub(crate) fn field(object: &Object, key: &str) -> Result<Option<JsValue>, JsVal
 
 /// An array of at most `max` strings (longer arrays are a `RangeError` before any element is
 /// read; a hole or a non-string is a `TypeError` naming its index).
-pub(crate) fn strings(
-    value: &JsValue,
-    context: &str,
-    name: &str,
-    max: usize,
-) -> Result<Vec<String>, JsValue> {
-    array(value, context, name, max)?
+pub(crate) fn strings(value: &JsValue, name: &str, max: usize) -> Result<Vec<String>, Failure> {
+    array(value, name, max)?
         .iter()
         .enumerate()
-        .map(|(index, entry)| string(entry, context, &format!("{name}[{index}]")))
+        .map(|(index, entry)| string(entry, &format!("{name}[{index}]")))
         .collect()
 }
 
 /// A scheme name: `"sha1"` or `"ketama"`.
-pub(crate) fn scheme(value: &JsValue, context: &str, name: &str) -> Result<Scheme, JsValue> {
+pub(crate) fn scheme(value: &JsValue, name: &str) -> Result<Scheme, Failure> {
     let text = value.as_string().ok_or_else(|| {
-        type_error(
-            context,
-            &format!("{name} must be a string, got {}", describe(value)),
-        )
+        Failure::Type(format!("{name} must be a string, got {}", describe(value)))
     })?;
     Scheme::from_name(&text).ok_or_else(|| {
-        range_error(
-            context,
-            &format!(
-                "{name} must be \"sha1\" or \"ketama\", got {}",
-                describe(value)
-            ),
-        )
+        Failure::Range(format!(
+            "{name} must be \"sha1\" or \"ketama\", got {}",
+            describe(value)
+        ))
     })
 }
 
 /// A list of nodes to add: each entry an id or `{ id, weight? }` (weight defaults to 1).
-pub(crate) fn node_specs(
-    value: &JsValue,
-    context: &str,
-    name: &str,
-) -> Result<Vec<(String, f64)>, JsValue> {
-    let length = array_length(value, context, name, crate::core::ring::MAX_POINTS)?;
+pub(crate) fn node_specs(value: &JsValue, name: &str) -> Result<Vec<(String, f64)>, Failure> {
+    let length = array_length(value, name, crate::core::ring::MAX_POINTS)?;
     let mut specs: Vec<(String, f64)> = Vec::with_capacity(length as usize);
     for index in 0..length {
         let entry = Reflect::get_u32(value, index)?;
         let name = format!("{name}[{index}]");
-        let spec = node_spec(&entry, context, &name);
-        specs.push(check_entry(spec, &specs, |spec| &spec.0, context, &name)?);
+        let spec = node_spec(&entry, &name);
+        specs.push(check_entry(spec, &specs, |spec| &spec.0, &name)?);
     }
-    check_repeats(&specs, |spec| &spec.0, context, name)?;
+    check_repeats(&specs, |spec| &spec.0, name)?;
     Ok(specs)
 }
 
 /// One entry of [`node_specs`], checked but for repeated ids.
-fn node_spec(entry: &JsValue, context: &str, name: &str) -> Result<(String, f64), JsValue> {
+fn node_spec(entry: &JsValue, name: &str) -> Result<(String, f64), Failure> {
     if entry.is_string() {
-        let id = string(entry, context, name)?;
-        check_node(&id, 1.0, context, name)?;
+        let id = string(entry, name)?;
+        check_node(&id, 1.0, name)?;
         return Ok((id, 1.0));
     }
     if !entry.is_object() {
-        return Err(type_error(
-            context,
-            &format!(
-                "{name} must be a string or {{ id, weight? }}, got {}",
-                describe(entry)
-            ),
-        ));
+        return Err(Failure::Type(format!(
+            "{name} must be a string or {{ id, weight? }}, got {}",
+            describe(entry)
+        )));
     }
-    let object = options(entry, context, name, &["id", "weight"])?.unwrap_or_default();
+    let object = options(entry, name, &["id", "weight"])?.unwrap_or_default();
     let id = field(&object, "id")?.unwrap_or(JsValue::UNDEFINED);
-    let id = string(&id, context, &format!("{name}.id"))?;
+    let id = string(&id, &format!("{name}.id"))?;
     let weight = match field(&object, "weight")? {
-        Some(value) => number(&value, context, &format!("{name}.weight"))?,
+        Some(value) => number(&value, &format!("{name}.weight"))?,
         None => 1.0,
     };
-    check_node(&id, weight, context, name)?;
+    check_node(&id, weight, name)?;
     Ok((id, weight))
 }
 
 /// Checks one entry of a node list (`name` is e.g. `nodes[3]`): a valid id and a finite
 /// weight > 0, so errors name the entry, not just the value. Repeated ids are found once the
 /// list is read ([`check_entry`], [`check_repeats`]).
-pub(crate) fn check_node(id: &str, weight: f64, context: &str, name: &str) -> Result<(), JsValue> {
-    crate::core::ring::validate_id(id)
-        .map_err(|e| range_error(context, &format!("{name}.id: {e}")))?;
+pub(crate) fn check_node(id: &str, weight: f64, name: &str) -> Result<(), Failure> {
+    crate::core::ring::validate_id(id).map_err(|e| Failure::Range(format!("{name}.id: {e}")))?;
     if !weight.is_finite() || weight <= 0.0 {
-        return Err(range_error(
-            context,
-            &format!(
-                "{name}.weight must be a finite number > 0, got {}",
-                js_number(weight)
-            ),
-        ));
+        return Err(Failure::Range(format!(
+            "{name}.weight must be a finite number > 0, got {}",
+            js_number(weight)
+        )));
     }
     Ok(())
 }
@@ -337,17 +282,14 @@ pub(crate) fn check_node(id: &str, weight: f64, context: &str, name: &str) -> Re
 /// `earlier` is reported first, so the error is always the first problem in list order (as if
 /// each entry were checked against a set of the ids before it).
 pub(crate) fn check_entry<T>(
-    entry: Result<T, JsValue>,
+    entry: Result<T, Failure>,
     earlier: &[T],
     id: impl Fn(&T) -> &str,
-    context: &str,
     name: &str,
-) -> Result<T, JsValue> {
+) -> Result<T, Failure> {
     entry.map_err(|error| {
         let list = name.rsplit_once('[').map_or(name, |(list, _)| list);
-        check_repeats(earlier, id, context, list)
-            .err()
-            .unwrap_or(error)
+        check_repeats(earlier, id, list).err().unwrap_or(error)
     })
 }
 
@@ -356,9 +298,8 @@ pub(crate) fn check_entry<T>(
 pub(crate) fn check_repeats<T>(
     entries: &[T],
     id: impl Fn(&T) -> &str,
-    context: &str,
     name: &str,
-) -> Result<(), JsValue> {
+) -> Result<(), Failure> {
     let key = |index: u32| entries.get(index as usize).map(&id);
     let mut order: Vec<u32> = (0..entries.len() as u32).collect();
     crate::core::sort::sort_indices(&mut order, &|a, b| key(a).cmp(&key(b)).then(a.cmp(&b)));
@@ -372,13 +313,10 @@ pub(crate) fn check_repeats<T>(
         .min();
     match repeat {
         None => Ok(()),
-        Some(index) => Err(error(
-            context,
-            &format!(
-                "{name}[{index}].id: {}",
-                crate::core::RingError::DuplicateNode(key(index).unwrap_or_default().to_owned())
-            ),
-        )),
+        Some(index) => Err(Failure::Plain(format!(
+            "{name}[{index}].id: {}",
+            crate::core::RingError::DuplicateNode(key(index).unwrap_or_default().to_owned())
+        ))),
     }
 }
 
@@ -388,42 +326,31 @@ pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// A non-negative safe integer given as a JavaScript number (a time, TTL, duration or token):
 /// a `TypeError` for a non-number, a `RangeError` for `NaN`, ±Infinity, negatives, fractions and
 /// values above `2^53 − 1`. Tighter ranges are checked by the core.
-pub(crate) fn safe_integer(value: &JsValue, context: &str, name: &str) -> Result<u64, JsValue> {
-    let number = number(value, context, name)?;
+pub(crate) fn safe_integer(value: &JsValue, name: &str) -> Result<u64, Failure> {
+    let number = number(value, name)?;
     if number.is_finite() && number.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&number) {
         Ok(number as u64)
     } else {
-        Err(range_error(
-            context,
-            &format!(
-                "{name} must be a non-negative safe integer (0..=2^53-1), got {}",
-                js_number(number)
-            ),
-        ))
+        Err(Failure::Range(format!(
+            "{name} must be a non-negative safe integer (0..=2^53-1), got {}",
+            js_number(number)
+        )))
     }
 }
 
 /// A required options object (like [`options`], but `undefined` is a `TypeError`).
 pub(crate) fn required_options(
     value: &JsValue,
-    context: &str,
     name: &str,
     allowed: &[&str],
-) -> Result<Object, JsValue> {
-    options(value, context, name, allowed)?.ok_or_else(|| {
-        type_error(
-            context,
-            &format!("{name} must be a plain object, got undefined"),
-        )
-    })
+) -> Result<Object, Failure> {
+    options(value, name, allowed)?
+        .ok_or_else(|| Failure::Type(format!("{name} must be a plain object, got undefined")))
 }
 
 /// A boolean argument (no truthiness coercion).
-pub(crate) fn boolean(value: &JsValue, context: &str, name: &str) -> Result<bool, JsValue> {
-    value.as_bool().ok_or_else(|| {
-        type_error(
-            context,
-            &format!("{name} must be a boolean, got {}", describe(value)),
-        )
-    })
+pub(crate) fn boolean(value: &JsValue, name: &str) -> Result<bool, Failure> {
+    value
+        .as_bool()
+        .ok_or_else(|| Failure::Type(format!("{name} must be a boolean, got {}", describe(value))))
 }

@@ -1,4 +1,4 @@
-//! `KetamaRing` for JavaScript: a thin wrapper over [`crate::core::continuum::KetamaRing`], the
+//! `KetamaRing` for JavaScript: a thin wrapper over [`crate::core::ring::continuum::KetamaRing`], the
 //! engine of the `ringlease/hashring` drop-in (`js/hashring.js`), which parses hashring's
 //! server lists and options and hands this class labels, digest counts and owners.
 
@@ -7,9 +7,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args;
-use super::errors::{ring_error, type_error};
+use super::call::{call, Failure};
 use super::keys;
-use crate::core::continuum::{KetamaDigest, KetamaRing, KetamaServer, MAX_POINTS_PER_DIGEST};
+use crate::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
+use crate::core::ring::MAX_POINTS_PER_DIGEST;
 
 /// [`JsKetamaRing::owner_js`]: the ring is empty (hashring's `get` returns `undefined`).
 const OWNER_NONE: i32 = -1;
@@ -48,50 +49,44 @@ impl JsKetamaRing {
         #[wasm_bindgen(unchecked_param_type = "Uint32Array")] digests: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint32Array")] owners: JsValue,
     ) -> Result<JsKetamaRing, JsValue> {
-        const CONTEXT: &str = "new KetamaRing";
-        let name = args::string(&algorithm, CONTEXT, "algorithm")?;
-        let digest = KetamaDigest::from_name(&name).ok_or_else(|| {
-            type_error(
-                CONTEXT,
-                &format!(
+        call("new KetamaRing", || {
+            let name = args::string(&algorithm, "algorithm")?;
+            let digest = KetamaDigest::from_name(&name).ok_or_else(|| {
+                Failure::Type(format!(
                     "algorithm must be \"md5\" or \"sha1\", got {}",
                     args::describe(&algorithm)
-                ),
-            )
-        })?;
-        let per_digest = args::integer_in(
-            &points_per_digest,
-            CONTEXT,
-            "pointsPerDigest",
-            1,
-            MAX_POINTS_PER_DIGEST,
-        )?;
-        let labels = args::strings(&labels, CONTEXT, "labels", crate::core::ring::MAX_POINTS)?;
-        let digests = u32_array(&digests, CONTEXT, "digests")?;
-        let owners = u32_array(&owners, CONTEXT, "owners")?;
-        if digests.len() != labels.len() || owners.len() != labels.len() {
-            return Err(super::errors::range_error(
-                CONTEXT,
-                &format!(
+                ))
+            })?;
+            let per_digest = args::integer_in(
+                &points_per_digest,
+                "pointsPerDigest",
+                1,
+                MAX_POINTS_PER_DIGEST,
+            )?;
+            let labels = args::strings(&labels, "labels", crate::core::ring::MAX_POINTS)?;
+            let digests = u32_array(&digests, "digests")?;
+            let owners = u32_array(&owners, "owners")?;
+            if digests.len() != labels.len() || owners.len() != labels.len() {
+                return Err(Failure::Range(format!(
                     "labels, digests and owners must have the same length, got {}, {} and {}",
                     labels.len(),
                     digests.len(),
                     owners.len()
-                ),
-            ));
-        }
-        let servers: Vec<KetamaServer<'_>> = labels
-            .iter()
-            .zip(digests.iter().zip(&owners))
-            .map(|(label, (&digests, &owner))| KetamaServer {
-                label,
-                digests,
-                owner,
+                )));
+            }
+            let servers: Vec<KetamaServer<'_>> = labels
+                .iter()
+                .zip(digests.iter().zip(&owners))
+                .map(|(label, (&digests, &owner))| KetamaServer {
+                    label,
+                    digests,
+                    owner,
+                })
+                .collect();
+            Ok(JsKetamaRing {
+                ring: KetamaRing::build(digest, per_digest, &servers)?,
             })
-            .collect();
-        KetamaRing::build(digest, per_digest, &servers)
-            .map(|ring| JsKetamaRing { ring })
-            .map_err(|e| ring_error(CONTEXT, &e))
+        })
     }
 
     /// `"md5"` or `"sha1"`.
@@ -119,8 +114,10 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<u32, JsValue> {
-        let key = args::string(&key, "KetamaRing.positionOf", "key")?;
-        Ok(self.ring.key_position(key.as_bytes()))
+        call("KetamaRing.positionOf", || {
+            let key = args::string(&key, "key")?;
+            Ok(self.ring.key_position(key.as_bytes()))
+        })
     }
 
     /// The full digest of `key` (16 bytes for MD5, 20 for SHA-1): hashring's `hash(key)`.
@@ -128,10 +125,12 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<Uint8Array, JsValue> {
-        let key = args::string(&key, "KetamaRing.digest", "key")?;
-        Ok(Uint8Array::from(
-            self.ring.digest().digest(key.as_bytes()).as_slice(),
-        ))
+        call("KetamaRing.digest", || {
+            let key = args::string(&key, "key")?;
+            Ok(Uint8Array::from(
+                self.ring.digest().digest(key.as_bytes()).as_slice(),
+            ))
+        })
     }
 
     /// The owner of `key`'s point, or -1 on an empty ring.
@@ -140,8 +139,10 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<f64, JsValue> {
-        let key = args::string(&key, "KetamaRing.ownerOf", "key")?;
-        Ok(self.ring.owner_of(key.as_bytes()).map_or(-1.0, f64::from))
+        call("KetamaRing.ownerOf", || {
+            let key = args::string(&key, "key")?;
+            Ok(self.ring.owner_of(key.as_bytes()).map_or(-1.0, f64::from))
+        })
     }
 
     /// `ownerOf`'s fast path for `js/hashring.js`, which writes the key into wasm memory itself
@@ -168,17 +169,16 @@ impl JsKetamaRing {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] position: JsValue,
     ) -> Result<usize, JsValue> {
-        let position = args::number(&position, "KetamaRing.lookup", "position")?;
-        if position.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&position) {
-            return Err(super::errors::range_error(
-                "KetamaRing.lookup",
-                &format!(
+        call("KetamaRing.lookup", || {
+            let position = args::number(&position, "position")?;
+            if position.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&position) {
+                return Err(Failure::Range(format!(
                     "position must be an integer in 0..=4294967295, got {}",
-                    crate::core::error::js_number(position)
-                ),
-            ));
-        }
-        Ok(self.ring.lookup(position as u32))
+                    crate::core::number::js_number(position)
+                )));
+            }
+            Ok(self.ring.lookup(position as u32))
+        })
     }
 
     /// hashring's `range` from point `start`: the owners of the points from `start` around the
@@ -189,12 +189,13 @@ impl JsKetamaRing {
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
         unique: bool,
     ) -> Result<Uint32Array, JsValue> {
-        const CONTEXT: &str = "KetamaRing.walk";
-        let start = args::count(args::number(&start, CONTEXT, "start")?, CONTEXT, "start")?;
-        let n = args::count(args::number(&n, CONTEXT, "n")?, CONTEXT, "n")?;
-        Ok(Uint32Array::from(
-            self.ring.walk(start, n, unique).as_slice(),
-        ))
+        call("KetamaRing.walk", || {
+            let start = args::count(args::number(&start, "start")?, "start")?;
+            let n = args::count(args::number(&n, "n")?, "n")?;
+            Ok(Uint32Array::from(
+                self.ring.walk(start, n, unique).as_slice(),
+            ))
+        })
     }
 
     /// Gives every point of owner `from` to owner `to` in place (no point moves); returns how
@@ -222,17 +223,14 @@ impl JsKetamaRing {
 }
 
 /// A `Uint32Array` argument, copied out.
-fn u32_array(value: &JsValue, context: &str, name: &str) -> Result<Vec<u32>, JsValue> {
+fn u32_array(value: &JsValue, name: &str) -> Result<Vec<u32>, Failure> {
     value
         .dyn_ref::<Uint32Array>()
         .map(Uint32Array::to_vec)
         .ok_or_else(|| {
-            type_error(
-                context,
-                &format!(
-                    "{name} must be a Uint32Array, got {}",
-                    args::describe(value)
-                ),
-            )
+            Failure::Type(format!(
+                "{name} must be a Uint32Array, got {}",
+                args::describe(value)
+            ))
         })
 }

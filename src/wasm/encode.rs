@@ -11,27 +11,26 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect, Uint32Array};
+use js_sys::{Array, Object, Uint32Array};
 use serde::ser::{self, Impossible};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::errors::error;
+use super::call::Failure;
 use crate::core::ring::Node;
 use crate::core::RingChange;
 
 /// A view as a plain JSON-compatible JavaScript value.
-pub(crate) fn plain<T: Serialize + ?Sized>(value: &T, context: &str) -> Result<JsValue, JsValue> {
+pub(crate) fn plain<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
     value
         .serialize(JsSerializer)
-        .map_err(|_| error(context, "cannot encode the result as a JavaScript value"))
+        .map_err(|_| Failure::Plain("cannot encode the result as a JavaScript value".to_owned()))
 }
 
 /// A `RingChange` as `{ movedFraction, arcs: [{ start, end, from, to }] }` (`null` for "no
 /// live node").
-/// (`Result` and `_context` keep the callers' shape: building plain objects cannot fail.)
-pub(crate) fn change(change: &RingChange, _context: &str) -> Result<JsValue, JsValue> {
+pub(crate) fn change(change: &RingChange) -> JsValue {
     // Arcs share their ids (`Rc<str>` per node): each id becomes a JavaScript string once.
     let mut ids: Vec<(usize, JsValue)> = Vec::new();
     ids.resize_with(ID_SLOTS, || (0, JsValue::NULL));
@@ -63,17 +62,17 @@ pub(crate) fn change(change: &RingChange, _context: &str) -> Result<JsValue, JsV
                 .done(),
         );
     }
-    Ok(Obj::new()
+    Obj::new()
         .num("movedFraction", change.moved_fraction)
         .set("arcs", &arcs)
-        .done())
+        .done()
 }
 
 const ID_SLOTS: usize = 256;
 
 /// The node list as `[{ id, weight, points, up }]`.
-pub(crate) fn nodes(nodes: &[Node], _context: &str) -> Result<JsValue, JsValue> {
-    Ok(nodes
+pub(crate) fn nodes(nodes: &[Node]) -> JsValue {
+    nodes
         .iter()
         .map(|node| {
             let object = Obj::new()
@@ -87,15 +86,15 @@ pub(crate) fn nodes(nodes: &[Node], _context: &str) -> Result<JsValue, JsValue> 
             }
         })
         .collect::<Array>()
-        .into())
+        .into()
 }
 
 /// `{ positions: Uint32Array, owners: Uint32Array }` (copies, safe across memory growth).
-pub(crate) fn points(positions: &[u32], owners: &[u32]) -> Result<JsValue, JsValue> {
-    let result = Object::new();
-    Reflect::set(&result, &"positions".into(), &Uint32Array::from(positions))?;
-    Reflect::set(&result, &"owners".into(), &Uint32Array::from(owners))?;
-    Ok(result.into())
+pub(crate) fn points(positions: &[u32], owners: &[u32]) -> JsValue {
+    Obj::new()
+        .set("positions", &Uint32Array::from(positions).into())
+        .set("owners", &Uint32Array::from(owners).into())
+        .done()
 }
 
 #[wasm_bindgen]

@@ -6,14 +6,12 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::args::{describe, plain_object};
+use super::call::{call, Failure};
 use super::encode::Obj;
-use super::errors::{range_error, type_error};
 use crate::core::history::{
-    check, Builder, History, HistoryError, RawRecord, Verdict, ViolationKind, FIELDS, MAX_RECORDS,
+    check, Builder, Fencing, History, RawRecord, Verdict, ViolationKind, FIELDS, MAX_RECORDS,
     NO_CLIENT, NO_RECORD,
 };
-
-const CONTEXT: &str = "checkHistory";
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_HISTORY: &'static str = r#"
@@ -22,8 +20,8 @@ export interface HistoryRecord {
   type: "invoke" | "ok" | "fail" | "info";
   /** The process (client) the record concerns: an integer in 0..2^32. */
   process: number;
-  op: "acquire" | "renew" | "release" | "expire" | "read" | "write" | "pause";
-  /** The lock or store key (at most 256 bytes); not on pauses. */
+  op: "acquire" | "renew" | "release" | "expire" | "read" | "write" | "pause" | "crash";
+  /** The lock or store key (at most 256 bytes); not needed on pauses and crashes. */
   resource?: string;
   /** `"client"` (default): what the process saw, on the recorder's clock. `"server"`: what the lease server or store saw, on its clock. */
   source?: "client" | "server";
@@ -39,7 +37,7 @@ export interface HistoryRecord {
   writeId?: number | null;
   /** Writes: the id of the write the value was computed from. */
   basedOn?: number | null;
-  /** Pause: how long (ms). */
+  /** Pause: how long (ms). Crash (server): how long until the lease server served again. */
   durationMs?: number | null;
 }
 
@@ -50,6 +48,8 @@ export interface HistoryDocument {
   description?: string;
   /** Where the page's time axis starts (ms, the records' clock); default: the first record's time. */
   timeOriginMs?: number;
+  /** How the store checked tokens; `"strict"` makes a write applied outside the live lease a `staleWrite`. */
+  fencing?: "off" | "maxToken" | "strict";
   records: HistoryRecord[];
 }
 
@@ -72,6 +72,8 @@ export interface HistoryViolation {
 /** How often the dangerous interleavings happened; `null`: the history cannot tell (no server records). */
 export interface HistoryCoverage {
   lateWrites: number | null;
+  /** Of the late writes, those the store applied (a `staleWrite` too if the history claims strict fencing). */
+  expiredWritesApplied: number | null;
   longPauses: number;
   grantsWhileBelieved: number | null;
   expiriesWhilePaused: number | null;
@@ -112,54 +114,38 @@ export function checkHistory(history: HistoryDocument): HistoryVerdict;
 /// ```
 #[wasm_bindgen(js_name = checkHistory, skip_typescript)]
 pub fn check_history(history: JsValue) -> Result<JsValue, JsValue> {
-    let history = decode(&history)?;
-    Ok(encode_verdict(&check(&history), &history))
-}
-
-fn history_error(e: &HistoryError) -> JsValue {
-    let message = e.to_string();
-    let range = [
-        "must be an integer",
-        "goes backwards",
-        "has more than",
-        "is longer than",
-    ]
-    .iter()
-    .any(|m| e.message.starts_with(m));
-    if range {
-        range_error(CONTEXT, &message)
-    } else {
-        type_error(CONTEXT, &message)
-    }
+    call("checkHistory", || {
+        let history = decode(&history)?;
+        Ok(encode_verdict(&check(&history), &history))
+    })
 }
 
 /// Decodes and validates a history document.
-pub(crate) fn decode(doc: &JsValue) -> Result<History, JsValue> {
-    let object = plain_object(doc, CONTEXT, "history")?;
+pub(crate) fn decode(doc: &JsValue) -> Result<History, Failure> {
+    let object = plain_object(doc, "history")?;
     for key in Reflect::own_keys(&object)?.iter() {
         match key.as_string().as_deref() {
-            Some("version" | "description" | "timeOriginMs" | "records") => {}
+            Some("version" | "description" | "timeOriginMs" | "fencing" | "records") => {}
             _ => {
-                return Err(type_error(
-                    CONTEXT,
-                    &format!(
-                        "history.{}: unknown field (expected version, description, timeOriginMs, records)",
-                        key.as_string().unwrap_or_else(|| describe(&key))
-                    ),
-                ))
+                return Err(Failure::Type(format!(
+                "history.{}: unknown field (expected version, description, timeOriginMs, fencing, records)",
+                key.as_string().unwrap_or_else(|| describe(&key))
+            )))
             }
         }
     }
     let version = Reflect::get(&object, &JsValue::from_str("version"))?;
     if !version.is_undefined() && version.as_f64() != Some(1.0) {
-        return Err(range_error(
-            CONTEXT,
-            &format!("history.version must be 1, got {}", describe(&version)),
-        ));
+        return Err(Failure::Range(format!(
+            "history.version must be 1, got {}",
+            describe(&version)
+        )));
     }
     let description = Reflect::get(&object, &JsValue::from_str("description"))?;
     if !description.is_undefined() && description.as_string().is_none() {
-        return Err(type_error(CONTEXT, "history.description must be a string"));
+        return Err(Failure::Type(
+            "history.description must be a string".to_owned(),
+        ));
     }
     let origin = Reflect::get(&object, &JsValue::from_str("timeOriginMs"))?;
     if !origin.is_undefined()
@@ -167,57 +153,63 @@ pub(crate) fn decode(doc: &JsValue) -> Result<History, JsValue> {
             .as_f64()
             .is_some_and(|x| x.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&x))
     {
-        return Err(range_error(
-            CONTEXT,
-            &format!(
-                "history.timeOriginMs must be an integer in 0..2^53, got {}",
-                describe(&origin)
-            ),
-        ));
+        return Err(Failure::Range(format!(
+            "history.timeOriginMs must be an integer in 0..2^53, got {}",
+            describe(&origin)
+        )));
     }
+    let fencing = Reflect::get(&object, &JsValue::from_str("fencing"))?;
+    let fencing = if fencing.is_undefined() || fencing.is_null() {
+        None
+    } else {
+        let mode = fencing.as_string().and_then(|name| Fencing::parse(&name));
+        let Some(mode) = mode else {
+            return Err(Failure::Type(format!(
+                "history.fencing must be \"off\", \"maxToken\" or \"strict\", got {}",
+                describe(&fencing)
+            )));
+        };
+        Some(mode)
+    };
     let records = Reflect::get(&object, &JsValue::from_str("records"))?;
     if !Array::is_array(&records) {
-        return Err(type_error(
-            CONTEXT,
-            &format!(
-                "history.records must be an array, got {}",
-                describe(&records)
-            ),
-        ));
+        return Err(Failure::Type(format!(
+            "history.records must be an array, got {}",
+            describe(&records)
+        )));
     }
     let length = Reflect::get(&records, &JsValue::from_str("length"))?
         .as_f64()
         .unwrap_or(0.0);
     if length > MAX_RECORDS as f64 {
-        return Err(range_error(
-            CONTEXT,
-            &format!("history.records must have at most {MAX_RECORDS} records"),
-        ));
+        return Err(Failure::Range(format!(
+            "history.records must have at most {MAX_RECORDS} records"
+        )));
     }
     let mut builder = Builder::default();
     for i in 0..length as u32 {
         let item = Reflect::get_u32(&records, i)?;
         let raw = record(&item, i as usize)?;
-        builder
-            .push(i as usize, &raw)
-            .map_err(|e| history_error(&e))?;
+        builder.push(i as usize, &raw)?;
     }
-    Ok(builder.finish())
+    let mut history = builder.finish();
+    history.fencing = fencing;
+    Ok(history)
 }
 
 /// Decodes record `index`.
-fn record(item: &JsValue, index: usize) -> Result<RawRecord, JsValue> {
+fn record(item: &JsValue, index: usize) -> Result<RawRecord, Failure> {
     if !item.is_object() || Array::is_array(item) || item.is_function() {
-        return Err(type_error(
-            CONTEXT,
-            &format!("records[{index}] must be an object, got {}", describe(item)),
-        ));
+        return Err(Failure::Type(format!(
+            "records[{index}] must be an object, got {}",
+            describe(item)
+        )));
     }
     let raw = serde_wasm_bindgen::from_value::<RawRecord>(item.clone()).map_err(|e| {
         name_the_field(item, index).unwrap_or_else(|| {
             let message = e.to_string();
             let message = message.strip_prefix("Error: ").unwrap_or(&message);
-            type_error(CONTEXT, &format!("records[{index}]: {message}"))
+            Failure::Type(format!("records[{index}]: {message}"))
         })
     })?;
     // serde-wasm-bindgen reads a struct's fields by name and never sees unknown ones: a record
@@ -227,14 +219,11 @@ fn record(item: &JsValue, index: usize) -> Result<RawRecord, JsValue> {
         for key in keys.iter() {
             let name = key.as_string();
             if !name.as_deref().is_some_and(|n| FIELDS.contains(&n)) {
-                return Err(type_error(
-                    CONTEXT,
-                    &format!(
-                        "records[{index}].{}: unknown field (expected one of {})",
-                        name.unwrap_or_else(|| describe(&key)),
-                        FIELDS.join(", ")
-                    ),
-                ));
+                return Err(Failure::Type(format!(
+                    "records[{index}].{}: unknown field (expected one of {})",
+                    name.unwrap_or_else(|| describe(&key)),
+                    FIELDS.join(", ")
+                )));
             }
         }
     }
@@ -242,7 +231,7 @@ fn record(item: &JsValue, index: usize) -> Result<RawRecord, JsValue> {
 }
 
 /// After a decoding error: a field of the wrong type, named with the value it has.
-fn name_the_field(item: &JsValue, index: usize) -> Option<JsValue> {
+fn name_the_field(item: &JsValue, index: usize) -> Option<Failure> {
     let keys = Reflect::own_keys(item).ok()?;
     for key in keys.iter() {
         let name = key.as_string();
@@ -264,13 +253,10 @@ fn name_the_field(item: &JsValue, index: usize) -> Option<JsValue> {
         };
         if !fits {
             let want = if text { "a string" } else { "a number" };
-            return Some(type_error(
-                CONTEXT,
-                &format!(
-                    "records[{index}].{field} must be {want}, got {}",
-                    describe(&value)
-                ),
-            ));
+            return Some(Failure::Type(format!(
+                "records[{index}].{field} must be {want}, got {}",
+                describe(&value)
+            )));
         }
     }
     None
@@ -351,14 +337,14 @@ pub(crate) fn encode_verdict(v: &Verdict, history: &History) -> JsValue {
 
 /// A history as a plain document (`{ version: 1, description, records }`).
 pub(crate) fn encode_history(history: &History, description: &str) -> JsValue {
-    use crate::core::history::{Op, Source};
+    use crate::core::history::Source;
     let records = Array::new_with_length(history.records.len() as u32);
     for (i, r) in history.records.iter().enumerate() {
         let mut o = Obj::new()
             .str("type", r.kind.as_str())
             .num("process", f64::from(r.process))
             .str("op", r.op.as_str());
-        if r.op != Op::Pause {
+        if r.op.needs_resource() {
             let name = history
                 .resources
                 .get(r.resource as usize)
@@ -387,10 +373,12 @@ pub(crate) fn encode_history(history: &History, description: &str) -> JsValue {
         }
         records.set(i as u32, o.done());
     }
-    let out = Obj::new()
+    let mut out = Obj::new()
         .num("version", 1.0)
         .str("description", description)
-        .num("timeOriginMs", 0.0)
-        .set("records", &records.into());
-    out.done()
+        .num("timeOriginMs", 0.0);
+    if let Some(fencing) = history.fencing {
+        out = out.str("fencing", fencing.as_str());
+    }
+    out.set("records", &records.into()).done()
 }

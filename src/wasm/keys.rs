@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::args;
+use super::call::Failure;
 
 /// Keys longer than this (in UTF-8 bytes, worst case) use the checked path instead of growing
 /// the scratch buffer for good; it also bounds a chunk of the checked path.
@@ -181,10 +182,9 @@ fn fill<R>(write: impl Fn(u32, u32) -> i32, read: impl FnOnce(u32, &[u8]) -> R) 
 /// (`TypeError` for a non-string, `RangeError` for a lone surrogate).
 pub(crate) fn with_key<R>(
     key: &JsValue,
-    context: &str,
     name: &str,
     f: impl FnOnce(&[u8]) -> R,
-) -> Result<R, JsValue> {
+) -> Result<R, Failure> {
     let mut f = Some(f);
     let fast = fill(
         |ptr, cap| write_key(key, ptr, cap),
@@ -193,9 +193,9 @@ pub(crate) fn with_key<R>(
     .flatten();
     match (fast, f) {
         (Some(result), _) => Ok(result),
-        (None, Some(f)) => Ok(f(args::string(key, context, name)?.as_bytes())),
+        (None, Some(f)) => Ok(f(args::string(key, name)?.as_bytes())),
         // `f` ran but its result was lost: impossible, as `read` returns it whenever it runs.
-        (None, None) => Err(super::errors::error(context, "internal error decoding key")),
+        (None, None) => Err(Failure::Plain("internal error decoding key".to_owned())),
     }
 }
 
@@ -268,12 +268,11 @@ impl<'a> Iterator for Keys<'a> {
 /// `each` exactly once.
 pub(crate) fn fold_keys<S>(
     keys: &JsValue,
-    context: &str,
     name: &str,
-    init: impl FnOnce(u32) -> Result<S, JsValue>,
+    init: impl FnOnce(u32) -> Result<S, Failure>,
     mut each: impl FnMut(&mut S, Keys<'_>),
-) -> Result<S, JsValue> {
-    let end = args::array_length(keys, context, name, MAX_BATCH_KEYS)?;
+) -> Result<S, Failure> {
+    let end = args::array_length(keys, name, MAX_BATCH_KEYS)?;
     let mut state = init(end)?;
     let mut start = 0u32;
     while start < end {
@@ -290,7 +289,7 @@ pub(crate) fn fold_keys<S>(
         match fast {
             Some(count) if count > 0 => start += count,
             _ => {
-                let strings = checked_chunk(keys, start, end, context, name)?;
+                let strings = checked_chunk(keys, start, end, name)?;
                 start += strings.len() as u32;
                 each(&mut state, Keys(KeySource::Strings(strings.iter())));
             }
@@ -301,19 +300,13 @@ pub(crate) fn fold_keys<S>(
 
 /// Keys `start..end` of `keys` through the checked path, as many as fit in one chunk (at most
 /// [`CHECKED_CHUNK`] keys and about [`MAX_SCRATCH`] bytes, at least one key).
-fn checked_chunk(
-    keys: &JsValue,
-    start: u32,
-    end: u32,
-    context: &str,
-    name: &str,
-) -> Result<Vec<String>, JsValue> {
+fn checked_chunk(keys: &JsValue, start: u32, end: u32, name: &str) -> Result<Vec<String>, Failure> {
     let mut strings = Vec::new();
     let mut bytes = 0;
     let mut index = start;
     while index < end && index - start < CHECKED_CHUNK && bytes < MAX_SCRATCH {
         let key = js_sys::Reflect::get_u32(keys, index)?;
-        let key = args::string(&key, context, &format!("{name}[{index}]"))?;
+        let key = args::string(&key, &format!("{name}[{index}]"))?;
         bytes += key.len();
         strings.push(key);
         index += 1;

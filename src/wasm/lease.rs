@@ -14,29 +14,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args;
-use super::errors::{error, range_error, type_error};
+use super::call::{call, Failure};
 use crate::core::lease::{
-    Acquire, AcquireOptions, Campaign, Cancel, DequeueReason, Lease, LeaseError, LeaseEvent,
-    LeaseLimits, LeaseOptions, LeaseTable, LossCause, Release, Renew, MAX_LIMIT,
+    Acquire, AcquireOptions, Campaign, Cancel, DequeueReason, Lease, LeaseEvent, LeaseLimits,
+    LeaseOptions, LeaseTable, LossCause, Release, Renew, MAX_LIMIT,
 };
 
-/// Maps a core lease error to a JavaScript error: out-of-range numbers, bad ids and time going
-/// backwards are `RangeError`s; a strict store without a table is a `TypeError`.
-pub(crate) fn lease_error(context: &str, err: &LeaseError) -> JsValue {
-    let message = err.to_string();
-    match err {
-        LeaseError::StrictStoreNeedsTable => type_error(context, &message),
-        LeaseError::EmptyId { .. }
-        | LeaseError::IdTooLong { .. }
-        | LeaseError::OutOfRange { .. }
-        | LeaseError::TooMany { .. }
-        | LeaseError::TimeWentBackwards { .. } => range_error(context, &message),
-    }
-}
-
 /// Serializes a view as a plain JSON-compatible JavaScript value.
-pub(crate) fn plain<T: Serialize>(value: &T, context: &str) -> Result<JsValue, JsValue> {
-    super::encode::plain(value, context)
+pub(crate) fn plain<T: Serialize>(value: &T) -> Result<JsValue, Failure> {
+    super::encode::plain(value)
 }
 
 /// Times and tokens cross as numbers: every value the core produces stays below 2^53.
@@ -336,24 +322,23 @@ impl<'a> EventView<'a> {
 }
 
 /// A count option in `0..=MAX_LIMIT` (a `RangeError` naming `name` otherwise).
-fn count(value: &JsValue, context: &str, name: &'static str) -> Result<usize, JsValue> {
-    let n = args::safe_integer(value, context, name)?;
+fn count(value: &JsValue, name: &'static str) -> Result<usize, Failure> {
+    let n = args::safe_integer(value, name)?;
     match usize::try_from(n) {
         Ok(n) if n <= MAX_LIMIT => Ok(n),
-        _ => Err(range_error(
-            context,
-            &format!("{name} must be an integer in [0, {MAX_LIMIT}], got {n}"),
-        )),
+        _ => Err(Failure::Range(format!(
+            "{name} must be an integer in [0, {MAX_LIMIT}], got {n}"
+        ))),
     }
 }
 
 /// Decodes `{ ttlMs, nowMs }` (both required, no other keys).
-fn ttl_and_now(options: &JsValue, context: &str) -> Result<(u64, u64), JsValue> {
-    let object = args::required_options(options, context, "options", &["ttlMs", "nowMs"])?;
+fn ttl_and_now(options: &JsValue) -> Result<(u64, u64), Failure> {
+    let object = args::required_options(options, "options", &["ttlMs", "nowMs"])?;
     let ttl = args::field(&object, "ttlMs")?.unwrap_or(JsValue::UNDEFINED);
-    let ttl = args::safe_integer(&ttl, context, "options.ttlMs")?;
+    let ttl = args::safe_integer(&ttl, "options.ttlMs")?;
     let now = args::field(&object, "nowMs")?.unwrap_or(JsValue::UNDEFINED);
-    let now = args::safe_integer(&now, context, "options.nowMs")?;
+    let now = args::safe_integer(&now, "options.nowMs")?;
     Ok((ttl, now))
 }
 
@@ -391,25 +376,21 @@ thread_local! {
     static HANDED_OVER: RefCell<Option<SharedTable>> = const { RefCell::new(None) };
 }
 
+/// A table borrowed by a re-entrant call (cannot happen: no JavaScript runs while it is held).
+const TABLE_IN_USE: &str = "the table is in use (a re-entrant call)";
+
 /// The name of the hidden method through which a `LeaseTable` object hands over its table.
 const SHARE: &str = "__ringleaseShare";
 
 /// The table of the `LeaseTable` object `value`, or a `TypeError` naming `param`. The object is
 /// asked through its hidden method (the only way to reach a Rust object held by JavaScript
 /// without taking it over); anything else, including a freed table, is refused.
-pub(crate) fn shared_table(
-    value: &JsValue,
-    context: &str,
-    param: &str,
-) -> Result<SharedTable, JsValue> {
+pub(crate) fn shared_table(value: &JsValue, param: &str) -> Result<SharedTable, Failure> {
     let refuse = || {
-        type_error(
-            context,
-            &format!(
-                "{param} must be a LeaseTable (the table whose tokens the store checks), got {}",
-                args::describe(value)
-            ),
-        )
+        Failure::Type(format!(
+            "{param} must be a LeaseTable (the table whose tokens the store checks), got {}",
+            args::describe(value)
+        ))
     };
     if !value.is_object() {
         return Err(refuse());
@@ -426,17 +407,17 @@ pub(crate) fn shared_table(
 impl JsLeaseTable {
     /// The table, for a call that changes it. Nothing JavaScript runs while it is held, so it
     /// is never busy; if it were, this is an `Error`, not a panic.
-    fn table(&self, context: &str) -> Result<RefMut<'_, LeaseTable>, JsValue> {
+    fn table(&self) -> Result<RefMut<'_, LeaseTable>, Failure> {
         self.0
             .try_borrow_mut()
-            .map_err(|_| error(context, "the table is in use (a re-entrant call)"))
+            .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))
     }
 
     /// The table, for a call that only reads it.
-    fn view(&self, context: &str) -> Result<Ref<'_, LeaseTable>, JsValue> {
+    fn view(&self) -> Result<Ref<'_, LeaseTable>, Failure> {
         self.0
             .try_borrow()
-            .map_err(|_| error(context, "the table is in use (a re-entrant call)"))
+            .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))
     }
 }
 
@@ -469,44 +450,44 @@ impl JsLeaseTable {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "LeaseTableOptions")] options: JsValue,
     ) -> Result<JsLeaseTable, JsValue> {
-        const CONTEXT: &str = "new LeaseTable";
-        let mut opts = LeaseOptions::default();
-        let mut limits = LeaseLimits::default();
-        let allowed = [
-            "minTtlMs",
-            "maxTtlMs",
-            "lockDelayMs",
-            "fifo",
-            "maxEvents",
-            "maxRequestIds",
-            "tokenFloor",
-        ];
-        if let Some(object) = args::options(&options, CONTEXT, "options", &allowed)? {
-            if let Some(value) = args::field(&object, "minTtlMs")? {
-                opts.min_ttl_ms = args::safe_integer(&value, CONTEXT, "options.minTtlMs")?;
+        call("new LeaseTable", || {
+            let mut opts = LeaseOptions::default();
+            let mut limits = LeaseLimits::default();
+            let allowed = [
+                "minTtlMs",
+                "maxTtlMs",
+                "lockDelayMs",
+                "fifo",
+                "maxEvents",
+                "maxRequestIds",
+                "tokenFloor",
+            ];
+            if let Some(object) = args::options(&options, "options", &allowed)? {
+                if let Some(value) = args::field(&object, "minTtlMs")? {
+                    opts.min_ttl_ms = args::safe_integer(&value, "options.minTtlMs")?;
+                }
+                if let Some(value) = args::field(&object, "maxTtlMs")? {
+                    opts.max_ttl_ms = args::safe_integer(&value, "options.maxTtlMs")?;
+                }
+                if let Some(value) = args::field(&object, "lockDelayMs")? {
+                    opts.lock_delay_ms = args::safe_integer(&value, "options.lockDelayMs")?;
+                }
+                if let Some(value) = args::field(&object, "fifo")? {
+                    opts.fifo = args::boolean(&value, "options.fifo")?;
+                }
+                if let Some(value) = args::field(&object, "maxEvents")? {
+                    limits.max_events = count(&value, "options.maxEvents")?;
+                }
+                if let Some(value) = args::field(&object, "maxRequestIds")? {
+                    limits.max_request_ids = count(&value, "options.maxRequestIds")?;
+                }
+                if let Some(value) = args::field(&object, "tokenFloor")? {
+                    limits.token_floor = args::safe_integer(&value, "options.tokenFloor")?;
+                }
             }
-            if let Some(value) = args::field(&object, "maxTtlMs")? {
-                opts.max_ttl_ms = args::safe_integer(&value, CONTEXT, "options.maxTtlMs")?;
-            }
-            if let Some(value) = args::field(&object, "lockDelayMs")? {
-                opts.lock_delay_ms = args::safe_integer(&value, CONTEXT, "options.lockDelayMs")?;
-            }
-            if let Some(value) = args::field(&object, "fifo")? {
-                opts.fifo = args::boolean(&value, CONTEXT, "options.fifo")?;
-            }
-            if let Some(value) = args::field(&object, "maxEvents")? {
-                limits.max_events = count(&value, CONTEXT, "options.maxEvents")?;
-            }
-            if let Some(value) = args::field(&object, "maxRequestIds")? {
-                limits.max_request_ids = count(&value, CONTEXT, "options.maxRequestIds")?;
-            }
-            if let Some(value) = args::field(&object, "tokenFloor")? {
-                limits.token_floor = args::safe_integer(&value, CONTEXT, "options.tokenFloor")?;
-            }
-        }
-        LeaseTable::with_limits(opts, limits)
-            .map(|table| JsLeaseTable(Rc::new(RefCell::new(table))))
-            .map_err(|e| lease_error(CONTEXT, &e))
+            let table = LeaseTable::with_limits(opts, limits)?;
+            Ok(JsLeaseTable(Rc::new(RefCell::new(table))))
+        })
     }
 
     /// Requests a lease on `resource` for `owner`, at `options.nowMs`, for `options.ttlMs`.
@@ -534,68 +515,63 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] owner: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AcquireOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.acquire";
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        let owner = args::string(&owner, CONTEXT, "owner")?;
-        let allowed = ["ttlMs", "nowMs", "wait", "requestId"];
-        let object = args::required_options(&options, CONTEXT, "options", &allowed)?;
-        let ttl = args::field(&object, "ttlMs")?.unwrap_or(JsValue::UNDEFINED);
-        let ttl = args::safe_integer(&ttl, CONTEXT, "options.ttlMs")?;
-        let now = args::field(&object, "nowMs")?.unwrap_or(JsValue::UNDEFINED);
-        let now = args::safe_integer(&now, CONTEXT, "options.nowMs")?;
-        let mut request = AcquireOptions::new(ttl, now);
-        match args::field(&object, "wait")? {
-            None => {}
-            Some(value) => match value.as_bool() {
-                Some(true) => request.wait = Some(ttl),
-                Some(false) => {}
-                None if value.as_f64().is_some() => {
-                    request.wait = Some(args::safe_integer(&value, CONTEXT, "options.wait")?);
-                }
-                None => {
-                    return Err(type_error(
-                        CONTEXT,
-                        &format!(
+        call("LeaseTable.acquire", || {
+            let resource = args::string(&resource, "resource")?;
+            let owner = args::string(&owner, "owner")?;
+            let allowed = ["ttlMs", "nowMs", "wait", "requestId"];
+            let object = args::required_options(&options, "options", &allowed)?;
+            let ttl = args::field(&object, "ttlMs")?.unwrap_or(JsValue::UNDEFINED);
+            let ttl = args::safe_integer(&ttl, "options.ttlMs")?;
+            let now = args::field(&object, "nowMs")?.unwrap_or(JsValue::UNDEFINED);
+            let now = args::safe_integer(&now, "options.nowMs")?;
+            let mut request = AcquireOptions::new(ttl, now);
+            match args::field(&object, "wait")? {
+                None => {}
+                Some(value) => match value.as_bool() {
+                    Some(true) => request.wait = Some(ttl),
+                    Some(false) => {}
+                    None if value.as_f64().is_some() => {
+                        request.wait = Some(args::safe_integer(&value, "options.wait")?);
+                    }
+                    None => {
+                        return Err(Failure::Type(format!(
                             "options.wait must be a number (ms) or a boolean, got {}",
                             args::describe(&value)
-                        ),
-                    ))
-                }
-            },
-        }
-        if let Some(value) = args::field(&object, "requestId")? {
-            request.request_id = Some(args::string(&value, CONTEXT, "options.requestId")?);
-        }
-        let outcome = self
-            .table(CONTEXT)?
-            .acquire(&resource, &owner, request)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match &outcome {
-            Acquire::Granted {
-                token,
-                expires_at_ms,
-            } => AcquireView::Granted {
-                token: num(*token),
-                expires_at_ms: num(*expires_at_ms),
-            },
-            Acquire::Queued { position } => AcquireView::Queued {
-                position: *position as f64,
-            },
-            Acquire::Busy {
-                holder,
-                expires_at_ms,
-            } => AcquireView::Busy {
-                holder,
-                expires_at_ms: num(*expires_at_ms),
-            },
-            Acquire::Delayed { until_ms } => AcquireView::Delayed {
-                until_ms: num(*until_ms),
-            },
-            Acquire::Finished { token } => AcquireView::Finished {
-                token: token.map(num),
-            },
-        };
-        plain(&view, CONTEXT)
+                        )))
+                    }
+                },
+            }
+            if let Some(value) = args::field(&object, "requestId")? {
+                request.request_id = Some(args::string(&value, "options.requestId")?);
+            }
+            let outcome = self.table()?.acquire(&resource, &owner, request)?;
+            let view = match &outcome {
+                Acquire::Granted {
+                    token,
+                    expires_at_ms,
+                } => AcquireView::Granted {
+                    token: num(*token),
+                    expires_at_ms: num(*expires_at_ms),
+                },
+                Acquire::Queued { position } => AcquireView::Queued {
+                    position: *position as f64,
+                },
+                Acquire::Busy {
+                    holder,
+                    expires_at_ms,
+                } => AcquireView::Busy {
+                    holder,
+                    expires_at_ms: num(*expires_at_ms),
+                },
+                Acquire::Delayed { until_ms } => AcquireView::Delayed {
+                    until_ms: num(*until_ms),
+                },
+                Acquire::Finished { token } => AcquireView::Finished {
+                    token: token.map(num),
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// Extends the caller's live lease to `nowMs + ttlMs`: `{ status: "renewed", expiresAtMs }`,
@@ -615,24 +591,22 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
         #[wasm_bindgen(unchecked_param_type = "TtlOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.renew";
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        let owner = args::string(&owner, CONTEXT, "owner")?;
-        let token = args::safe_integer(&token, CONTEXT, "token")?;
-        let (ttl, now) = ttl_and_now(&options, CONTEXT)?;
-        let outcome = self
-            .table(CONTEXT)?
-            .renew(&resource, &owner, token, ttl, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match outcome {
-            Renew::Renewed { expires_at_ms } => RenewView::Renewed {
-                expires_at_ms: num(expires_at_ms),
-            },
-            Renew::Rejected { reason } => RenewView::Rejected {
-                reason: reason.as_str(),
-            },
-        };
-        plain(&view, CONTEXT)
+        call("LeaseTable.renew", || {
+            let resource = args::string(&resource, "resource")?;
+            let owner = args::string(&owner, "owner")?;
+            let token = args::safe_integer(&token, "token")?;
+            let (ttl, now) = ttl_and_now(&options)?;
+            let outcome = self.table()?.renew(&resource, &owner, token, ttl, now)?;
+            let view = match outcome {
+                Renew::Renewed { expires_at_ms } => RenewView::Renewed {
+                    expires_at_ms: num(expires_at_ms),
+                },
+                Renew::Rejected { reason } => RenewView::Rejected {
+                    reason: reason.as_str(),
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// Ends the caller's live lease: `{ status: "released", next? }`, where `next` is the lease
@@ -651,24 +625,22 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.release";
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        let owner = args::string(&owner, CONTEXT, "owner")?;
-        let token = args::safe_integer(&token, CONTEXT, "token")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let outcome = self
-            .table(CONTEXT)?
-            .release(&resource, &owner, token, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match &outcome {
-            Release::Released { next } => ReleaseView::Released {
-                next: next.as_ref().map(LeaseView::of),
-            },
-            Release::Rejected { reason } => ReleaseView::Rejected {
-                reason: reason.as_str(),
-            },
-        };
-        plain(&view, CONTEXT)
+        call("LeaseTable.release", || {
+            let resource = args::string(&resource, "resource")?;
+            let owner = args::string(&owner, "owner")?;
+            let token = args::safe_integer(&token, "token")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            let outcome = self.table()?.release(&resource, &owner, token, now)?;
+            let view = match &outcome {
+                Release::Released { next } => ReleaseView::Released {
+                    next: next.as_ref().map(LeaseView::of),
+                },
+                Release::Rejected { reason } => ReleaseView::Rejected {
+                    reason: reason.as_str(),
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// Takes `owner` out of `resource`'s queue: `{ status: "left", position }` (where it was)
@@ -684,15 +656,13 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] owner: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.cancel";
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        let owner = args::string(&owner, CONTEXT, "owner")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let outcome = self
-            .table(CONTEXT)?
-            .cancel(&resource, &owner, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        plain(&cancel_view(outcome), CONTEXT)
+        call("LeaseTable.cancel", || {
+            let resource = args::string(&resource, "resource")?;
+            let owner = args::string(&owner, "owner")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            let outcome = self.table()?.cancel(&resource, &owner, now)?;
+            plain(&cancel_view(outcome))
+        })
     }
 
     /// Advances the table to `nowMs` and returns every event since the previous `tick`, in the
@@ -718,21 +688,22 @@ impl JsLeaseTable {
         &mut self,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.tick";
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let mut table = self.table(CONTEXT)?;
-        let dropped = table.dropped_events();
-        let events = table.tick(now).map_err(|e| lease_error(CONTEXT, &e))?;
-        drop(table);
-        let mut views: Vec<EventView<'_>> = Vec::with_capacity(events.len() + 1);
-        if let Some((count, at_ms)) = dropped {
-            views.push(EventView::EventsDropped {
-                count: num(count),
-                at_ms: num(at_ms),
-            });
-        }
-        views.extend(events.iter().map(EventView::of));
-        plain(&views, CONTEXT)
+        call("LeaseTable.tick", || {
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            let mut table = self.table()?;
+            let dropped = table.dropped_events();
+            let events = table.tick(now)?;
+            drop(table);
+            let mut views: Vec<EventView<'_>> = Vec::with_capacity(events.len() + 1);
+            if let Some((count, at_ms)) = dropped {
+                views.push(EventView::EventsDropped {
+                    count: num(count),
+                    at_ms: num(at_ms),
+                });
+            }
+            views.extend(events.iter().map(EventView::of));
+            plain(&views)
+        })
     }
 
     /// The live lease on `resource` at `nowMs`: `{ owner, token, grantedAtMs, expiresAtMs,
@@ -747,17 +718,14 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.holder";
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        match self
-            .table(CONTEXT)?
-            .holder(&resource, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?
-        {
-            Some(lease) => plain(&LeaseView::of(&lease), CONTEXT),
-            None => Ok(JsValue::UNDEFINED),
-        }
+        call("LeaseTable.holder", || {
+            let resource = args::string(&resource, "resource")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            match self.table()?.holder(&resource, now)? {
+                Some(lease) => plain(&LeaseView::of(&lease)),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
     }
 
     /// The owners waiting for `resource`, next in line first (as of the latest call).
@@ -770,9 +738,10 @@ impl JsLeaseTable {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] resource: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.waiters";
-        let resource = args::string(&resource, CONTEXT, "resource")?;
-        plain(&self.view(CONTEXT)?.waiters(&resource), CONTEXT)
+        call("LeaseTable.waiters", || {
+            let resource = args::string(&resource, "resource")?;
+            plain(&self.view()?.waiters(&resource))
+        })
     }
 
     /// Runs `candidate` for leader of `election` with a lease of `ttlMs`:
@@ -792,28 +761,26 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] candidate: JsValue,
         #[wasm_bindgen(unchecked_param_type = "TtlOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.campaign";
-        let election = args::string(&election, CONTEXT, "election")?;
-        let candidate = args::string(&candidate, CONTEXT, "candidate")?;
-        let (ttl, now) = ttl_and_now(&options, CONTEXT)?;
-        let outcome = self
-            .table(CONTEXT)?
-            .campaign(&election, &candidate, ttl, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match &outcome {
-            Campaign::Leader {
-                token,
-                expires_at_ms,
-            } => CampaignView::Leader {
-                token: num(*token),
-                expires_at_ms: num(*expires_at_ms),
-            },
-            Campaign::Candidate { position, leader } => CampaignView::Candidate {
-                position: *position as f64,
-                leader: leader.as_deref(),
-            },
-        };
-        plain(&view, CONTEXT)
+        call("LeaseTable.campaign", || {
+            let election = args::string(&election, "election")?;
+            let candidate = args::string(&candidate, "candidate")?;
+            let (ttl, now) = ttl_and_now(&options)?;
+            let outcome = self.table()?.campaign(&election, &candidate, ttl, now)?;
+            let view = match &outcome {
+                Campaign::Leader {
+                    token,
+                    expires_at_ms,
+                } => CampaignView::Leader {
+                    token: num(*token),
+                    expires_at_ms: num(*expires_at_ms),
+                },
+                Campaign::Candidate { position, leader } => CampaignView::Candidate {
+                    position: *position as f64,
+                    leader: leader.as_deref(),
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// The leader steps down: `{ status: "resigned", next? }` (`next`: the candidate elected at
@@ -831,24 +798,22 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.resign";
-        let election = args::string(&election, CONTEXT, "election")?;
-        let candidate = args::string(&candidate, CONTEXT, "candidate")?;
-        let token = args::safe_integer(&token, CONTEXT, "token")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let outcome = self
-            .table(CONTEXT)?
-            .resign(&election, &candidate, token, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match &outcome {
-            Release::Released { next } => ResignView::Resigned {
-                next: next.as_ref().map(LeaderView::of),
-            },
-            Release::Rejected { reason } => ResignView::Rejected {
-                reason: reason.as_str(),
-            },
-        };
-        plain(&view, CONTEXT)
+        call("LeaseTable.resign", || {
+            let election = args::string(&election, "election")?;
+            let candidate = args::string(&candidate, "candidate")?;
+            let token = args::safe_integer(&token, "token")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            let outcome = self.table()?.resign(&election, &candidate, token, now)?;
+            let view = match &outcome {
+                Release::Released { next } => ResignView::Resigned {
+                    next: next.as_ref().map(LeaderView::of),
+                },
+                Release::Rejected { reason } => ResignView::Rejected {
+                    reason: reason.as_str(),
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// A candidate that is not leading leaves the line: `{ status: "left", position }` or
@@ -864,15 +829,13 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] candidate: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.withdraw";
-        let election = args::string(&election, CONTEXT, "election")?;
-        let candidate = args::string(&candidate, CONTEXT, "candidate")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        let outcome = self
-            .table(CONTEXT)?
-            .withdraw(&election, &candidate, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        plain(&cancel_view(outcome), CONTEXT)
+        call("LeaseTable.withdraw", || {
+            let election = args::string(&election, "election")?;
+            let candidate = args::string(&candidate, "candidate")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            let outcome = self.table()?.withdraw(&election, &candidate, now)?;
+            plain(&cancel_view(outcome))
+        })
     }
 
     /// The leadership of `election` at `nowMs`: `{ leader, token, grantedAtMs, expiresAtMs }`,
@@ -887,17 +850,14 @@ impl JsLeaseTable {
         #[wasm_bindgen(unchecked_param_type = "string")] election: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.leader";
-        let election = args::string(&election, CONTEXT, "election")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        match self
-            .table(CONTEXT)?
-            .leader(&election, now)
-            .map_err(|e| lease_error(CONTEXT, &e))?
-        {
-            Some(lease) => plain(&LeaderView::of(&lease), CONTEXT),
-            None => Ok(JsValue::UNDEFINED),
-        }
+        call("LeaseTable.leader", || {
+            let election = args::string(&election, "election")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            match self.table()?.leader(&election, now)? {
+                Some(lease) => plain(&LeaderView::of(&lease)),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
     }
 
     /// The candidates waiting in `election`, next in line first (as of the latest call).
@@ -910,9 +870,10 @@ impl JsLeaseTable {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] election: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "LeaseTable.candidates";
-        let election = args::string(&election, CONTEXT, "election")?;
-        plain(&self.view(CONTEXT)?.candidates(&election), CONTEXT)
+        call("LeaseTable.candidates", || {
+            let election = args::string(&election, "election")?;
+            plain(&self.view()?.candidates(&election))
+        })
     }
 
     /// The latest `nowMs` the table has seen (0 before the first call).
@@ -922,7 +883,7 @@ impl JsLeaseTable {
     /// ```
     #[wasm_bindgen(getter = nowMs)]
     pub fn now_ms(&self) -> Result<f64, JsValue> {
-        Ok(num(self.view("LeaseTable.nowMs")?.now_ms()))
+        call("LeaseTable.nowMs", || Ok(num(self.view()?.now_ms())))
     }
 
     /// The largest fencing token granted so far (0 before the first grant).
@@ -932,7 +893,9 @@ impl JsLeaseTable {
     /// ```
     #[wasm_bindgen(getter = lastToken)]
     pub fn last_token(&self) -> Result<f64, JsValue> {
-        Ok(num(self.view("LeaseTable.lastToken")?.last_token()))
+        call("LeaseTable.lastToken", || {
+            Ok(num(self.view()?.last_token()))
+        })
     }
 
     /// Internal: hands this table to the `FencedStore` constructor that asked for it (see

@@ -11,11 +11,10 @@ use js_sys::{Array, Float64Array, Int32Array, Object, Reflect, Uint32Array, Uint
 use wasm_bindgen::prelude::*;
 
 use super::args;
-use super::errors::range_error;
+use super::call::{call, Failure};
 use crate::core::sim::{
-    presets, ConfigError, Coverage, CrashMode, EventKind, Fencing, MetricsReport, Primitive,
-    SimConfig, SimEvent, Simulation, Violation, ViolationKind, Workload, HISTORY_KEPT, NO_CLIENT,
-    NO_RECORD,
+    presets, Coverage, CrashMode, EventKind, Fencing, MetricsReport, Primitive, SimConfig,
+    SimEvent, Simulation, Violation, ViolationKind, Workload, HISTORY_KEPT, NO_CLIENT, NO_RECORD,
 };
 mod sweep;
 
@@ -244,112 +243,96 @@ const KEYS: [&str; 48] = [
 ];
 
 /// Reads the fields of one config object.
-struct Reader<'a> {
+struct Reader {
     object: Object,
-    context: &'a str,
 }
 
-impl Reader<'_> {
-    fn get(&self, key: &str) -> Result<Option<JsValue>, JsValue> {
+impl Reader {
+    fn get(&self, key: &str) -> Result<Option<JsValue>, Failure> {
         args::field(&self.object, key)
     }
 
-    fn u64(&self, key: &str, into: &mut u64) -> Result<(), JsValue> {
+    fn u64(&self, key: &str, into: &mut u64) -> Result<(), Failure> {
         if let Some(value) = self.get(key)? {
-            *into = args::safe_integer(&value, self.context, &format!("config.{key}"))?;
+            *into = args::safe_integer(&value, &format!("config.{key}"))?;
         }
         Ok(())
     }
 
-    fn u32(&self, key: &str, into: &mut u32) -> Result<(), JsValue> {
+    fn u32(&self, key: &str, into: &mut u32) -> Result<(), Failure> {
         if let Some(value) = self.get(key)? {
             let name = format!("config.{key}");
-            let number = args::safe_integer(&value, self.context, &name)?;
+            let number = args::safe_integer(&value, &name)?;
             *into = u32::try_from(number).map_err(|_| {
-                range_error(
-                    self.context,
-                    &format!("{name} must be at most {}, got {number}", u32::MAX),
-                )
+                Failure::Range(format!("{name} must be at most {}, got {number}", u32::MAX))
             })?;
         }
         Ok(())
     }
 
-    fn bool(&self, key: &str, into: &mut bool) -> Result<(), JsValue> {
+    fn bool(&self, key: &str, into: &mut bool) -> Result<(), Failure> {
         if let Some(value) = self.get(key)? {
-            *into = args::boolean(&value, self.context, &format!("config.{key}"))?;
+            *into = args::boolean(&value, &format!("config.{key}"))?;
         }
         Ok(())
     }
 
     /// A time that may be `null` (never).
-    fn when(&self, key: &str, into: &mut Option<u64>) -> Result<(), JsValue> {
+    fn when(&self, key: &str, into: &mut Option<u64>) -> Result<(), Failure> {
         match self.get(key)? {
             Some(value) if value.is_null() => *into = None,
-            Some(value) => {
-                *into = Some(args::safe_integer(
-                    &value,
-                    self.context,
-                    &format!("config.{key}"),
-                )?)
-            }
+            Some(value) => *into = Some(args::safe_integer(&value, &format!("config.{key}"))?),
             None => {}
         }
         Ok(())
     }
 
     /// One of `names` (a mode's name), or `None` if the key is absent.
-    fn name(&self, key: &str, names: &[&str]) -> Result<Option<String>, JsValue> {
+    fn name(&self, key: &str, names: &[&str]) -> Result<Option<String>, Failure> {
         let Some(value) = self.get(key)? else {
             return Ok(None);
         };
         let name = format!("config.{key}");
-        let text = args::string(&value, self.context, &name)?;
+        let text = args::string(&value, &name)?;
         if names.contains(&text.as_str()) {
             return Ok(Some(text));
         }
         let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-        Err(range_error(
-            self.context,
-            &format!(
-                "{name} must be one of {}, got {}",
-                quoted.join(", "),
-                args::describe(&value)
-            ),
-        ))
+        Err(Failure::Range(format!(
+            "{name} must be one of {}, got {}",
+            quoted.join(", "),
+            args::describe(&value)
+        )))
     }
 }
 
 /// A preset's name, or a `TypeError` / `RangeError` naming the presets.
-fn preset_name(name: &JsValue, context: &str, param: &str) -> Result<String, JsValue> {
-    let text = args::string(name, context, param)?;
+fn preset_name(name: &JsValue, param: &str) -> Result<String, Failure> {
+    let text = args::string(name, param)?;
     if presets::NAMES.contains(&text.as_str()) {
         return Ok(text);
     }
-    Err(range_error(
-        context,
-        &format!(
-            "{param} must be one of {}, got {}",
-            presets::NAMES.join(", "),
-            args::describe(name)
-        ),
-    ))
+    Err(Failure::Range(format!(
+        "{param} must be one of {}, got {}",
+        presets::NAMES.join(", "),
+        args::describe(name)
+    )))
 }
 
 /// A preset's config.
-fn preset_config(name: &JsValue, context: &str, param: &str) -> Result<SimConfig, JsValue> {
-    let name = preset_name(name, context, param)?;
-    presets::preset(&name).ok_or_else(|| range_error(context, &format!("{param}: no preset")))
+fn preset_config(name: &JsValue, param: &str) -> Result<SimConfig, Failure> {
+    let name = preset_name(name, param)?;
+    presets::preset(&name).ok_or_else(|| Failure::Range(format!("{param}: no preset")))
 }
 
 /// Decodes `new Simulation(config)`'s argument (see [`SimulationConfig`] in the TS section).
-fn decode(config: &JsValue, context: &str) -> Result<SimConfig, JsValue> {
-    let Some(object) = args::options(config, context, "config", &KEYS)? else {
+fn decode(config: &JsValue) -> Result<SimConfig, Failure> {
+    let Some(object) = args::options(config, "config", &KEYS)? else {
         return Ok(SimConfig::default());
     };
-    let r = Reader { object, context };
+    let r = Reader { object };
     let mut c = match r.get("preset")? {
-        Some(name) => preset_config(&name, context, "config.preset")?,
+        Some(name) => preset_config(&name, "config.preset")?,
         None => SimConfig::default(),
     };
     r.u64("seed", &mut c.seed)?;
@@ -407,12 +390,8 @@ fn decode(config: &JsValue, context: &str) -> Result<SimConfig, JsValue> {
     r.when("nodeDownAtMs", &mut c.node_down_at_ms)?;
     r.u64("orderIntervalMs", &mut c.order_interval_ms)?;
     r.u32("batch", &mut c.batch)?;
-    c.validate().map_err(|e| config_error(context, &e))?;
+    c.validate()?;
     Ok(c)
-}
-
-fn config_error(context: &str, err: &ConfigError) -> JsValue {
-    range_error(context, &format!("config.{err}"))
 }
 
 /// Sets `key` on a fresh plain object (cannot fail).
@@ -629,11 +608,10 @@ impl JsSimulation {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "SimulationConfig")] config: JsValue,
     ) -> Result<JsSimulation, JsValue> {
-        const CONTEXT: &str = "new Simulation";
-        let config = decode(&config, CONTEXT)?;
-        Simulation::new(config)
-            .map(JsSimulation)
-            .map_err(|e| config_error(CONTEXT, &e))
+        call("new Simulation", || {
+            let config = decode(&config)?;
+            Ok(JsSimulation(Simulation::new(config)?))
+        })
     }
 
     /// The preset names, in display order.
@@ -655,7 +633,9 @@ impl JsSimulation {
     pub fn preset(
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
     ) -> Result<JsValue, JsValue> {
-        preset_config(&name, "Simulation.preset", "name").map(|c| encode_config(&c))
+        call("Simulation.preset", || {
+            Ok(encode_config(&preset_config(&name, "name")?))
+        })
     }
 
     /// A one-line description of preset `name` (a `RangeError` for an unknown name).
@@ -666,8 +646,10 @@ impl JsSimulation {
     pub fn describe(
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
     ) -> Result<String, JsValue> {
-        let name = preset_name(&name, "Simulation.describe", "name")?;
-        Ok(presets::describe(&name).unwrap_or_default().to_owned())
+        call("Simulation.describe", || {
+            let name = preset_name(&name, "name")?;
+            Ok(presets::describe(&name).unwrap_or_default().to_owned())
+        })
     }
 
     /// The event kind names by code: `Simulation.eventKinds()[events.kind[i]]`.
@@ -716,8 +698,10 @@ impl JsSimulation {
         &mut self,
         #[wasm_bindgen(js_name = untilMs, unchecked_param_type = "number")] until_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let until = args::safe_integer(&until_ms, "Simulation.step", "untilMs")?;
-        Ok(encode_events(&self.0.step(until)))
+        call("Simulation.step", || {
+            let until = args::safe_integer(&until_ms, "untilMs")?;
+            Ok(encode_events(&self.0.step(until)))
+        })
     }
 
     /// Runs to `durationMs` and returns the report (events are not returned; the digest
@@ -828,18 +812,19 @@ impl JsSimulation {
     /// ```
     #[wasm_bindgen(unchecked_return_type = "HistoryDocument")]
     pub fn history(&self) -> Result<JsValue, JsValue> {
-        let Some(history) = self.0.history() else {
-            return Err(range_error(
-                "Simulation.history",
-                &format!("the run has more than {HISTORY_KEPT} records; its history was not kept"),
-            ));
-        };
-        let cfg = self.0.config();
-        let description = format!(
-            "ringlease simulation, seed {}, until {} ms",
-            cfg.seed,
-            self.0.now_ms()
-        );
-        Ok(super::history::encode_history(&history, &description))
+        call("Simulation.history", || {
+            let Some(history) = self.0.history() else {
+                return Err(Failure::Range(format!(
+                    "the run has more than {HISTORY_KEPT} records; its history was not kept"
+                )));
+            };
+            let cfg = self.0.config();
+            let description = format!(
+                "ringlease simulation, seed {}, until {} ms",
+                cfg.seed,
+                self.0.now_ms()
+            );
+            Ok(super::history::encode_history(&history, &description))
+        })
     }
 }

@@ -2,14 +2,15 @@
 //! values kept as JSON text (so a stored value is a snapshot, not a live reference to the
 //! caller's object).
 
-use js_sys::{Object, Reflect, JSON};
+use js_sys::{Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args;
-use super::errors::{error, type_error};
-use super::lease::{lease_error, plain, shared_table, SharedTable};
+use super::call::{call, Failure};
+use super::encode::Obj;
+use super::lease::{plain, shared_table, SharedTable};
 use crate::core::store::{CompareAndSet, FencedStore, Guard, Write, WriteRejection};
 
 #[derive(Serialize)]
@@ -30,64 +31,54 @@ struct CasView {
     version: f64,
 }
 
+/// A strict store's table borrowed by a re-entrant call (a `toJSON` that writes).
+const TABLE_IN_USE: &str = "the LeaseTable is in use (a re-entrant call)";
+
 /// `value` as JSON text; a `TypeError` naming `value` if it is not JSON-compatible.
-fn json_text(value: &JsValue, context: &str) -> Result<String, JsValue> {
+fn json_text(value: &JsValue) -> Result<String, Failure> {
     match JSON::stringify(value) {
         Ok(text) => text.as_string().ok_or_else(|| {
-            type_error(
-                context,
-                &format!(
-                    "value must be JSON-compatible, got {}",
-                    args::describe(value)
-                ),
-            )
+            Failure::Type(format!(
+                "value must be JSON-compatible, got {}",
+                args::describe(value)
+            ))
         }),
         Err(err) => {
             let reason = err
                 .dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| args::describe(&err));
-            Err(type_error(
-                context,
-                &format!("value must be JSON-compatible: {reason}"),
-            ))
+            Err(Failure::Type(format!(
+                "value must be JSON-compatible: {reason}"
+            )))
         }
     }
 }
 
 /// Decodes `options.guards`: a plain object from key to a resource name or
 /// `{ election: name }`.
-fn decode_guards(value: &JsValue) -> Result<Vec<(String, Guard)>, JsValue> {
-    const CONTEXT: &str = "new FencedStore";
-    let object = args::plain_object(value, CONTEXT, "options.guards")?;
+fn decode_guards(value: &JsValue) -> Result<Vec<(String, Guard)>, Failure> {
+    let object = args::plain_object(value, "options.guards")?;
     let mut out = Vec::new();
     for key in Reflect::own_keys(&object)?.iter() {
         let Some(name) = key.as_string() else {
-            return Err(type_error(
-                CONTEXT,
-                "options.guards keys must be strings, got a symbol",
+            return Err(Failure::Type(
+                "options.guards keys must be strings, got a symbol".to_owned(),
             ));
         };
         let param = format!("options.guards[{name:?}]");
         let guard = Reflect::get(&object, &key)?;
         let guard = if guard.is_string() {
-            Guard::Lock(args::string(&guard, CONTEXT, &param)?)
+            Guard::Lock(args::string(&guard, &param)?)
         } else if guard.is_object() {
-            let inner = args::required_options(&guard, CONTEXT, &param, &["election"])?;
+            let inner = args::required_options(&guard, &param, &["election"])?;
             let election = args::field(&inner, "election")?.unwrap_or(JsValue::UNDEFINED);
-            Guard::Election(args::string(
-                &election,
-                CONTEXT,
-                &format!("{param}.election"),
-            )?)
+            Guard::Election(args::string(&election, &format!("{param}.election"))?)
         } else {
-            return Err(type_error(
-                CONTEXT,
-                &format!(
-                    "{param} must be a resource name or {{ election: name }}, got {}",
-                    args::describe(&guard)
-                ),
-            ));
+            return Err(Failure::Type(format!(
+                "{param} must be a resource name or {{ election: name }}, got {}",
+                args::describe(&guard)
+            )));
         };
         out.push((name, guard));
     }
@@ -143,30 +134,26 @@ impl JsFencedStore {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "FencedStoreOptions")] options: JsValue,
     ) -> Result<JsFencedStore, JsValue> {
-        const CONTEXT: &str = "new FencedStore";
-        let mut table = None;
-        let mut guards = Vec::new();
-        if let Some(object) = args::options(&options, CONTEXT, "options", &["strict", "guards"])? {
-            if let Some(value) = args::field(&object, "strict")? {
-                table = Some(shared_table(&value, CONTEXT, "options.strict")?);
-            }
-            if let Some(value) = args::field(&object, "guards")? {
-                if table.is_none() {
-                    return Err(type_error(
-                        CONTEXT,
-                        "options.guards needs options.strict (only a strict store checks whose token writes a key)",
-                    ));
+        call("new FencedStore", || {
+            let mut table = None;
+            let mut guards = Vec::new();
+            if let Some(object) = args::options(&options, "options", &["strict", "guards"])? {
+                if let Some(value) = args::field(&object, "strict")? {
+                    table = Some(shared_table(&value, "options.strict")?);
                 }
-                guards = decode_guards(&value)?;
+                if let Some(value) = args::field(&object, "guards")? {
+                    if table.is_none() {
+                        return Err(Failure::Type("options.guards needs options.strict (only a strict store checks whose token writes a key)".to_owned()));
+                    }
+                    guards = decode_guards(&value)?;
+                }
             }
-        }
-        let mut store = FencedStore::new(table.is_some());
-        for (key, guard) in guards {
-            store
-                .guard(&key, guard)
-                .map_err(|e| lease_error(CONTEXT, &e))?;
-        }
-        Ok(JsFencedStore { store, table })
+            let mut store = FencedStore::new(table.is_some());
+            for (key, guard) in guards {
+                store.guard(&key, guard)?;
+            }
+            Ok(JsFencedStore { store, table })
+        })
     }
 
     /// Writes `value` under fencing `token` at `nowMs`: `{ accepted: true, version }`, or
@@ -188,42 +175,40 @@ impl JsFencedStore {
         #[wasm_bindgen(unchecked_param_type = "number")] token: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "FencedStore.write";
-        let key = args::string(&key, CONTEXT, "key")?;
-        let token = args::safe_integer(&token, CONTEXT, "token")?;
-        let now = args::safe_integer(&now_ms, CONTEXT, "nowMs")?;
-        // Before the table is borrowed: stringifying may run the caller's `toJSON`.
-        let text = json_text(&value, CONTEXT)?;
-        let table = match &self.table {
-            Some(table) => Some(
-                table
-                    .try_borrow()
-                    .map_err(|_| error(CONTEXT, "the LeaseTable is in use (a re-entrant call)"))?,
-            ),
-            None => None,
-        };
-        let outcome = self
-            .store
-            .write(&key, text, token, now, table.as_deref())
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match outcome {
-            Write::Accepted { version } => WriteView {
-                accepted: true,
-                version: Some(version as f64),
-                reason: None,
-                highest: None,
-            },
-            Write::Rejected { reason } => WriteView {
-                accepted: false,
-                version: None,
-                reason: Some(reason.as_str()),
-                highest: match reason {
-                    WriteRejection::StaleToken { highest } => Some(highest as f64),
-                    WriteRejection::NotLive => None,
+        call("FencedStore.write", || {
+            let key = args::string(&key, "key")?;
+            let token = args::safe_integer(&token, "token")?;
+            let now = args::safe_integer(&now_ms, "nowMs")?;
+            // Before the table is borrowed: stringifying may run the caller's `toJSON`.
+            let text = json_text(&value)?;
+            let table = match &self.table {
+                Some(table) => Some(
+                    table
+                        .try_borrow()
+                        .map_err(|_| Failure::Plain(TABLE_IN_USE.to_owned()))?,
+                ),
+                None => None,
+            };
+            let outcome = self.store.write(&key, text, token, now, table.as_deref())?;
+            let view = match outcome {
+                Write::Accepted { version } => WriteView {
+                    accepted: true,
+                    version: Some(version as f64),
+                    reason: None,
+                    highest: None,
                 },
-            },
-        };
-        plain(&view, CONTEXT)
+                Write::Rejected { reason } => WriteView {
+                    accepted: false,
+                    version: None,
+                    reason: Some(reason.as_str()),
+                    highest: match reason {
+                        WriteRejection::StaleToken { highest } => Some(highest as f64),
+                        WriteRejection::NotLive => None,
+                    },
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// The key's value (a fresh copy), the highest token accepted for it (0 if only written by
@@ -237,16 +222,17 @@ impl JsFencedStore {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "FencedStore.read";
-        let key = args::string(&key, CONTEXT, "key")?;
-        let Some(entry) = self.store.read(&key) else {
-            return Ok(JsValue::UNDEFINED);
-        };
-        let result = Object::new();
-        Reflect::set(&result, &"value".into(), &JSON::parse(&entry.value)?)?;
-        Reflect::set(&result, &"token".into(), &(entry.token as f64).into())?;
-        Reflect::set(&result, &"version".into(), &(entry.version as f64).into())?;
-        Ok(result.into())
+        call("FencedStore.read", || {
+            let key = args::string(&key, "key")?;
+            let Some(entry) = self.store.read(&key) else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            Ok(Obj::new()
+                .set("value", &JSON::parse(&entry.value)?)
+                .num("token", entry.token as f64)
+                .num("version", entry.version as f64)
+                .done())
+        })
     }
 
     /// Optimistic locking: sets `value` if the key's version is `expectedVersion` (0: the key
@@ -265,25 +251,23 @@ impl JsFencedStore {
         expected_version: JsValue,
         #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "FencedStore.compareAndSet";
-        let key = args::string(&key, CONTEXT, "key")?;
-        let expected = args::safe_integer(&expected_version, CONTEXT, "expectedVersion")?;
-        let text = json_text(&value, CONTEXT)?;
-        let outcome = self
-            .store
-            .compare_and_set(&key, expected, text)
-            .map_err(|e| lease_error(CONTEXT, &e))?;
-        let view = match outcome {
-            CompareAndSet::Accepted { version } => CasView {
-                accepted: true,
-                version: version as f64,
-            },
-            CompareAndSet::Rejected { version } => CasView {
-                accepted: false,
-                version: version as f64,
-            },
-        };
-        plain(&view, CONTEXT)
+        call("FencedStore.compareAndSet", || {
+            let key = args::string(&key, "key")?;
+            let expected = args::safe_integer(&expected_version, "expectedVersion")?;
+            let text = json_text(&value)?;
+            let outcome = self.store.compare_and_set(&key, expected, text)?;
+            let view = match outcome {
+                CompareAndSet::Accepted { version } => CasView {
+                    accepted: true,
+                    version: version as f64,
+                },
+                CompareAndSet::Rejected { version } => CasView {
+                    accepted: false,
+                    version: version as f64,
+                },
+            };
+            plain(&view)
+        })
     }
 
     /// Whether the store checks tokens with a `LeaseTable`.

@@ -1,7 +1,9 @@
 // The lease contract, written once and run against every backend (the wasm LeaseTable with a
 // real clock, RedisLeases with node-redis, RedisLeases with ioredis). A backend factory takes
-// LeaseTable options and resolves to `{ name, leases, store, close() }`, where `leases` has
-// LeaseTable's methods without `nowMs` (async), and `store` FencedStore's (async, no `nowMs`).
+// LeaseTable options and resolves to `{ name, leases, store, fencedRead, close() }`, where
+// `leases` has LeaseTable's methods without `nowMs` (async), `store` FencedStore's (async, no
+// `nowMs`), and `fencedRead` says whether `store.read(key, { token })` is a fenced read (the
+// wasm FencedStore has none: that case is skipped for it).
 // Each case gets a fresh backend (a new table, or a new key prefix on the shared server).
 //
 // Time is real, so TTLs are a few hundred ms and every sleep leaves a wide margin. Tokens are
@@ -283,6 +285,30 @@ export const cases = {
     assert.equal((await store.read("file")).token, b.token, "compare-and-set keeps the highest token");
   },
 
+  async "a fenced read registers the reader's token; an older holder is refused"(make, t) {
+    const { leases, store, fencedRead } = await make();
+    if (!fencedRead) return t.skip("this backend's store has no fenced read");
+    const a = await leases.acquire("stock", "alice", { ttlMs: 150 });
+    assert.deepEqual(await store.write("stock", { n: 10 }, a.token), { accepted: true, version: 1 });
+    assert.deepEqual(await store.read("stock", { token: a.token }), { accepted: true, value: { n: 10 }, token: a.token, version: 1 });
+    await sleep(200);
+    const b = await leases.acquire("stock", "bob", { ttlMs: 5000 });
+    // Bob reads under his token: it becomes the key's highest; value and version stay.
+    assert.deepEqual(await store.read("stock", { token: b.token }), { accepted: true, value: { n: 10 }, token: b.token, version: 1 });
+    assert.deepEqual(await store.read("stock"), { value: { n: 10 }, token: b.token, version: 1 });
+    // Alice, paused past her lease, comes back: her write and her read are refused.
+    assert.deepEqual(await store.write("stock", { n: 9 }, a.token), { accepted: false, reason: "staleToken", highest: b.token });
+    assert.deepEqual(await store.read("stock", { token: a.token }), { accepted: false, reason: "staleToken", highest: b.token });
+    assert.deepEqual(await store.write("stock", { n: 9 }, b.token), { accepted: true, version: 2 });
+    // A key that does not exist: undefined, and nothing registered.
+    assert.equal(await store.read("fresh", { token: b.token }), undefined);
+    assert.deepEqual(await store.write("fresh", 1, a.token), { accepted: true, version: 1 });
+    await rejects(store.read("stock", { token: -1 }), RangeError, "options.token must be a non-negative safe integer (0..=2^53-1), got -1");
+    await rejects(store.read("stock", { tokn: 1 }), TypeError, /^unknown option "tokn" in options \(allowed: token\)/);
+    await rejects(store.read("stock", 5), TypeError, "options must be a plain object, got 5");
+    await rejects(store.read("", { token: 1 }), RangeError, "key must not be empty");
+  },
+
   async "bad ids, TTLs and options get LeaseTable's errors"(make) {
     const { leases, store } = await make({ minTtlMs: 10, maxTtlMs: 10_000 });
     const ok = { ttlMs: 100 };
@@ -349,7 +375,7 @@ export function runContract(label, factory) {
       for (const backend of open) await backend.close();
     });
     for (const [name, run] of Object.entries(cases)) {
-      test(name, () => run(make));
+      test(name, (t) => run(make, t));
     }
   });
 }

@@ -39,6 +39,7 @@ export function redisBackendFactory(kind, getClient) {
       name: `RedisLeases (${kind})`,
       leases,
       store,
+      fencedRead: true,
       close: () => leases.close(),
     };
   };

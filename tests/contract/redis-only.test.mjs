@@ -3,13 +3,13 @@
 // that must fail it), NOSCRIPT recovery, a connection dropped mid-call, Redis errors, bad
 // clients, and withLock (turns via pub/sub, background renewal, its signal on expiry).
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import Redis from "ioredis";
 import { createClient } from "redis";
 
+import { startProxy } from "../../chaos/proxy.mjs";
 import { RedisFencedStore, RedisLeases } from "../../redis/index.js";
 import { compileScripts, scriptsFor } from "../../redis/internal.js";
 import { LEASE_SCRIPTS } from "../../redis/scripts.js";
@@ -73,44 +73,6 @@ async function tokensAcrossCrash(server, leases) {
   const afterCrash = await eventually(() => leases.acquire("crash", "new", { ttlMs: 5000 }));
   assert.equal(afterCrash.status, "granted");
   return { before, after: afterCrash.token };
-}
-
-/** A TCP proxy to `port` that can drop the client's connection when the next reply arrives. */
-async function dropProxy(port) {
-  let armed = false;
-  const sockets = new Set();
-  const proxy = net.createServer((client) => {
-    const upstream = net.connect({ port, host: "127.0.0.1" });
-    sockets.add(client).add(upstream);
-    client.on("data", (chunk) => upstream.write(chunk));
-    upstream.on("data", (chunk) => {
-      if (armed) {
-        // The command ran on the server; its reply is lost with the connection.
-        armed = false;
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      client.write(chunk);
-    });
-    for (const s of [client, upstream]) {
-      s.on("error", () => {});
-      s.on("close", () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(s);
-      });
-    }
-  });
-  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  return {
-    port: proxy.address().port,
-    arm: () => (armed = true),
-    close() {
-      for (const s of sockets) s.destroy();
-      proxy.close();
-    },
-  };
 }
 
 for (const kind of ["node-redis", "ioredis"]) {
@@ -224,7 +186,7 @@ for (const kind of ["node-redis", "ioredis"]) {
     });
 
     test("a connection dropped mid-call: a clear error, and no lease nobody knows about", async () => {
-      const proxy = await dropProxy(server.port);
+      const proxy = await startProxy(server.port);
       cleanups.push(() => proxy.close());
       const viaProxy = await connect(kind, { url: `redis://127.0.0.1:${proxy.port}`, port: proxy.port });
       cleanups.push(() => disconnect(viaProxy));
@@ -232,7 +194,7 @@ for (const kind of ["node-redis", "ioredis"]) {
       cleanups.push(() => leases.close());
       const observer = new RedisLeases(client, { prefix: leases.prefix });
       await leases.acquire("warm", "x", { ttlMs: 1000 }); // scripts loaded, connection up
-      proxy.arm();
+      proxy.dropNextReply();
       let outcome;
       try {
         outcome = await leases.acquire("db", "alice", { ttlMs: 10_000 });

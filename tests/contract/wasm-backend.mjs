@@ -46,6 +46,7 @@ export async function wasmBackend(options) {
       leader: (e) => call(() => table.leader(e, now())),
       candidates: (e) => call(() => (table.tick(now()), table.candidates(e))),
     },
+    fencedRead: false,
     store: {
       write: (k, v, t) => call(() => store.write(k, v, t, now())),
       read: (k) => call(() => store.read(k)),

@@ -248,7 +248,7 @@ describe("ringlease/hashring against hashring 3.2.0, differentially", () => {
     const ours = new HashRing(servers);
     const theirs = new Theirs(servers);
     const hot = Array.from({ length: 50 }, (_, i) => `hot:${i}`);
-    // A stream of distinct keys (the cache turns to probing one lookup in eight), then hot keys
+    // A stream of distinct keys (the cache turns to probing one lookup in 32), then hot keys
     // (it turns back), with a swap, an add and a remove in between.
     for (let i = 0; i < 20_000; i++) assert.equal(ours.get(`cold:${i}`), theirs.get(`cold:${i}`));
     for (const change of [

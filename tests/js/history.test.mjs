@@ -82,7 +82,7 @@ describe("checkHistory: simulated runs", () => {
 const rec = (type, process, op, timeMs, more = {}) => ({ type, process, op, resource: "stock", timeMs, ...more });
 
 describe("checkHistory: recorded histories", () => {
-  test("negative control: a stale write the store accepted is flagged", () => {
+  test("an expired holder's write applied: coverage, or a stale write where strict fencing is claimed", () => {
     const server = { source: "server" };
     const records = [
       rec("invoke", 1, "acquire", 0, { ttlMs: 100 }),
@@ -97,21 +97,45 @@ describe("checkHistory: recorded histories", () => {
       rec("ok", 1, "write", 504, { ...server, token: 1, value: 9, writeId: 11, basedOn: 0 }),
       rec("ok", 1, "write", 505, { writeId: 11 }),
     ];
-    const verdict = checkHistory({ records });
-    assert.equal(verdict.ok, false);
-    assert.equal(verdict.counts.staleWrite, 1);
-    const [stale] = verdict.violations;
-    assert.deepEqual([stale.kind, stale.process, stale.resource, stale.record, stale.otherRecord], ["staleWrite", 1, "stock", 9, 6]);
-    assert.deepEqual(verdict.coverage, {
+    const coverage = {
       lateWrites: 1,
+      expiredWritesApplied: 1,
       longPauses: 1,
       grantsWhileBelieved: 1,
       expiriesWhilePaused: 1,
       writesRefused: 0,
       readsRefused: 0,
       renewalsRefused: 0,
-    });
-    assert.deepEqual(verdict.unknown, ["lostUpdate"]);
+    };
+    for (const fencing of [undefined, "maxToken", "off"]) {
+      const verdict = checkHistory({ fencing, records });
+      assert.equal(verdict.ok, true, fencing);
+      assert.equal(verdict.counts.staleWrite, 0);
+      assert.deepEqual(verdict.coverage, coverage);
+      assert.deepEqual(verdict.unknown, ["lostUpdate"]);
+    }
+    const verdict = checkHistory({ fencing: "strict", records });
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.counts.staleWrite, 1);
+    const [stale] = verdict.violations;
+    assert.deepEqual([stale.kind, stale.process, stale.resource, stale.record, stale.otherRecord], ["staleWrite", 1, "stock", 9, 6]);
+    assert.deepEqual(verdict.coverage, coverage);
+  });
+
+  test("negative control: the store applying a lower token after a higher one is a stale write", () => {
+    const write = (p, token, writeId, t) => rec("ok", p, "write", t, { source: "server", token, writeId, basedOn: 0, value: 9 });
+    const verdict = checkHistory({ records: [write(2, 7, 1, 10), write(1, 5, 2, 11), write(3, 8, 3, 12)] });
+    assert.equal(verdict.counts.staleWrite, 1);
+    const [stale] = verdict.violations;
+    assert.deepEqual([stale.kind, stale.process, stale.token, stale.record, stale.otherRecord], ["staleWrite", 1, 5, 1, 0]);
+    assert.equal(verdict.coverage.expiredWritesApplied, null, "without the lease server's view");
+  });
+
+  test("a lock-server crash: a server record with how long it was down", () => {
+    const crash = { type: "info", source: "server", process: 2 ** 32 - 1, op: "crash", timeMs: 5, durationMs: 40 };
+    const verdict = checkHistory({ records: [rec("invoke", 1, "acquire", 0), crash] });
+    assert.equal(verdict.ok, true);
+    assert.equal(verdict.processes, 1);
   });
 
   test("a client-only history: the server's view is unknown, not guessed", () => {
@@ -145,6 +169,9 @@ describe("checkHistory: bad input", () => {
     ["unknown record field", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0, { colour: "red" })] }), TypeError, /records\[0\]\.colour: unknown field/],
     ["a field of the wrong type", () => checkHistory({ records: [rec("invoke", 1, "acquire", "0")] }), TypeError, /records\[0\]\.timeMs must be a number/],
     ["unknown op", () => checkHistory({ records: [rec("invoke", 1, "lock", 0)] }), TypeError, /records\[0\]\.op: unknown operation "lock"/],
+    ["bad fencing", () => checkHistory({ fencing: "on", records: [] }), TypeError, /history\.fencing must be "off", "maxToken" or "strict", got "on"/],
+    ["a crash from a client", () => checkHistory({ records: [{ type: "info", process: 1, op: "crash", timeMs: 0, durationMs: 5 }] }), TypeError, /records\[0\]\.op: crash is a server record/],
+    ["a crash without its duration", () => checkHistory({ records: [{ type: "info", source: "server", process: 1, op: "crash", timeMs: 0 }] }), TypeError, /records\[0\]\.durationMs: is required on server info crash/],
     ["a missing field", () => checkHistory({ records: [{ type: "invoke", op: "acquire", resource: "x", timeMs: 0 }] }), TypeError, /records\[0\]\.process: is required/],
     ["a fractional time", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0.5)] }), RangeError, /records\[0\]\.timeMs: must be an integer/],
     ["time going backwards", () => checkHistory({ records: [rec("invoke", 1, "acquire", 5), rec("ok", 1, "acquire", 4, { token: 1 })] }), RangeError, /records\[1\]\.timeMs: goes backwards within process 1/],

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { assertInstanceAlive } from "./canary.mjs";
+import { hostileTest } from "./canary.mjs";
 import { expectThrow, NO_NODE, ringlease, wasm } from "./helpers.mjs";
 
 const { HashRing } = ringlease;
@@ -15,18 +15,7 @@ const { HashRing } = ringlease;
 const MAX_BATCH_KEYS = 2 ** 24;
 
 /** A test whose case is followed by the canary, even when the case itself fails. */
-function hostile(name, fn, options = {}) {
-  test(name, options, async () => {
-    let failure;
-    try {
-      await fn();
-    } catch (error) {
-      failure = error;
-    }
-    assertInstanceAlive(ringlease);
-    if (failure) throw failure;
-  });
-}
+const hostile = (name, fn, options) => hostileTest(ringlease, name, fn, options);
 
 function smallRing() {
   return new HashRing({ vnodes: 40, nodes: ["a", "b", "c", { id: "d", weight: 2 }] });

@@ -55,7 +55,14 @@ export class HistoryRun {
     const openLease = new Map();
     let end = 0;
     records.forEach((r, seq) => {
-      end = Math.max(end, r.timeMs - base + (r.op === "pause" ? r.durationMs ?? 0 : 0));
+      end = Math.max(end, r.timeMs - base + (r.op === "pause" || r.op === "crash" ? r.durationMs ?? 0 : 0));
+      if (r.op === "crash") {
+        // The lock server went down: a band across every lane (lane -1: no client). What it
+        // kept is not in the history (mode 3: unknown), so no lease is ended by it.
+        push(r.timeMs, -1, "serverCrash", 0, 0, 3, seq);
+        push(r.timeMs + r.durationMs, -1, "serverRestart", 0, 0, 0, seq);
+        return;
+      }
       const lane = laneOf.get(r.process);
       if (lane === undefined) return;
       const res = resourceIndex.get(r.resource) ?? 0;
@@ -172,7 +179,7 @@ export class HistoryRun {
       leaseNodes: 1,
       resources: verdict.resources.length,
       workload: "counter",
-      fencing: "recorded",
+      fencing: typeof doc.fencing === "string" ? doc.fencing : "recorded",
       seed: null,
     };
     const counts = {};
@@ -220,7 +227,7 @@ export class HistoryRun {
     const out = {
       length: n,
       atMs: new Float64Array(n),
-      client: new Uint32Array(n),
+      client: new Int32Array(n),
       kind: new Uint8Array(n),
       resource: new Uint32Array(n),
       token: new Float64Array(n),

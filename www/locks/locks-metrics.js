@@ -9,7 +9,7 @@ const KIND_TEXT = {
   lostUpdate: "Lost updates — acknowledged decrements that vanished",
   orderLost: "Orders lost — acknowledged orders missing from the log",
   orderDuplicated: "Orders duplicated in the log",
-  staleWrite: "Stale writes applied (token not the live lease)",
+  staleWrite: "Stale writes applied (a token below one the store had applied; strict fencing: not the live lease)",
   doubleGrant: "Double grants (two live leases at once)",
   tokenOrder: "Tokens out of order",
   beliefOverlap: "Overlapping beliefs (two clients believed they held it)",
@@ -27,6 +27,7 @@ const ms = (value) => `${integer(value)} ms`;
 /** The coverage counts (checkHistory's and the simulation's), in display order. */
 const COVERAGE = [
   ["lateWrites", "Late writes", "Writes that reached the store after their lease had ended (applied or refused)"],
+  ["expiredWritesApplied", "Late writes applied", "Late writes the store applied: max-token fencing lets an expired holder write until a newer token reaches the store"],
   ["longPauses", "Pauses > TTL", "Pauses longer than the TTL the process asked for"],
   ["grantsWhileBelieved", "Grants while held", "Grants while another client still believed it held the lock"],
   ["expiriesWhilePaused", "Expiries in a pause", "Leases that expired on the server while their holder was paused"],

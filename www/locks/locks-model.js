@@ -18,7 +18,7 @@ export const QUEUED = 2;
 export const BACKOFF = 3;
 
 const PHASE_NAMES = { [WAITING]: "waiting for the lock server", [QUEUED]: "queued for the lock", [BACKOFF]: "backing off (lock busy)" };
-const CRASH_MODES = ["state kept", "state lost, restart delayed", "state lost, no delay"];
+const CRASH_MODES = ["state kept", "state lost, restart delayed", "state lost, no delay", "recorded: what it kept is in the grants that follow"];
 
 function key(resource, token) {
   return resource * 2 ** 32 + token;
@@ -204,7 +204,7 @@ export class LocksModel {
         this.bands.push({ kind: "crash", node, start: at, end: null, mode: value, label: `lease server ${node} crashed (${CRASH_MODES[value] ?? "?"})` });
         // State lost: the server forgot its leases at the crash. With one lease node every lease
         // was on it; with more, the next grant on a resource closes the old lease instead.
-        if (value !== 0 && (this.config.leaseNodes ?? 1) === 1) {
+        if ((value === 1 || value === 2) && (this.config.leaseNodes ?? 1) === 1) {
           for (const lease of [...this.openLease.values()]) this.#endLease(lease, at, "crash");
         }
         break;

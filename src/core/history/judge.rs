@@ -5,167 +5,26 @@
 //!   records).
 //! - `tokenOrder` (L2): a server grant whose token is not above every earlier token of the
 //!   resource (server records).
-//! - `staleWrite` (L3-s): the store applied a write whose token was not the live lease at that
-//!   instant (server write records).
+//! - `staleWrite` (L3, fencing at storage): the store applied a write whose token was below the
+//!   highest it had applied for the resource, in apply order (server write records). With strict
+//!   fencing claimed ([`Fencing::Strict`], L3-s), also a write applied whose token was not the
+//!   live lease at that instant; otherwise those are counted as coverage
+//!   (`expiredWritesApplied`), since max-token fencing lets them through by design.
 //! - `beliefOverlap` (L10): two processes believed they held one resource at the same time, each
-//!   from its acquire ok to its release (client records).
-//! - `lostUpdate` (L12): an acknowledged write that no longer counts: every write names the
-//!   write its value was computed from (`basedOn`), and the writes that count are the chain back
-//!   from the resource's last read (client or server read records with `writeId`).
+//!   from its acquire ok to its release (client records; see [`super::beliefs`]).
+//! - `lostUpdate` (L12): an acknowledged write that no longer counts (see [`super::writes`]).
 //!
 //! Checks that need the server's view are reported as unknown when a history has no server
 //! records, never guessed.
 
 use std::collections::HashMap;
 
+use super::beliefs::{Beliefs, BELIEF_WORK_MAX};
+use super::coverage::Coverage;
 use super::record::{Op, Record, RecordType, Source};
-
-/// `client`/`other` of a violation that concerns no client.
-pub const NO_CLIENT: u32 = u32::MAX;
-/// `record`/`otherRecord` of a violation that points at no record.
-pub const NO_RECORD: u32 = u32::MAX;
-
-/// What a violation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ViolationKind {
-    /// An acknowledged decrement vanished.
-    LostUpdate,
-    /// An acknowledged order is missing from its partition's log (simulation only).
-    OrderLost,
-    /// An order is in its partition's log more than once (simulation only).
-    OrderDuplicated,
-    /// Two leases on one resource were live at once (server truth).
-    DoubleGrant,
-    /// A grant's token did not exceed every earlier token of its resource.
-    TokenOrder,
-    /// The store applied a write whose token was not the live lease.
-    StaleWrite,
-    /// Two clients believed they held one resource at once.
-    BeliefOverlap,
-    /// A wait past the bound after the faults stopped (simulation only).
-    Liveness,
-}
-
-impl ViolationKind {
-    /// Every kind.
-    pub const ALL: [ViolationKind; 8] = [
-        ViolationKind::LostUpdate,
-        ViolationKind::OrderLost,
-        ViolationKind::OrderDuplicated,
-        ViolationKind::DoubleGrant,
-        ViolationKind::TokenOrder,
-        ViolationKind::StaleWrite,
-        ViolationKind::BeliefOverlap,
-        ViolationKind::Liveness,
-    ];
-
-    /// The kinds a history is judged on (the others need the simulation's own state).
-    pub const HISTORY: [ViolationKind; 5] = [
-        ViolationKind::LostUpdate,
-        ViolationKind::DoubleGrant,
-        ViolationKind::TokenOrder,
-        ViolationKind::StaleWrite,
-        ViolationKind::BeliefOverlap,
-    ];
-
-    /// The stable camelCase name used in JavaScript.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViolationKind::LostUpdate => "lostUpdate",
-            ViolationKind::OrderLost => "orderLost",
-            ViolationKind::OrderDuplicated => "orderDuplicated",
-            ViolationKind::DoubleGrant => "doubleGrant",
-            ViolationKind::TokenOrder => "tokenOrder",
-            ViolationKind::StaleWrite => "staleWrite",
-            ViolationKind::BeliefOverlap => "beliefOverlap",
-            ViolationKind::Liveness => "liveness",
-        }
-    }
-}
-
-/// One violation found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Violation {
-    /// What.
-    pub kind: ViolationKind,
-    /// When it happened (ms): the overwrite that lost an update, the start of an overlap, the
-    /// grant, the write, or the moment a wait went past its bound.
-    pub at_ms: u64,
-    /// The client (process) it concerns ([`NO_CLIENT`] if none).
-    pub client: u32,
-    /// The other client involved (the other believer or holder), or [`NO_CLIENT`].
-    pub other: u32,
-    /// The resource (lock, SKU, partition) index.
-    pub resource: u32,
-    /// A token involved (0 if none).
-    pub token: u64,
-    /// A kind-specific number: the order id (orders), how long the wait was (liveness), the
-    /// number of extra copies (duplicated orders), or the lost write's id (lost updates).
-    pub value: u64,
-    /// The record the violation is about (the grant, the write applied, the release that ended
-    /// an overlapping belief, the lost write), or [`NO_RECORD`].
-    pub record: u32,
-    /// The other record involved (the earlier grant, the other believer's acquire, the write
-    /// that overwrote), or [`NO_RECORD`].
-    pub other_record: u32,
-}
-
-/// Violations per kind, in [`ViolationKind::ALL`] order.
-pub type ViolationCounts = [u64; 8];
-
-/// Violations kept in full (all are counted).
-pub const MAX_KEPT: usize = 10_000;
-
-/// Steps the belief checks may take over a whole history (each release scans the beliefs open
-/// or recently closed on its resource): past this, `beliefOverlap` and `grantsWhileBelieved`
-/// are unknown rather than judged slowly.
-pub const BELIEF_WORK_MAX: u64 = 200_000_000;
-
-/// How often the dangerous interleavings happened, so that "0 violations" means something.
-/// `None`: the history cannot tell (it has no server records).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Coverage {
-    /// Writes that reached the store after their lease had ended (applied or refused).
-    pub late_writes: Option<u64>,
-    /// Pauses longer than the TTL the process last asked for.
-    pub long_pauses: u64,
-    /// Server grants while another process still believed it held the resource.
-    pub grants_while_believed: Option<u64>,
-    /// Leases that expired on the server while their holder was paused.
-    pub expiries_while_paused: Option<u64>,
-    /// Writes the store refused (fencing), as the clients learnt.
-    pub writes_refused: u64,
-    /// Reads the store refused, as the clients learnt.
-    pub reads_refused: u64,
-    /// Renewals the server refused, as the clients learnt.
-    pub renewals_refused: u64,
-}
-
-impl Coverage {
-    /// The stable camelCase names, in field order.
-    pub const NAMES: [&'static str; 7] = [
-        "lateWrites",
-        "longPauses",
-        "grantsWhileBelieved",
-        "expiriesWhilePaused",
-        "writesRefused",
-        "readsRefused",
-        "renewalsRefused",
-    ];
-
-    /// The counts in [`Coverage::NAMES`] order.
-    pub fn values(&self) -> [Option<u64>; 7] {
-        [
-            self.late_writes,
-            Some(self.long_pauses),
-            self.grants_while_believed,
-            self.expiries_while_paused,
-            Some(self.writes_refused),
-            Some(self.reads_refused),
-            Some(self.renewals_refused),
-        ]
-    }
-}
+use super::violation::{Violation, ViolationCounts, ViolationKind, MAX_KEPT, NO_CLIENT, NO_RECORD};
+use super::writes::{WriteRec, Writes};
+use crate::core::store::Fencing;
 
 #[derive(Debug, Clone, Copy)]
 struct ServerLease {
@@ -192,34 +51,6 @@ impl ServerLease {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct WriteRec {
-    parent: u32,
-    client: u32,
-    resource: u32,
-    at: u64,
-    token: u64,
-    /// The record that applied it (server) or acknowledged it (client-only histories).
-    record: u32,
-    /// The record that acknowledged it, if any.
-    acked: Option<u32>,
-}
-
-/// An open belief: who, since when, and its acquire-ok record.
-#[derive(Debug, Clone, Copy)]
-struct Belief {
-    client: u32,
-    start: u64,
-    record: u32,
-}
-
-#[derive(Debug, Default)]
-struct Beliefs {
-    open: Vec<Belief>,
-    closed: Vec<(Belief, u64)>,
-    last_end: u64,
-}
-
 /// A write the process has invoked and not heard back about.
 #[derive(Debug, Clone, Copy)]
 struct PendingWrite {
@@ -237,20 +68,31 @@ struct Process {
     write: Option<PendingWrite>,
 }
 
+/// Per resource state.
+#[derive(Debug, Default, Clone)]
+struct Resource {
+    /// The last server lease granted.
+    lease: Option<ServerLease>,
+    /// The highest token granted, and its grant record.
+    max_granted: (u64, u32),
+    /// The highest token the store applied a write with, and the first write applied with it.
+    max_applied: Option<(u64, u32)>,
+    /// Server-truth time held by leases that ended.
+    held_ms: u64,
+    beliefs: Beliefs,
+    /// The last read that saw a write id (its record, the write id).
+    last_read: Option<(u32, u64)>,
+}
+
 /// The checker's state. Feed records in order with [`Judge::apply`].
 #[derive(Debug, Default)]
 pub struct Judge {
-    leases: Vec<Option<ServerLease>>,
-    max_token: Vec<(u64, u32)>,
-    held_ms: Vec<u64>,
-    beliefs: Vec<Beliefs>,
-    writes: Vec<WriteRec>,
-    /// History write id → index + 1 in `writes`.
-    write_index: HashMap<u64, u32>,
+    /// Whether the store claims strict fencing (a write applied must be the live lease's).
+    strict: bool,
+    resources: Vec<Resource>,
+    writes: Writes,
     processes: Vec<Process>,
     process_index: HashMap<u32, u32>,
-    /// Per resource: the last read that saw a write id (its record, the write id).
-    last_read: Vec<Option<(u32, u64)>>,
     found: Vec<Violation>,
     counts: ViolationCounts,
     coverage: Coverage,
@@ -263,9 +105,13 @@ pub struct Judge {
 }
 
 impl Judge {
-    /// An empty judge.
-    pub fn new() -> Self {
-        Judge::default()
+    /// An empty judge for a store with `fencing` (`None`: not said; judged as max-token: L3
+    /// only).
+    pub fn new(fencing: Option<Fencing>) -> Self {
+        Judge {
+            strict: fencing == Some(Fencing::Strict),
+            ..Judge::default()
+        }
     }
 
     fn report(&mut self, v: Violation) {
@@ -277,12 +123,11 @@ impl Judge {
 
     fn resource(&mut self, r: u32) -> usize {
         let r = r as usize;
-        if r >= self.leases.len() {
-            self.leases.resize(r + 1, None);
-            self.max_token.resize(r + 1, (0, NO_RECORD));
-            self.held_ms.resize(r + 1, 0);
-            self.beliefs.resize_with(r + 1, Beliefs::default);
-            self.last_read.resize(r + 1, None);
+        if r >= self.resources.len() {
+            self.resources.resize_with(r + 1, || Resource {
+                max_granted: (0, NO_RECORD),
+                ..Resource::default()
+            });
         }
         r
     }
@@ -307,13 +152,18 @@ impl Judge {
         let index = self.records;
         self.records = self.records.saturating_add(1);
         self.now = self.now.max(rec.time_ms);
-        if (rec.source, rec.op) == (Source::Server, Op::Read) {
-            // The store's content (a final read): no process involved.
-            let r = self.resource(rec.resource);
-            if let (RecordType::Ok, Some(id)) = (rec.kind, rec.write_id) {
-                self.last_read[r] = Some((index, id));
+        match (rec.source, rec.op) {
+            (Source::Server, Op::Read) => {
+                // The store's content (a final read): no process involved.
+                let r = self.resource(rec.resource);
+                if let (RecordType::Ok, Some(id)) = (rec.kind, rec.write_id) {
+                    self.resources[r].last_read = Some((index, id));
+                }
+                return;
             }
-            return;
+            // The lease server went down: what it forgot shows in the grants that follow.
+            (_, Op::Crash) => return,
+            _ => {}
         }
         let p = self.process(rec.process);
         if rec.op == Op::Pause {
@@ -329,7 +179,7 @@ impl Judge {
         match (rec.source, rec.op, rec.kind) {
             (Source::Server, Op::Acquire, _) => self.on_grant(rec, r, index),
             (Source::Server, Op::Renew, _) => {
-                if let Some(lease) = self.leases[r].as_mut() {
+                if let Some(lease) = self.resources[r].lease.as_mut() {
                     if lease.token == token && lease.ended.is_none() {
                         lease.expires = rec.expires_at_ms.unwrap_or(lease.expires);
                     }
@@ -344,7 +194,7 @@ impl Judge {
                     let n = self.coverage.expiries_while_paused.get_or_insert(0);
                     *n += u64::from(paused);
                 }
-                if let Some(lease) = self.leases[r].as_mut() {
+                if let Some(lease) = self.resources[r].lease.as_mut() {
                     if lease.token == token && lease.ended.is_none() {
                         lease.ended = Some(rec.time_ms);
                     }
@@ -353,7 +203,7 @@ impl Judge {
             (Source::Server, Op::Write, kind) => self.on_store_write(rec, r, index, kind),
             (Source::Client, Op::Read, RecordType::Ok) => {
                 if let Some(id) = rec.write_id {
-                    self.last_read[r] = Some((index, id));
+                    self.resources[r].last_read = Some((index, id));
                 }
             }
             (Source::Client, Op::Read, RecordType::Fail) => self.coverage.reads_refused += 1,
@@ -361,14 +211,21 @@ impl Judge {
                 self.processes[p].ttl_ms = rec.ttl_ms;
             }
             (Source::Client, Op::Acquire, RecordType::Ok) if self.judges_beliefs() => {
-                self.beliefs[r].open.push(Belief {
-                    client: rec.process,
-                    start: rec.time_ms,
-                    record: index,
-                });
+                self.resources[r]
+                    .beliefs
+                    .open(rec.process, rec.time_ms, index);
             }
             (Source::Client, Op::Release, _) if self.judges_beliefs() => {
-                self.on_belief_end(r, rec.process, rec.time_ms, index)
+                let overlaps = self.resources[r].beliefs.close(
+                    r as u32,
+                    rec.process,
+                    rec.time_ms,
+                    index,
+                    &mut self.belief_work,
+                );
+                for v in overlaps {
+                    self.report(v);
+                }
             }
             (Source::Client, Op::Renew, RecordType::Fail) => self.coverage.renewals_refused += 1,
             (Source::Client, Op::Write, RecordType::Invoke) => {
@@ -395,12 +252,13 @@ impl Judge {
         let (token, at) = (rec.token.unwrap_or(0), rec.time_ms);
         let expires = rec.expires_at_ms.unwrap_or(at);
         if self.judges_beliefs() {
-            self.belief_work += self.beliefs[r].open.len() as u64;
-            let believed = self.beliefs[r].open.iter().any(|b| b.client != rec.process);
+            let believed = self.resources[r]
+                .beliefs
+                .held_by_other(rec.process, &mut self.belief_work);
             *self.coverage.grants_while_believed.get_or_insert(0) += u64::from(believed);
         }
-        if let Some(prev) = self.leases[r] {
-            self.held_ms[r] += prev.held(at);
+        if let Some(prev) = self.resources[r].lease {
+            self.resources[r].held_ms += prev.held(at);
             if prev.live_at(at) {
                 self.report(Violation {
                     kind: ViolationKind::DoubleGrant,
@@ -415,7 +273,7 @@ impl Judge {
                 });
             }
         }
-        let (max, max_record) = self.max_token[r];
+        let (max, max_record) = self.resources[r].max_granted;
         if token <= max {
             self.report(Violation {
                 kind: ViolationKind::TokenOrder,
@@ -429,9 +287,9 @@ impl Judge {
                 other_record: max_record,
             });
         } else {
-            self.max_token[r] = (token, index);
+            self.resources[r].max_granted = (token, index);
         }
-        self.leases[r] = Some(ServerLease {
+        self.resources[r].lease = Some(ServerLease {
             client: rec.process,
             token,
             start: at,
@@ -446,89 +304,50 @@ impl Judge {
         self.belief_work <= BELIEF_WORK_MAX
     }
 
-    fn on_belief_end(&mut self, r: usize, client: u32, at: u64, index: u32) {
-        let b = &mut self.beliefs[r];
-        self.belief_work += (b.open.len() + b.closed.len()) as u64;
-        let Some(i) = b.open.iter().position(|o| o.client == client) else {
-            return;
-        };
-        let mine = b.open.remove(i);
-        let start = mine.start;
-        b.last_end = b.last_end.max(at);
-        let overlaps: Vec<Belief> = b
-            .closed
-            .iter()
-            .filter(|&&(o, e)| o.client != client && start < e && o.start < at)
-            .map(|&(o, _)| Belief {
-                start: o.start.max(start),
-                ..o
-            })
-            .collect();
-        if at > start {
-            b.closed.push((mine, at));
-        }
-        let horizon = b.open.iter().map(|o| o.start).min().unwrap_or(at).min(at);
-        b.closed.retain(|&(_, e)| e > horizon);
-        for other in overlaps {
-            self.report(Violation {
-                kind: ViolationKind::BeliefOverlap,
-                at_ms: other.start,
-                client,
-                other: other.client,
-                resource: r as u32,
-                token: 0,
-                value: 0,
-                record: index,
-                other_record: other.record,
-            });
-        }
-    }
-
     fn live(&self, r: usize, token: u64, t: u64) -> bool {
-        self.leases[r].is_some_and(|l| l.token == token && l.live_at(t))
-    }
-
-    /// The internal id (index + 1) of history write `id`, registering it if new.
-    fn register(&mut self, id: u64, w: WriteRec) -> (u32, bool) {
-        if let Some(&known) = self.write_index.get(&id) {
-            return (known, false);
-        }
-        self.writes.push(w);
-        let internal = self.writes.len() as u32;
-        self.write_index.insert(id, internal);
-        (internal, true)
-    }
-
-    fn parent(&self, based_on: Option<u64>) -> u32 {
-        based_on
-            .and_then(|b| self.write_index.get(&b).copied())
-            .unwrap_or(0)
+        self.resources[r]
+            .lease
+            .is_some_and(|l| l.token == token && l.live_at(t))
     }
 
     fn on_store_write(&mut self, rec: &Record, r: usize, index: u32, kind: RecordType) {
         self.server_writes = true;
         let (token, at) = (rec.token.unwrap_or(0), rec.time_ms);
-        let live = self.live(r, token, at);
-        *self.coverage.late_writes.get_or_insert(0) += u64::from(!live && self.server_leases);
+        let late = self.server_leases && !self.live(r, token, at);
+        *self.coverage.late_writes.get_or_insert(0) += u64::from(late);
+        let expired = self.coverage.expired_writes_applied.get_or_insert(0);
         if kind != RecordType::Ok {
             return;
         }
+        *expired += u64::from(late);
         let id = rec.write_id.unwrap_or(0);
-        if !live {
-            self.report(Violation {
-                kind: ViolationKind::StaleWrite,
-                at_ms: at,
-                client: rec.process,
-                other: NO_CLIENT,
-                resource: r as u32,
-                token,
-                value: id,
-                record: index,
-                other_record: self.leases[r].map_or(NO_RECORD, |l| l.record),
-            });
+        let stale = |other_record| Violation {
+            kind: ViolationKind::StaleWrite,
+            at_ms: at,
+            client: rec.process,
+            other: NO_CLIENT,
+            resource: r as u32,
+            token,
+            value: id,
+            record: index,
+            other_record,
+        };
+        let max = self.resources[r].max_applied;
+        if let Some((_, max_record)) = max.filter(|&(highest, _)| token < highest) {
+            // L3: the applied tokens went backwards.
+            self.report(stale(max_record));
+        } else {
+            if !max.is_some_and(|(highest, _)| token <= highest) {
+                self.resources[r].max_applied = Some((token, index));
+            }
+            // L3-s: a strict store applies only the live lease's writes.
+            if self.strict && late {
+                let lease = self.resources[r].lease.map_or(NO_RECORD, |l| l.record);
+                self.report(stale(lease));
+            }
         }
-        let parent = self.parent(rec.based_on);
-        self.register(
+        let parent = self.writes.parent(rec.based_on);
+        self.writes.register(
             id,
             WriteRec {
                 parent,
@@ -547,14 +366,13 @@ impl Judge {
         let Some(id) = rec.write_id.or(pending.and_then(|w| w.write_id)) else {
             return; // an acknowledged write nobody can identify: not judged
         };
-        let internal = match self.write_index.get(&id) {
-            Some(&known) => known,
+        let internal = match self.writes.get(id) {
+            Some(known) => known,
             None => {
                 // Client-only history: the write counts as applied when acknowledged.
                 let based_on = pending.and_then(|w| w.based_on);
-                let parent = self.parent(based_on);
                 let w = WriteRec {
-                    parent,
+                    parent: self.writes.parent(based_on),
                     client: rec.process,
                     resource: pending.map_or(rec.resource, |w| w.resource),
                     at: rec.time_ms,
@@ -562,70 +380,17 @@ impl Judge {
                     record: index,
                     acked: None,
                 };
-                self.register(id, w).0
+                self.writes.register(id, w)
             }
         };
-        if let Some(w) = self.writes.get_mut(internal as usize - 1) {
-            w.acked.get_or_insert(index);
-        }
-    }
-
-    /// Lost updates given each resource's current writer (history write ids, 0: the initial
-    /// value), judging only writes acknowledged before `cutoff[r]` (a record index).
-    fn lost(&self, heads: &[(u64, u32)]) -> Vec<Violation> {
-        let mut on_chain = vec![false; self.writes.len() + 1];
-        for &(head, _) in heads {
-            let mut id = self.write_index.get(&head).copied().unwrap_or(0);
-            while id != 0 && !on_chain[id as usize] {
-                on_chain[id as usize] = true;
-                id = self.writes[id as usize - 1].parent;
-            }
-        }
-        // Backwards, keeping each resource's next write on the chain: that is the write that
-        // overwrote a lost one (its parent, the chain write before it, is older than the lost
-        // write, since a write's parent is always an earlier write).
-        let resources = self
-            .writes
-            .iter()
-            .map(|w| w.resource as usize + 1)
-            .max()
-            .unwrap_or(0);
-        let mut next_on_chain: Vec<Option<usize>> = vec![None; resources];
-        let mut lost = Vec::new();
-        for (i, w) in self.writes.iter().enumerate().rev() {
-            let id = i as u32 + 1;
-            let r = w.resource as usize;
-            if on_chain[id as usize] {
-                next_on_chain[r] = Some(i);
-                continue;
-            }
-            let Some(acked) = w.acked else { continue };
-            let judged = heads.get(r).is_some_and(|&(_, cutoff)| acked < cutoff);
-            if !judged {
-                continue;
-            }
-            let over = next_on_chain[r].map(|j| &self.writes[j]);
-            lost.push(Violation {
-                kind: ViolationKind::LostUpdate,
-                at_ms: over.map_or(w.at, |later| later.at),
-                client: w.client,
-                other: over.map_or(NO_CLIENT, |later| later.client),
-                resource: w.resource,
-                token: w.token,
-                value: u64::from(id),
-                record: w.record,
-                other_record: over.map_or(NO_RECORD, |later| later.record),
-            });
-        }
-        lost.reverse();
-        lost
+        self.writes.ack(internal, index);
     }
 
     /// Lost updates given each resource's current writer as the store holds it now (the
     /// simulation): every acknowledged write is judged.
     pub fn lost_updates(&self, heads: &[u64]) -> Vec<Violation> {
         let heads: Vec<(u64, u32)> = heads.iter().map(|&h| (h, u32::MAX)).collect();
-        self.lost(&heads)
+        self.writes.lost(&heads)
     }
 
     /// Lost updates as the history shows them: each resource's last read that names a write
@@ -633,12 +398,17 @@ impl Judge {
     /// with writes but no such read are unknown (`None` if every one is).
     pub fn lost_updates_from_reads(&self) -> Option<Vec<Violation>> {
         let heads: Vec<(u64, u32)> = self
-            .last_read
+            .resources
             .iter()
-            .map(|read| read.map_or((0, 0), |(record, id)| (id, record)))
+            .map(|x| x.last_read.map_or((0, 0), |(record, id)| (id, record)))
             .collect();
-        let any = self.last_read.iter().any(Option::is_some);
-        (any || self.writes.is_empty()).then(|| self.lost(&heads))
+        let any = self.resources.iter().any(|x| x.last_read.is_some());
+        (any || self.writes.len() == 0).then(|| self.writes.lost(&heads))
+    }
+
+    /// Whether the store's fencing is claimed strict (L3-s is judged).
+    pub fn strict(&self) -> bool {
+        self.strict
     }
 
     /// How many distinct processes were seen.
@@ -671,11 +441,16 @@ impl Judge {
         self.counts
     }
 
-    /// Coverage so far (`grantsWhileBelieved` unknown once the belief checks stopped).
+    /// Coverage so far (`grantsWhileBelieved` unknown once the belief checks stopped; the
+    /// late writes unknown without both the lease server's and the store's records).
     pub fn coverage(&self) -> Coverage {
         let mut coverage = self.coverage;
         if !self.judges_beliefs() {
             coverage.grants_while_believed = None;
+        }
+        if !self.server_leases {
+            coverage.late_writes = None;
+            coverage.expired_writes_applied = None;
         }
         coverage
     }
@@ -687,16 +462,17 @@ impl Judge {
 
     /// Whether `resource` has no open belief, and since when (the last belief end).
     pub fn leaderless_since(&self, resource: u32) -> Option<u64> {
-        let Some(b) = self.beliefs.get(resource as usize) else {
-            return Some(0);
-        };
-        b.open.is_empty().then_some(b.last_end)
+        match self.resources.get(resource as usize) {
+            Some(x) => x.beliefs.leaderless_since(),
+            None => Some(0),
+        }
     }
 
     /// Server-truth time held, summed over resources, up to `now`.
     pub fn held_ms(&self, now: u64) -> u64 {
-        let closed: u64 = self.held_ms.iter().sum();
-        let open: u64 = self.leases.iter().flatten().map(|l| l.held(now)).sum();
-        closed + open
+        self.resources
+            .iter()
+            .map(|x| x.held_ms + x.lease.map_or(0, |l| l.held(now)))
+            .sum()
     }
 }

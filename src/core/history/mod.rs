@@ -16,14 +16,20 @@
 //! assert!(verdict.violations.is_empty());
 //! ```
 
+mod beliefs;
+mod coverage;
 mod judge;
 mod record;
+mod violation;
+mod writes;
 
-pub use judge::{
-    Coverage, Judge, Violation, ViolationCounts, ViolationKind, BELIEF_WORK_MAX, MAX_KEPT,
-    NO_CLIENT, NO_RECORD,
-};
+pub use beliefs::BELIEF_WORK_MAX;
+pub use coverage::Coverage;
+pub use judge::Judge;
 pub use record::{Op, RawRecord, Record, RecordType, Source, FIELDS, MAX_RESOURCE_LEN};
+pub use violation::{Violation, ViolationCounts, ViolationKind, MAX_KEPT, NO_CLIENT, NO_RECORD};
+
+pub use crate::core::store::Fencing;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -74,6 +80,9 @@ pub struct History {
     pub resources: Vec<String>,
     /// The records, in the order they happened as the recorder saw them.
     pub records: Vec<Record>,
+    /// How the store checked tokens, as the history says (`None`: not said). Strict fencing
+    /// makes a write applied outside the live lease a `staleWrite`.
+    pub fencing: Option<Fencing>,
 }
 
 /// Per process: the last client time, and invokes not yet answered, per op.
@@ -181,8 +190,9 @@ pub struct Verdict {
     pub violations: Vec<Violation>,
     /// Violations per kind, in [`ViolationKind::ALL`] order (the simulation-only kinds are 0).
     pub counts: ViolationCounts,
-    /// The kinds the history could not judge: `doubleGrant`, `tokenOrder` and `staleWrite`
-    /// without server records, `lostUpdate` without reads that name the write they saw.
+    /// The kinds the history could not judge: `doubleGrant` and `tokenOrder` without lease
+    /// server records, `staleWrite` without store records (or, strict fencing, without lease
+    /// server records), `lostUpdate` without reads that name the write they saw.
     pub unknown: Vec<ViolationKind>,
     /// How often the dangerous interleavings happened.
     pub coverage: Coverage,
@@ -207,7 +217,7 @@ pub fn sort_violations(all: &mut [Violation]) {
 
 /// Judges a history (see [`Judge`] for what each check means).
 pub fn check(history: &History) -> Verdict {
-    let mut judge = Judge::new();
+    let mut judge = Judge::new(history.fencing);
     for rec in &history.records {
         judge.apply(rec);
     }
@@ -233,7 +243,7 @@ pub fn verdict(judge: &Judge, lost: Option<Vec<Violation>>, records: usize) -> V
     if !judge.knows_leases() {
         unknown.extend([ViolationKind::DoubleGrant, ViolationKind::TokenOrder]);
     }
-    if !judge.knows_store() {
+    if !judge.knows_store() || (judge.strict() && !judge.knows_leases()) {
         unknown.push(ViolationKind::StaleWrite);
     }
     if !judge.judges_beliefs() {

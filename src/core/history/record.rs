@@ -59,6 +59,9 @@ pub enum Op {
     Write,
     /// The process was paused (GC, `SIGSTOP`) for `durationMs` from `timeMs`.
     Pause,
+    /// Server only: the lease server went down at `timeMs` (killed, crashed) and served again
+    /// `durationMs` later. What it held in memory is gone unless it persisted it.
+    Crash,
 }
 
 impl Op {
@@ -72,6 +75,7 @@ impl Op {
             Op::Read => "read",
             Op::Write => "write",
             Op::Pause => "pause",
+            Op::Crash => "crash",
         }
     }
 
@@ -84,11 +88,17 @@ impl Op {
             "read" => Op::Read,
             "write" => Op::Write,
             "pause" => Op::Pause,
+            "crash" => Op::Crash,
             _ => return None,
         })
     }
 
-    pub(crate) const COUNT: usize = 7;
+    pub(crate) const COUNT: usize = 8;
+
+    /// Whether records of this operation name a resource (pauses and crashes need none).
+    pub fn needs_resource(self) -> bool {
+        !matches!(self, Op::Pause | Op::Crash)
+    }
 }
 
 /// Whose view a record gives.
@@ -121,7 +131,7 @@ pub struct Record {
     pub source: Source,
     /// The process (client) the record concerns.
     pub process: u32,
-    /// The resource index (0 for a pause, which has none).
+    /// The resource index (0 for a pause or a crash, which need none).
     pub resource: u32,
     /// When (ms): the recorder's clock for client records, the server's for server records.
     pub time_ms: u64,
@@ -137,7 +147,7 @@ pub struct Record {
     pub write_id: Option<u64>,
     /// Write invoke or server write: the id of the write the value was computed from.
     pub based_on: Option<u64>,
-    /// Pause: how long (ms).
+    /// Pause: how long (ms); crash: how long until the server served again.
     pub duration_ms: Option<u64>,
 }
 
@@ -288,7 +298,7 @@ impl RawRecord {
                 "op",
                 format!(
                     "unknown operation \"{op_s}\" (expected acquire, renew, release, expire, \
-                     read, write or pause)"
+                     read, write, pause or crash)"
                 ),
             )
         })?;
@@ -309,7 +319,7 @@ impl RawRecord {
         let time_ms = need("timeMs", uint("timeMs", self.time_ms)?, "every record")?;
         let what = format!("{} {} {}", source.as_str(), kind.as_str(), op.as_str());
         let resource = match (op, self.resource.as_deref()) {
-            (Op::Pause, r) => r,
+            (op, r) if !op.needs_resource() => r,
             (_, None) => return Err(("resource", format!("is required on {what}"))),
             (_, Some(r)) => Some(r),
         };
@@ -343,11 +353,14 @@ impl RawRecord {
 
 /// The fields each kind of record must carry.
 fn required(r: &Record, what: &str) -> Result<(), FieldError> {
-    use Op::{Acquire, Expire, Pause, Read, Release, Renew, Write};
+    use Op::{Acquire, Crash, Expire, Pause, Read, Release, Renew, Write};
     use RecordType::{Fail, Info, Invoke};
     let bad = |field: &'static str, why: &str| Err((field, why.to_string()));
     match (r.source, r.op, r.kind) {
         (Source::Client, Expire, _) => bad("op", "expire is a server record (source: \"server\")"),
+        (Source::Client, Crash, _) => bad("op", "crash is a server record (source: \"server\")"),
+        (Source::Server, Crash, Info) => need("durationMs", r.duration_ms, what).map(drop),
+        (Source::Server, Crash, _) => bad("type", "a crash is an info record"),
         (_, Pause, Info) => need("durationMs", r.duration_ms, what).map(drop),
         (_, Pause, _) => bad("type", "a pause is an info record"),
         (Source::Client, Acquire, RecordType::Ok) => need("token", r.token, what).map(drop),
@@ -371,8 +384,8 @@ fn required(r: &Record, what: &str) -> Result<(), FieldError> {
         (Source::Server, Read, RecordType::Ok) => need("writeId", r.write_id, what).map(drop),
         (Source::Server, _, _) => bad(
             "type",
-            "server records are info (acquire, renew, release, expire), ok or fail (write) or \
-             ok (read: the store's content)",
+            "server records are info (acquire, renew, release, expire, crash), ok or fail \
+             (write) or ok (read: the store's content)",
         ),
     }
 }

@@ -4,9 +4,11 @@
 //! records its run as a history (client operations, and the server's and the store's view) and
 //! feeds each record to the judge as it happens, so a run exported as a history and checked
 //! again gives the same verdict and coverage:
-//! - `doubleGrant` (L1), `tokenOrder` (L2), `staleWrite` (L3-s; expected with `maxToken`
-//!   fencing from a paused holder writing before anybody else did, never with `strict`),
-//!   `beliefOverlap` (L10), `lostUpdate` (L12): see the judge.
+//! - `doubleGrant` (L1), `tokenOrder` (L2), `staleWrite` (L3: the store applied tokens out of
+//!   order, never with fencing on; with `strict` fencing also L3-s, a write applied outside the
+//!   live lease), `beliefOverlap` (L10), `lostUpdate` (L12): see the judge. With `maxToken`
+//!   fencing a paused holder whose lease expired before anybody else wrote is let through by
+//!   design, and counted as coverage (`expiredWritesApplied`).
 //!
 //! The simulation alone judges, from its own state:
 //! - `liveness` (V2): after the faults stop and settle, a waiter (lock, queued, FIFO) waited
@@ -81,7 +83,7 @@ impl Checker {
             write_ids: vec![Vec::new(); actors as usize],
             found: Vec::new(),
             liveness: 0,
-            judge: Judge::new(),
+            judge: Judge::new(Some(cfg.fencing)),
         }
     }
 

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::rng::PPM;
+pub use crate::core::store::Fencing;
 
 /// Largest `durationMs` (ten simulated minutes).
 pub const MAX_DURATION_MS: u64 = 600_000;
@@ -22,37 +23,6 @@ pub const MAX_DRIFT_PPM: u64 = 500_000;
 pub const MAX_OFFSET_MS: u64 = 1 << 18;
 /// Largest seed: seeds cross to JavaScript as exact numbers.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
-
-/// How the store checks fencing tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fencing {
-    /// Tokens are ignored: every write is applied (the negative control N1).
-    Off,
-    /// A write or read is refused if its token is below the highest the key has seen
-    /// (Kleppmann; `FencedStore` non-strict).
-    MaxToken,
-    /// Also refused unless the token is the live lease at that instant (Chubby's sequencer
-    /// check; `FencedStore` strict).
-    Strict,
-}
-
-impl Fencing {
-    /// The JavaScript name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fencing::Off => "off",
-            Fencing::MaxToken => "maxToken",
-            Fencing::Strict => "strict",
-        }
-    }
-
-    /// The mode named `name` (its JavaScript name).
-    pub fn parse(name: &str) -> Option<Self> {
-        [Fencing::Off, Fencing::MaxToken, Fencing::Strict]
-            .into_iter()
-            .find(|f| f.as_str() == name)
-    }
-}
 
 /// Which lease primitive the clients use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -302,6 +302,7 @@ impl Simulation {
         Some(History {
             resources: w.resource_names.clone(),
             records,
+            fencing: Some(w.cfg.fencing),
         })
     }
 

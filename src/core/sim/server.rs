@@ -343,6 +343,9 @@ impl Cluster {
         n.up = false;
         let mode = w.cfg.crash_mode;
         w.emit(NO_CLIENT, EventKind::ServerCrash, node, 0, mode.code());
+        let mut down = w.rec(RecordType::Info, Op::Crash, NO_CLIENT, 0).server();
+        down.duration_ms = Some(w.cfg.crash_down_ms);
+        w.record(down);
         let crashed_at = w.now;
         w.queue.push(
             w.now + w.cfg.crash_down_ms,

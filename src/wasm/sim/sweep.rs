@@ -10,12 +10,12 @@
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::{args, config_error, decode, encode_config, num, set, JsSimulation};
+use super::{args, decode, encode_config, num, set, JsSimulation};
 use crate::core::sim::sweep::{
-    Parameter, Sweep, SweepAggregate, SweepError, SweepRow, SweepRun, MAX_SEEDS, MAX_VALUES,
+    Parameter, Sweep, SweepAggregate, SweepRow, SweepRun, MAX_SEEDS, MAX_VALUES,
 };
 use crate::core::sim::Fencing;
-use crate::wasm::errors::{error, range_error, type_error};
+use crate::wasm::call::{call, Failure};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SWEEP_TYPES: &'static str = r#"
@@ -116,102 +116,82 @@ export interface SweepResult {
 const OPTION_KEYS: [&str; 4] = ["parameter", "values", "seeds", "fencing"];
 const FENCINGS: &str = "\"off\", \"maxToken\", \"strict\"";
 
-fn parameter(value: &JsValue, context: &str, name: &str) -> Result<Parameter, JsValue> {
-    let text = args::string(value, context, name)?;
+fn parameter(value: &JsValue, name: &str) -> Result<Parameter, Failure> {
+    let text = args::string(value, name)?;
     Parameter::parse(&text).ok_or_else(|| {
         let names: Vec<&str> = Parameter::ALL.iter().map(|p| p.as_str()).collect();
-        range_error(
-            context,
-            &format!(
-                "{name} must be one of {}, got {}",
-                names.join(", "),
-                args::describe(value)
-            ),
-        )
+        Failure::Range(format!(
+            "{name} must be one of {}, got {}",
+            names.join(", "),
+            args::describe(value)
+        ))
     })
 }
 
-fn fencing(value: &JsValue, context: &str, name: &str) -> Result<Fencing, JsValue> {
+fn fencing(value: &JsValue, name: &str) -> Result<Fencing, Failure> {
     let text = value.as_string().ok_or_else(|| {
-        type_error(
-            context,
-            &format!("{name} must be a string, got {}", args::describe(value)),
-        )
+        Failure::Type(format!(
+            "{name} must be a string, got {}",
+            args::describe(value)
+        ))
     })?;
     Fencing::parse(&text).ok_or_else(|| {
-        range_error(
-            context,
-            &format!(
-                "{name} must be one of {FENCINGS}, got {}",
-                args::describe(value)
-            ),
-        )
+        Failure::Range(format!(
+            "{name} must be one of {FENCINGS}, got {}",
+            args::describe(value)
+        ))
     })
 }
 
-fn required(object: &Object, key: &str, context: &str, what: &str) -> Result<JsValue, JsValue> {
-    args::field(object, key)?.ok_or_else(|| {
-        type_error(
-            context,
-            &format!("options.{key} must be {what}, got undefined"),
-        )
-    })
-}
-
-fn sweep_error(context: &str, err: &SweepError) -> JsValue {
-    match err {
-        SweepError::Config(e) => config_error(context, e),
-        _ => range_error(context, &format!("options.{err}")),
-    }
+fn required(object: &Object, key: &str, what: &str) -> Result<JsValue, Failure> {
+    args::field(object, key)?
+        .ok_or_else(|| Failure::Type(format!("options.{key} must be {what}, got undefined")))
 }
 
 /// Decodes `(config, options)` into a validated sweep.
-fn decode_sweep(config: &JsValue, options: &JsValue, context: &str) -> Result<Sweep, JsValue> {
-    let base = decode(config, context)?;
-    let o = args::required_options(options, context, "options", &OPTION_KEYS)?;
+fn decode_sweep(config: &JsValue, options: &JsValue) -> Result<Sweep, Failure> {
+    let base = decode(config)?;
+    let o = args::required_options(options, "options", &OPTION_KEYS)?;
 
-    let value = required(&o, "parameter", context, "a string")?;
-    let parameter = parameter(&value, context, "options.parameter")?;
+    let value = required(&o, "parameter", "a string")?;
+    let parameter = parameter(&value, "options.parameter")?;
 
-    let value = required(&o, "values", context, "an array of integers")?;
-    let values = args::array(&value, context, "options.values", MAX_VALUES)?
+    let value = required(&o, "values", "an array of integers")?;
+    let values = args::array(&value, "options.values", MAX_VALUES)?
         .iter()
         .enumerate()
-        .map(|(i, v)| args::safe_integer(v, context, &format!("options.values[{i}]")))
-        .collect::<Result<Vec<u64>, JsValue>>()?;
+        .map(|(i, v)| args::safe_integer(v, &format!("options.values[{i}]")))
+        .collect::<Result<Vec<u64>, Failure>>()?;
 
-    let value = required(&o, "seeds", context, "a count or an array of seeds")?;
+    let value = required(&o, "seeds", "a count or an array of seeds")?;
     let seeds = if value.as_f64().is_some() {
         let max = MAX_SEEDS as u32;
-        let count = args::integer_in(&value, context, "options.seeds", 1, max)?;
+        let count = args::integer_in(&value, "options.seeds", 1, max)?;
         Sweep::seed_range(count.into())
     } else if value.is_object() {
-        args::array(&value, context, "options.seeds", MAX_SEEDS)?
+        args::array(&value, "options.seeds", MAX_SEEDS)?
             .iter()
             .enumerate()
-            .map(|(i, v)| args::safe_integer(v, context, &format!("options.seeds[{i}]")))
-            .collect::<Result<Vec<u64>, JsValue>>()?
+            .map(|(i, v)| args::safe_integer(v, &format!("options.seeds[{i}]")))
+            .collect::<Result<Vec<u64>, Failure>>()?
     } else {
-        return Err(type_error(
-            context,
-            &format!(
-                "options.seeds must be a count or an array of seeds, got {}",
-                args::describe(&value)
-            ),
-        ));
+        return Err(Failure::Type(format!(
+            "options.seeds must be a count or an array of seeds, got {}",
+            args::describe(&value)
+        )));
     };
 
     let fencings = match args::field(&o, "fencing")? {
         None => vec![Fencing::Off, Fencing::MaxToken, Fencing::Strict],
-        Some(value) if value.is_string() => vec![fencing(&value, context, "options.fencing")?],
-        Some(value) => args::array(&value, context, "options.fencing", 3)?
+        Some(value) if value.is_string() => vec![fencing(&value, "options.fencing")?],
+        Some(value) => args::array(&value, "options.fencing", 3)?
             .iter()
             .enumerate()
-            .map(|(i, v)| fencing(v, context, &format!("options.fencing[{i}]")))
-            .collect::<Result<Vec<Fencing>, JsValue>>()?,
+            .map(|(i, v)| fencing(v, &format!("options.fencing[{i}]")))
+            .collect::<Result<Vec<Fencing>, Failure>>()?,
     };
 
-    Sweep::new(base, parameter, values, fencings, seeds).map_err(|e| sweep_error(context, &e))
+    Ok(Sweep::new(base, parameter, values, fencings, seeds)?)
 }
 
 fn numbers(values: &[u64]) -> Array {
@@ -299,25 +279,26 @@ impl JsSimulation {
         #[wasm_bindgen(unchecked_param_type = "SimulationConfig | undefined")] config: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SweepOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "Simulation.sweep";
-        let sweep = decode_sweep(&config, &options, CONTEXT)?;
-        let result = sweep.execute().map_err(|e| sweep_error(CONTEXT, &e))?;
-        let fencings: Array = sweep
-            .fencings()
-            .iter()
-            .map(|f| JsValue::from_str(f.as_str()))
-            .collect();
-        let o = Object::new();
-        set(&o, "parameter", sweep.parameter().as_str());
-        set(&o, "values", numbers(sweep.values()));
-        set(&o, "fencing", fencings);
-        set(&o, "seeds", numbers(sweep.seeds()));
-        set(&o, "runs", sweep.len() as u32);
-        let rows: Array = result.rows.iter().map(encode_row).collect();
-        set(&o, "rows", rows);
-        let aggregates: Array = result.aggregates.iter().map(encode_aggregate).collect();
-        set(&o, "aggregates", aggregates);
-        Ok(o.into())
+        call("Simulation.sweep", || {
+            let sweep = decode_sweep(&config, &options)?;
+            let result = sweep.execute()?;
+            let fencings: Array = sweep
+                .fencings()
+                .iter()
+                .map(|f| JsValue::from_str(f.as_str()))
+                .collect();
+            let o = Object::new();
+            set(&o, "parameter", sweep.parameter().as_str());
+            set(&o, "values", numbers(sweep.values()));
+            set(&o, "fencing", fencings);
+            set(&o, "seeds", numbers(sweep.seeds()));
+            set(&o, "runs", sweep.len() as u32);
+            let rows: Array = result.rows.iter().map(encode_row).collect();
+            set(&o, "rows", rows);
+            let aggregates: Array = result.aggregates.iter().map(encode_aggregate).collect();
+            set(&o, "aggregates", aggregates);
+            Ok(o.into())
+        })
     }
 
     /// The runs `Simulation.sweep(config, options)` would make, in order, each with its
@@ -337,9 +318,11 @@ impl JsSimulation {
         #[wasm_bindgen(unchecked_param_type = "SimulationConfig | undefined")] config: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SweepOptions")] options: JsValue,
     ) -> Result<Array, JsValue> {
-        let sweep = decode_sweep(&config, &options, "Simulation.sweepRuns")?;
-        let parameter = sweep.parameter();
-        Ok(sweep.runs().map(|r| encode_run(parameter, &r)).collect())
+        call("Simulation.sweepRuns", || {
+            let sweep = decode_sweep(&config, &options)?;
+            let parameter = sweep.parameter();
+            Ok(sweep.runs().map(|r| encode_run(parameter, &r)).collect())
+        })
     }
 
     /// This finished simulation's row as a run of a sweep over `parameter`: the value is its
@@ -357,18 +340,16 @@ impl JsSimulation {
         #[wasm_bindgen(js_name = parameter, unchecked_param_type = "SweepParameter")]
         parameter_name: JsValue,
     ) -> Result<JsValue, JsValue> {
-        const CONTEXT: &str = "Simulation.sweepRow";
-        let parameter = parameter(&parameter_name, CONTEXT, "parameter")?;
-        if !self.0.done() {
-            return Err(error(
-                CONTEXT,
-                &format!(
+        call("Simulation.sweepRow", || {
+            let parameter = parameter(&parameter_name, "parameter")?;
+            if !self.0.done() {
+                return Err(Failure::Plain(format!(
                     "the simulation has not finished (nowMs {} < durationMs {}); call run() first",
                     self.0.now_ms(),
                     self.0.config().duration_ms
-                ),
-            ));
-        }
-        Ok(encode_row(&SweepRow::of(parameter, &self.0)))
+                )));
+            }
+            Ok(encode_row(&SweepRow::of(parameter, &self.0)))
+        })
     }
 }

@@ -6,6 +6,7 @@ import {
   type AcquireResult,
   type CampaignResult,
   type CancelResult,
+  type FencedReadResult,
   type LeaderInfo,
   type LeaseInfo,
   type ReleaseResult,
@@ -51,6 +52,9 @@ export async function api(url: string): Promise<void> {
   const w: WriteResult = await store.write("k", { any: ["json"] }, result);
   if (!w.accepted) console.log(w.highest);
   const e: StoredEntry | undefined = await store.read("k");
+  const fenced: FencedReadResult | undefined = await store.read("k", { token: result });
+  if (fenced?.accepted) console.log(fenced.value, fenced.token, fenced.version);
+  else if (fenced) console.log(fenced.reason, fenced.highest);
   const cas = await store.compareAndSet("k", e?.version ?? 0, 1);
   console.log(left.status, holder?.token, line.length, leader?.leader, names, cas.accepted, leases.options.maxTtlMs, leases.keyOf("db"));
   await leases.close();

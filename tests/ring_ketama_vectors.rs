@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ringlease::core::ketama::{
+use ringlease::core::hash::ketama::{
     key_position, server_points, total_weight, vnodes_for, Continuum, DEFAULT_VNODES,
     POINTS_PER_VNODE,
 };

@@ -5,7 +5,10 @@
 
 use sha1::{Digest, Sha1};
 
-use super::sha1x4;
+use crate::core::number::u32_digits;
+
+pub mod ketama;
+pub mod sha1x4;
 
 /// The ring position of `bytes`: the first four bytes of SHA-1(bytes), big-endian.
 ///
@@ -63,7 +66,7 @@ fn compress_one(block: [u8; 64]) -> u32 {
 /// The position of the point labelled `"{id}#{index}"`, without building the label string.
 pub fn point_position(id: &str, index: u32) -> u32 {
     let mut digits = [0u8; 10];
-    let digits = decimal(index, &mut digits);
+    let digits = u32_digits(index, &mut digits);
     if let Some(position) = single_block(&[id.as_bytes(), b"#", digits]) {
         return position;
     }
@@ -346,20 +349,6 @@ fn first_u32(digest: &[u8]) -> u32 {
     u32::from_be_bytes(first)
 }
 
-/// Writes `value` in decimal into `buf` and returns the written digits (as JavaScript's
-/// `'' + i`; shared by both schemes' point labels).
-pub(crate) fn decimal(mut value: u32, buf: &mut [u8; 10]) -> &[u8] {
-    let mut start = buf.len();
-    loop {
-        start -= 1;
-        buf[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            return &buf[start..];
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,13 +543,5 @@ mod tests {
             let expected: Vec<u32> = keys.iter().map(|key| first_u32(&Sha1::digest(key))).collect();
             proptest::prop_assert_eq!(batch, expected);
         }
-    }
-
-    #[test]
-    fn decimal_writes_every_digit() {
-        let mut buf = [0u8; 10];
-        assert_eq!(decimal(0, &mut buf), b"0");
-        assert_eq!(decimal(10, &mut buf), b"10");
-        assert_eq!(decimal(u32::MAX, &mut buf), b"4294967295");
     }
 }

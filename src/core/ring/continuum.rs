@@ -30,12 +30,10 @@ use md5::Md5;
 use sha1::{Digest, Sha1};
 
 use super::error::RingError;
-use super::hash::decimal;
-use super::ring::MAX_POINTS;
-use super::sort;
-
-/// The most points one digest gives (four little-endian words of an MD5 digest).
-pub const MAX_POINTS_PER_DIGEST: u32 = 4;
+use super::index::SearchIndex;
+use super::limits::{MAX_POINTS, MAX_POINTS_PER_DIGEST};
+use crate::core::number::u32_digits;
+use crate::core::sort;
 
 /// The hash function of a ketama ring (hashring's `algorithm` argument).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +74,18 @@ impl KetamaDigest {
     /// A key's position: the little-endian `u32` of the digest's first four bytes.
     ///
     /// ```
-    /// use ringlease::core::continuum::KetamaDigest;
+    /// use ringlease::core::ring::continuum::KetamaDigest;
     /// // MD5("") = d41d8cd9…, SHA-1("") = da39a3ee…
     /// assert_eq!(KetamaDigest::Md5.key_position(b""), 0xd98c_1dd4);
     /// assert_eq!(KetamaDigest::Sha1.key_position(b""), 0xeea3_39da);
     /// ```
     pub fn key_position(self, key: &[u8]) -> u32 {
-        le_u32(&self.hash(&[key]), 0)
+        // One-shot digests: in wasm they cost about half of what `hash`'s multi-part path
+        // adds to a lookup.
+        match self {
+            KetamaDigest::Md5 => le_u32(&Md5::digest(key), 0),
+            KetamaDigest::Sha1 => le_u32(&Sha1::digest(key), 0),
+        }
     }
 
     /// Appends the points of a server hashed as `label` with `digests` digests and
@@ -93,7 +96,7 @@ impl KetamaDigest {
         out.reserve(digests as usize * per_digest);
         let mut digits = [0u8; 10];
         for i in 0..digests {
-            let d = self.hash(&[label.as_bytes(), b"-", decimal(i, &mut digits)]);
+            let d = self.hash(&[label.as_bytes(), b"-", u32_digits(i, &mut digits)]);
             out.extend((0..per_digest).map(|j| le_u32(&d, 4 * j)));
         }
     }
@@ -141,7 +144,7 @@ pub struct KetamaServer<'a> {
 /// A sorted ketama continuum: see the module docs.
 ///
 /// ```
-/// use ringlease::core::continuum::{KetamaDigest, KetamaRing, KetamaServer};
+/// use ringlease::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
 ///
 /// // Python hash_ring's placement: 40 MD5 digests of 3 points per server.
 /// let servers = [
@@ -159,6 +162,8 @@ pub struct KetamaRing {
     per_digest: u32,
     positions: Vec<u32>,
     owners: Vec<u32>,
+    /// Buckets over `positions`, so a lookup searches a few points rather than all of them.
+    index: SearchIndex,
 }
 
 impl KetamaRing {
@@ -195,13 +200,15 @@ impl KetamaRing {
         }
         // Stable: tied points keep generation order, as hashring's sort keeps them.
         sort::sort_by_position(&mut packed);
-        let positions = packed.iter().map(|&p| (p >> 32) as u32).collect();
+        let positions: Vec<u32> = packed.iter().map(|&p| (p >> 32) as u32).collect();
         let owners = packed.iter().map(|&p| p as u32).collect();
+        let index = SearchIndex::build(&positions);
         Ok(KetamaRing {
             digest,
             per_digest,
             positions,
             owners,
+            index,
         })
     }
 
@@ -243,7 +250,7 @@ impl KetamaRing {
     /// hashring's `find`: the index of the first point at or after `position`, wrapping to 0
     /// (0 on an empty ring too). With tied points, the first of them.
     pub fn lookup(&self, position: u32) -> usize {
-        let index = self.positions.partition_point(|&p| p < position);
+        let index = self.index.partition_point(&self.positions, position);
         if index == self.positions.len() {
             0
         } else {
@@ -314,8 +321,8 @@ impl KetamaRing {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ketama;
     use super::*;
+    use crate::core::hash::ketama;
 
     fn servers<'a>(labels: &[&'a str], digests: u32) -> Vec<KetamaServer<'a>> {
         labels

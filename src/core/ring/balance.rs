@@ -2,10 +2,8 @@
 //! with bounded loads (Mirrokni, Thorup, Zadimoghaddam).
 
 use super::error::RingError;
-use super::ring::HashRing;
-
-/// The index used for "no live node" in batch results.
-pub const NO_NODE: u32 = u32::MAX;
+use super::hash_ring::HashRing;
+use super::limits::NO_NODE;
 
 impl HashRing {
     /// The exact fraction of the keyspace (all 2^32 positions) each node owns, by index in
@@ -180,7 +178,7 @@ impl BoundedAssigner<'_> {
         let end = self.ring.point_count();
         let mut root = start;
         while root < end {
-            super::ring::visited(1);
+            super::search::visited(1);
             let parent = self.next[root] as usize;
             if parent != root {
                 root = parent;

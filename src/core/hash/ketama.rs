@@ -31,7 +31,7 @@
 
 use md5::{Digest, Md5};
 
-use super::hash::decimal;
+use crate::core::number::u32_digits;
 
 /// hashring's default `vnode count`: MD5 digests per server at equal weights.
 pub const DEFAULT_VNODES: u32 = 40;
@@ -43,7 +43,7 @@ pub const POINTS_PER_VNODE: u32 = 4;
 /// little-endian `u32` of the digest's first four bytes.
 ///
 /// ```
-/// use ringlease::core::ketama::key_position;
+/// use ringlease::core::hash::ketama::key_position;
 /// // MD5("") = d41d8cd98f00b204e9800998ecf8427e
 /// assert_eq!(key_position(b""), 0xd98c_1dd4);
 /// ```
@@ -69,7 +69,7 @@ pub fn key_position(key: &[u8]) -> u32 {
 /// callers must validate weights first.
 ///
 /// ```
-/// use ringlease::core::ketama::{vnodes_for, DEFAULT_VNODES};
+/// use ringlease::core::hash::ketama::{vnodes_for, DEFAULT_VNODES};
 /// assert_eq!(vnodes_for(1.0, 3.0, 3, DEFAULT_VNODES), 40);
 /// assert_eq!(vnodes_for(1.0, 7.0, 7, DEFAULT_VNODES), 39);
 /// assert_eq!(vnodes_for(1.0, 1001.0, 2, DEFAULT_VNODES), 0);
@@ -104,7 +104,7 @@ pub fn server_points(id: &str, vnodes: u32, out: &mut Vec<u32>) {
     let mut digits = [0u8; 10];
     for i in 0..vnodes {
         let mut hasher = prefix.clone();
-        hasher.update(decimal(i, &mut digits));
+        hasher.update(u32_digits(i, &mut digits));
         let d = hasher.finalize();
         out.extend((0..4).map(|j| le_u32(&d, 4 * j)));
     }
@@ -122,7 +122,7 @@ fn le_u32(digest: &[u8], at: usize) -> u32 {
 /// hashring's array form: each occurrence adds its own points under the same name.
 ///
 /// ```
-/// use ringlease::core::ketama::Continuum;
+/// use ringlease::core::hash::ketama::Continuum;
 ///
 /// let ring = Continuum::new(&[("cache-a:11211", 1.0), ("cache-b:11211", 2.0)]);
 /// assert_eq!(ring.len(), 4 * (26 + 53));
@@ -386,7 +386,7 @@ mod tests {
     fn decimal_matches_format() {
         let mut buf = [0u8; 10];
         for value in [0, 7, 10, 39, 12345, u32::MAX] {
-            assert_eq!(decimal(value, &mut buf), value.to_string().as_bytes());
+            assert_eq!(u32_digits(value, &mut buf), value.to_string().as_bytes());
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::ring::HashRing;
+use super::hash_ring::HashRing;
 
 /// No owner (no live node).
 const NONE: u32 = u32::MAX;

@@ -192,7 +192,7 @@ fn word(block: &[u8; 64], index: usize) -> [u8; 4] {
 /// padded into its block, the big-endian `u32` of the first four bytes of its digest.
 ///
 /// ```
-/// use ringlease::core::sha1x4::first_words;
+/// use ringlease::core::hash::sha1x4::first_words;
 /// let mut abc = [0u8; 64];
 /// abc[..4].copy_from_slice(b"abc\x80");
 /// abc[63] = 24; // the message length in bits

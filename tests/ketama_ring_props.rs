@@ -1,11 +1,11 @@
-//! `core::continuum::KetamaRing` against a naive model of hashring 3.2.0's continuum: every
+//! `core::ring::continuum::KetamaRing` against a naive model of hashring 3.2.0's continuum: every
 //! point hashed from `"{label}-{i}"`, a stable sort by value, a linear scan for `find` and for
 //! `range`. Random servers (repeated labels and owners, zero digests), both digests and 1 to 4
 //! points per digest.
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use ringlease::core::continuum::{KetamaDigest, KetamaRing, KetamaServer};
+use ringlease::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
 
 struct Model {
     points: Vec<(u32, u32)>,

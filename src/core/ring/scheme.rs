@@ -1,6 +1,6 @@
 //! Placement schemes: how a key and a node's points are hashed onto the ring.
 
-use super::{hash, ketama};
+use crate::core::hash::{self, ketama};
 
 /// How positions are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

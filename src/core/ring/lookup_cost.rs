@@ -1,10 +1,11 @@
 //! Cost bounds of lookups, counted in points visited (the unit-test-only counter
-//! [`super::ring::VISITED`]), not in wall time: a heavy node that is down, or nodes that fill
+//! [`super::search::VISITED`]), not in wall time: a heavy node that is down, or nodes that fill
 //! up under bounded loads, must never make a lookup walk their points one by one.
 
-use super::balance::NO_NODE;
-use super::ring::{HashRing, VISITED};
-use super::Scheme;
+use super::hash_ring::HashRing;
+use super::limits::NO_NODE;
+use super::scheme::Scheme;
+use super::search::VISITED;
 
 /// Points visited while `f` runs.
 fn visits<R>(f: impl FnOnce() -> R) -> (R, u64) {
