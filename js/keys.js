@@ -25,15 +25,22 @@ function put(mem, key, at, cap) {
   if (3 * n > cap) return -(3 * n + 2);
   return i + encoder.encodeInto(key.slice(i), mem.subarray(at + i, at + cap)).written;
 }
-export function ringleaseSetMemory(m) { memory = m; bytes = undefined; }
-export function ringleaseKeyWriter() { return ringleaseWriteKey; }
+export function ringleaseSetMemory(m) {
+  memory = m;
+  bytes = undefined;
+}
+export function ringleaseKeyWriter() {
+  return ringleaseWriteKey;
+}
 export function ringleaseWriteKey(key, ptr, cap) {
   try {
     const mem = view();
     const n = put(mem, key, ptr, cap);
     // Writes into a view that memory growth detached are lost: then use the checked path.
     return mem.length === 0 ? -1 : n;
-  } catch { return -1; }
+  } catch {
+    return -1;
+  }
 }
 // Writes keys[start..end] of an array as [u32 LE byte length][bytes] while they fit. Returns
 // 2 × (keys written) + (1 if that reached `end`), -1 for the checked path (keys[start] is not a
@@ -43,7 +50,8 @@ export function ringleaseWriteKey(key, ptr, cap) {
 export function ringleaseWriteKeys(keys, start, end, ptr, cap) {
   try {
     let mem = view();
-    let at = 0, k = start;
+    let at = 0,
+      k = start;
     for (; k < end; k++) {
       const key = keys[k];
       if (mem.length === 0) mem = view();
@@ -57,10 +65,14 @@ export function ringleaseWriteKeys(keys, start, end, ptr, cap) {
         if (k === start) return -(-n - 2 + 4 + 2);
         break;
       }
-      mem[ptr + at] = n & 255; mem[ptr + at + 1] = (n >>> 8) & 255;
-      mem[ptr + at + 2] = (n >>> 16) & 255; mem[ptr + at + 3] = n >>> 24;
+      mem[ptr + at] = n & 255;
+      mem[ptr + at + 1] = (n >>> 8) & 255;
+      mem[ptr + at + 2] = (n >>> 16) & 255;
+      mem[ptr + at + 3] = n >>> 24;
       at += 4 + n;
     }
     return 2 * (k - start) + (k === end ? 1 : 0);
-  } catch { return -1; }
+  } catch {
+    return -1;
+  }
 }

@@ -73,9 +73,7 @@ function build(entry, force) {
     // wasm-opt must be binaryen >= 132 from node_modules (Debian's 108 corrupts release builds),
     // and wasm-pack / wasm-bindgen come from `cargo install` (scripts/setup.sh).
     const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin");
-    const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(
-      delimiter,
-    );
+    const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(delimiter);
     const args = ["build", "--target", "web", "--release", "--out-dir", `pkg/${entry.name}`, "--out-name", entry.out, "--no-pack"];
     args.push("--", "--no-default-features", "--features", entry.features);
     console.error(`[build] wasm-pack ${args.join(" ")}`);

@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 
 export const CONTRACT =
   "sha1 ring: position(s) = big-endian u32 of the first 4 bytes of SHA-1(UTF-8 bytes of s); " +
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the contract names the label format `${id}#${i}` literally.
   "a node of weight w gets max(1, round(vnodes*w)) points labelled `${id}#${i}` (i = 0..points-1); " +
   "points sorted by (position, id UTF-8 bytes, i); owner(key) = first point with position >= position(key), " +
   "wrapping to the first point; replicas = distinct node ids walking clockwise from the owner's point " +
@@ -227,14 +228,18 @@ export function generate() {
       200,
       200_000,
     ],
-    ["single-vnode", 1, [{ id: "alpha", weight: 1 }, { id: "beta", weight: 1 }, { id: "gamma", weight: 1 }], 100, 0],
     [
-      "unicode-ids",
-      20,
-      [NFC_E, NFD_E, "東京", "🚀-shard", "\uE000-private", "a", "a1"].map((id) => ({ id, weight: 1 })),
-      150,
-      200_000,
+      "single-vnode",
+      1,
+      [
+        { id: "alpha", weight: 1 },
+        { id: "beta", weight: 1 },
+        { id: "gamma", weight: 1 },
+      ],
+      100,
+      0,
     ],
+    ["unicode-ids", 20, [NFC_E, NFD_E, "東京", "🚀-shard", "\uE000-private", "a", "a1"].map((id) => ({ id, weight: 1 })), 150, 200_000],
     // Ids containing the label separator: labels stay distinct because i is all digits at the end.
     ["hash-in-ids", 12, ["a", "a#1", "a#", "#", "a1"].map((id) => ({ id, weight: 1 })), 60, 200_000],
     ["one-node", 160, [{ id: "solo", weight: 1 }], 50, 200_000],

@@ -131,7 +131,18 @@ function largestItems(entry, count) {
   // The same flags as Cargo.toml's [package.metadata.wasm-pack.profile.release], plus --debuginfo.
   const opt = spawnSync(
     "wasm-opt",
-    ["-O3", "--debuginfo", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-simd", join(bindgenDir, `${entry.out}_bg.wasm`), "-o", named],
+    [
+      "-O3",
+      "--debuginfo",
+      "--enable-bulk-memory",
+      "--enable-nontrapping-float-to-int",
+      "--enable-sign-ext",
+      "--enable-mutable-globals",
+      "--enable-simd",
+      join(bindgenDir, `${entry.out}_bg.wasm`),
+      "-o",
+      named,
+    ],
     { cwd: root, env, stdio: "inherit" },
   );
   if (opt.status !== 0) return [`(wasm-opt failed for ${entry.name})`];

@@ -37,6 +37,7 @@ core_is_pure() {
 
 step "setup" bash scripts/setup.sh
 step "rustfmt" cargo fmt --all -- --check
+step "JS format and lint (biome)" biome ci --error-on-warnings .
 step "clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 # Each npm entry's wasm is built with its own features (scripts/build.mjs): keep each set clean.
@@ -54,6 +55,8 @@ step "wasm-bindgen-test in headless Chromium" \
 step "wasm-bindgen-test in headless Firefox" \
   env -u CHROMEDRIVER GECKODRIVER="$geckodriver" wasm-pack test --headless --firefox -- --test browser
 step "release build (pkg/)" node scripts/build.mjs
+# After the build: the type check resolves js/index.js's `./ringlease.js` in pkg/ring/.
+step "JS type check (tsc)" tsc -p tsconfig.checkjs.json
 printf '\n(all earlier layers passed in %d s; the JS layers follow)\n' $((SECONDS - started))
 printf '
 == node --test: JS surface on the release build in Node and in Chromium, entries and their size

@@ -1,7 +1,7 @@
 // Entry point: loads the wasm package, starts the three views and routes between them by the URL
 // hash (lib/router.js: `#ring`, `#locks?…` as in locks/locks-route.js, `#sweep?…` as in
 // sweep/sweep-model.js).
-import init, { HashRing, Simulation, checkHistory } from "../pkg/sim/index.js";
+import init, { checkHistory, HashRing, Simulation } from "../pkg/sim/index.js";
 import { Router } from "./lib/router.js";
 import { LocksView } from "./locks/locks-view.js";
 import { RingView } from "./ring/ring-view.js";

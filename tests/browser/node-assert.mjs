@@ -69,8 +69,7 @@ function fail(message, details) {
 }
 
 const tag = (v) => Object.prototype.toString.call(v);
-const isBoxed = (v) =>
-  v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt || v instanceof Symbol;
+const isBoxed = (v) => v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt || v instanceof Symbol;
 
 /** Node's deepStrictEqual comparison (the parts the suites can reach). */
 export function isDeepStrictEqual(a, b) {
@@ -85,7 +84,10 @@ function deepEq(a, b, memo) {
   // Cycles: a pair already being compared further up is taken as equal (as Node does).
   let seen = memo.get(a);
   if (seen?.has(b)) return true;
-  if (!seen) memo.set(a, (seen = new Set()));
+  if (!seen) {
+    seen = new Set();
+    memo.set(a, seen);
+  }
   seen.add(b);
   try {
     return objectsEqual(a, b, memo);
@@ -278,13 +280,16 @@ function checkThrown(actual, expected, message) {
   const details = { actual, expected, operator: "throws" };
   if (expected instanceof RegExp) {
     if (!expected.test(String(actual))) {
-      fail(message, { ...details, message: `The input did not match the regular expression ${expected}. Input:\n\n${inspect(String(actual))}\n` });
+      fail(message, {
+        ...details,
+        message: `The input did not match the regular expression ${expected}. Input:\n\n${inspect(String(actual))}\n`,
+      });
     }
     return;
   }
   if (typeof expected === "function") {
     if (expected.prototype !== undefined && actual instanceof expected) return;
-    if (Error.isPrototypeOf(expected) || expected === Error) {
+    if (Object.prototype.isPrototypeOf.call(Error, expected) || expected === Error) {
       fail(message, {
         ...details,
         message: `The error is expected to be an instance of "${expected.name}". Received "${actual?.constructor?.name}"\n\nError message:\n\n${actual?.message}`,
@@ -372,18 +377,18 @@ assert.strict = assert;
 
 export default assert;
 export {
-  ok,
-  equal,
-  equal as strictEqual,
-  notEqual,
-  notEqual as notStrictEqual,
   deepEqual,
   deepEqual as deepStrictEqual,
+  doesNotMatch,
+  doesNotThrow,
+  equal,
+  equal as strictEqual,
+  failAssertion as fail,
+  match,
   notDeepEqual,
   notDeepEqual as notDeepStrictEqual,
-  match,
-  doesNotMatch,
+  notEqual,
+  notEqual as notStrictEqual,
+  ok,
   throws,
-  doesNotThrow,
-  failAssertion as fail,
 };

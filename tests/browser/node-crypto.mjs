@@ -63,7 +63,7 @@ export function sha1(bytes) {
   }
   const out = new Uint8Array(20);
   const outView = new DataView(out.buffer);
-  [h0, h1, h2, h3, h4].forEach((h, i) => outView.setInt32(4 * i, h));
+  for (const [i, h] of [h0, h1, h2, h3, h4].entries()) outView.setInt32(4 * i, h);
   return out;
 }
 
@@ -78,7 +78,8 @@ export function createHash(algorithm) {
     update(data, encoding) {
       if (finished) throw new Error("Digest already called");
       if (typeof data === "string") {
-        if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) throw new Error(`update(string, ${JSON.stringify(encoding)}) ${NOT_SUPPORTED}`);
+        if (encoding !== undefined && !/^utf-?8$/i.test(encoding))
+          throw new Error(`update(string, ${JSON.stringify(encoding)}) ${NOT_SUPPORTED}`);
         chunks.push(encoder.encode(data));
       } else if (data instanceof Uint8Array) {
         chunks.push(data.slice());

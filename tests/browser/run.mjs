@@ -8,7 +8,8 @@ import { runRegistered } from "node:test";
 const file = new URLSearchParams(location.search).get("file") ?? "";
 const started = performance.now();
 window.jsSuite = { done: false, file };
-document.querySelector('[data-testid="title"]').textContent = `tests/js/${file} in ${navigator.userAgent.match(/(Headless)?Chrom\w*\/[\d.]+/)?.[0] ?? "a browser"}`;
+document.querySelector('[data-testid="title"]').textContent =
+  `tests/js/${file} in ${navigator.userAgent.match(/(Headless)?Chrom\w*\/[\d.]+/)?.[0] ?? "a browser"}`;
 
 async function main() {
   if (!/^[\w.-]+\.test\.mjs$/.test(file)) throw new Error(`?file= must name a tests/js/*.test.mjs file, got ${JSON.stringify(file)}`);

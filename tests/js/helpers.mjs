@@ -5,10 +5,9 @@
 // (scripts/gen-golden.mjs), and re-exports the pure helpers of support.mjs. Node built-ins other
 // than node:assert/strict are only imported dynamically, when running from file: URLs.
 import assert from "node:assert/strict";
-
-import init, { initSync, HashRing } from "../../pkg/sim/index.js";
-import * as ringEntry from "../../pkg/ring/index.js";
 import * as leaseEntry from "../../pkg/lease/index.js";
+import * as ringEntry from "../../pkg/ring/index.js";
+import init, { HashRing, initSync } from "../../pkg/sim/index.js";
 import * as reference from "../../scripts/gen-golden.mjs";
 
 export * from "./support.mjs";

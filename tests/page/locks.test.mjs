@@ -13,9 +13,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium, watchPage } from "../chromium.mjs";
 import { initSync, Simulation } from "../../pkg/sim/index.js";
 import { startServer } from "../../scripts/serve.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
@@ -142,7 +142,9 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     seed = lossySeed();
     lossy = expected({ preset: "gcPause", seed, fencing: "off" });
     fenced = expected({ preset: "gcPause", seed, fencing: "maxToken" });
-    console.log(`# gcPause seed ${seed}: fencing off ${lossy.counts.lostUpdate} lost updates; maxToken ${fenced.metrics.rejectedWrites} rejected writes`);
+    console.log(
+      `# gcPause seed ${seed}: fencing off ${lossy.counts.lostUpdate} lost updates; maxToken ${fenced.metrics.rejectedWrites} rejected writes`,
+    );
     ({ server, url: baseUrl } = await startServer({ port: 0 }));
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1 });
@@ -188,7 +190,9 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
     await byTestId("locks-speed").selectOption("2");
     await byTestId("locks-play").click();
     await waitForState("playing");
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="locks-now"]').dataset.ms) >= 200, null, { timeout: 10_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="locks-now"]').dataset.ms) >= 200, null, {
+      timeout: 10_000,
+    });
     await byTestId("locks-play").click(); // pause
     await waitForState("paused");
     const paused = await nowMs();

@@ -46,7 +46,8 @@ export class HistoryRun {
     const base = this.baseMs;
 
     const events = [];
-    const push = (at, lane, kind, resource, token, value, seq) => events.push({ at: at - base, lane, kind: code[kind], resource, token: token ?? 0, value: value ?? 0, seq });
+    const push = (at, lane, kind, resource, token, value, seq) =>
+      events.push({ at: at - base, lane, kind: code[kind], resource, token: token ?? 0, value: value ?? 0, seq });
     const pendingWrite = new Map();
     const waitStart = new Map();
     const waits = [];
@@ -55,7 +56,7 @@ export class HistoryRun {
     const openLease = new Map();
     let end = 0;
     records.forEach((r, seq) => {
-      end = Math.max(end, r.timeMs - base + (r.op === "pause" || r.op === "crash" ? r.durationMs ?? 0 : 0));
+      end = Math.max(end, r.timeMs - base + (r.op === "pause" || r.op === "crash" ? (r.durationMs ?? 0) : 0));
       if (r.op === "crash") {
         // The lock server went down: a band across every lane (lane -1: no client). What it
         // kept is not in the history (mode 3: unknown), so no lease is ended by it.
@@ -132,7 +133,16 @@ export class HistoryRun {
           if (r.type === "ok") m.completedOps += 1;
           else m.rejectedWrites += 1;
           // Without store records, the client's answer is the only sign of the write.
-          if (!storeKnown) push(t, lane, r.type === "ok" ? "writeAccepted" : "writeRejected", res, invoke?.token ?? r.token, invoke?.value ?? r.value, seq);
+          if (!storeKnown)
+            push(
+              t,
+              lane,
+              r.type === "ok" ? "writeAccepted" : "writeRejected",
+              res,
+              invoke?.token ?? r.token,
+              invoke?.value ?? r.value,
+              seq,
+            );
           break;
         }
         case "info pause":
@@ -183,13 +193,14 @@ export class HistoryRun {
       seed: null,
     };
     const counts = {};
-    for (const k of ["lostUpdate", "orderLost", "orderDuplicated", "doubleGrant", "tokenOrder", "staleWrite", "beliefOverlap", "liveness"]) counts[k] = verdict.counts[k] ?? 0;
+    for (const k of ["lostUpdate", "orderLost", "orderDuplicated", "doubleGrant", "tokenOrder", "staleWrite", "beliefOverlap", "liveness"])
+      counts[k] = verdict.counts[k] ?? 0;
     this.countsObject = counts;
     this.allViolations = verdict.violations.map((v) => ({
       kind: v.kind,
       atMs: v.atMs - base,
-      client: v.process === null ? null : laneOf.get(v.process) ?? null,
-      other: v.other === null ? null : laneOf.get(v.other) ?? null,
+      client: v.process === null ? null : (laneOf.get(v.process) ?? null),
+      other: v.other === null ? null : (laneOf.get(v.other) ?? null),
       resource: resourceIndex.get(v.resource) ?? 0,
       token: v.token,
       value: v.value,

@@ -10,7 +10,7 @@ import { INK as PAGE_INK } from "../lib/colors.js";
 import { wholeMillis } from "../lib/format.js";
 import { niceCeil } from "../lib/scale.js";
 import { BACKOFF, LocksModel, QUEUED, WAITING } from "./locks-model.js";
-import { FONT, STYLE, VIOLATION_ORDER, VIOLATION_STYLE, stripeTile } from "./locks-style.js";
+import { FONT, STYLE, stripeTile, VIOLATION_ORDER, VIOLATION_STYLE } from "./locks-style.js";
 
 const { text: INK, muted: MUTED, grid: GRID } = PAGE_INK;
 const GUTTER = 78;
@@ -286,7 +286,8 @@ export class LocksCanvas {
       const leaseY = barY + barH;
       for (const p of lane.phases) rect(phasePath[p.kind], p.start, p.end ?? now, barY, barH);
       for (const lease of lane.leases) rect(paths.lease, lease.start, lease.end ?? now, leaseY, leaseH, 1);
-      const span = (a, b, dangerous) => rect(dangerous === null ? paths.unknown : dangerous ? paths.danger : paths.holding, a, b, barY, barH, 1);
+      const span = (a, b, dangerous) =>
+        rect(dangerous === null ? paths.unknown : dangerous ? paths.danger : paths.holding, a, b, barY, barH, 1);
       for (const belief of lane.beliefs) {
         model.eachSpan(belief, now, span);
         const x = X(belief.start);

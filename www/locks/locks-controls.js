@@ -74,7 +74,10 @@ export class LocksControls {
         const text = input.value.trim();
         const number = Number(text);
         if (text === "" || !Number.isFinite(number) || (!field.decimal && !Number.isInteger(number))) {
-          this.setStatus(`${input.labels?.[0]?.textContent ?? key} must be ${field.decimal ? "a number" : "a whole number"}, got ${JSON.stringify(text)}.`, "error");
+          this.setStatus(
+            `${input.labels?.[0]?.textContent ?? key} must be ${field.decimal ? "a number" : "a whole number"}, got ${JSON.stringify(text)}.`,
+            "error",
+          );
           return;
         }
         cb.change(key, field.toConfig(number));
@@ -120,7 +123,9 @@ export class LocksControls {
     ui.fifo.checked = config.fifo;
     for (const [key, input] of Object.entries(ui.numbers)) input.value = String(NUMBER_FIELDS[key].fromConfig(config[key]));
     ui.overrides.hidden = extraKeys.length === 0;
-    ui.overrides.textContent = extraKeys.length ? `Also overridden from the link: ${extraKeys.map(([k, v]) => `${k}=${v}`).join(", ")}` : "";
+    ui.overrides.textContent = extraKeys.length
+      ? `Also overridden from the link: ${extraKeys.map(([k, v]) => `${k}=${v}`).join(", ")}`
+      : "";
     ui.duration.textContent = wholeMillis(config.durationMs);
     ui.progress.max = config.durationMs;
   }
@@ -156,7 +161,9 @@ export class LocksControls {
     const exportButton = this.#root.querySelector('[data-testid="history-export"]');
     if (exportButton) exportButton.disabled = on;
     if (on) this.#ui.overrides.hidden = true;
-    this.#ui.description.textContent = on ? "A recorded history: real time replaces simulated time. Pick a scenario to simulate again." : this.describe(this.#ui.preset.value);
+    this.#ui.description.textContent = on
+      ? "A recorded history: real time replaces simulated time. Pick a scenario to simulate again."
+      : this.describe(this.#ui.preset.value);
   }
 
   /** The length of what is shown (ms). */

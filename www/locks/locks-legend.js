@@ -115,7 +115,10 @@ function drawSwatch(canvas, kind) {
       ctx.fill();
       break;
     case "crash":
-      ctx.fillStyle = ctx.createPattern(stripeTile({ css: "rgba(100, 116, 139, 0.30)" }, { css: "rgba(100, 116, 139, 0.10)" }, 10, 4), "repeat");
+      ctx.fillStyle = ctx.createPattern(
+        stripeTile({ css: "rgba(100, 116, 139, 0.30)" }, { css: "rgba(100, 116, 139, 0.10)" }, 10, 4),
+        "repeat",
+      );
       ctx.fillRect(2, 0, w - 4, h);
       ctx.fillStyle = STYLE.crash.css;
       ctx.fillRect(2, 0, 2, h);

@@ -2,8 +2,9 @@
 // for the order queue), the headline metrics from `sim.metrics()`, violations by kind from
 // `sim.counts()` with the violations themselves as buttons that jump to their moment, and the
 // trace digest.
-import { VIOLATION_ORDER, VIOLATION_STYLE } from "./locks-style.js";
+
 import { integer } from "../lib/format.js";
+import { VIOLATION_ORDER, VIOLATION_STYLE } from "./locks-style.js";
 
 const KIND_TEXT = {
   lostUpdate: "Lost updates — acknowledged decrements that vanished",
@@ -27,7 +28,11 @@ const ms = (value) => `${integer(value)} ms`;
 /** The coverage counts (checkHistory's and the simulation's), in display order. */
 const COVERAGE = [
   ["lateWrites", "Late writes", "Writes that reached the store after their lease had ended (applied or refused)"],
-  ["expiredWritesApplied", "Late writes applied", "Late writes the store applied: max-token fencing lets an expired holder write until a newer token reaches the store"],
+  [
+    "expiredWritesApplied",
+    "Late writes applied",
+    "Late writes the store applied: max-token fencing lets an expired holder write until a newer token reaches the store",
+  ],
   ["longPauses", "Pauses > TTL", "Pauses longer than the TTL the process asked for"],
   ["grantsWhileBelieved", "Grants while held", "Grants while another client still believed it held the lock"],
   ["expiriesWhilePaused", "Expiries in a pause", "Leases that expired on the server while their holder was paused"],
@@ -115,7 +120,12 @@ export class LocksMetrics {
     ui.coverage.replaceChildren(
       ...COVERAGE.map(([name, label, title]) => {
         const value = run.coverage?.[name];
-        return stat(`coverage-${name}`, label, value === null || value === undefined ? "unknown" : integer(value), value === null ? `${title}. Unknown: the history has no server records.` : title);
+        return stat(
+          `coverage-${name}`,
+          label,
+          value === null || value === undefined ? "unknown" : integer(value),
+          value === null ? `${title}. Unknown: the history has no server records.` : title,
+        );
       }),
     );
 
@@ -126,7 +136,12 @@ export class LocksMetrics {
       stat("metric-wait-p50", "Wait p50", ms(m.waitP50Ms), "Acquire wait, median"),
       stat("metric-wait-p95", "Wait p95", ms(m.waitP95Ms)),
       stat("metric-wait-p99", "Wait p99", ms(m.waitP99Ms), `max ${ms(m.waitMaxMs)}`),
-      stat("metric-utilisation", "Utilisation", utilisation === null ? "unknown" : `${utilisation.toFixed(1)}%`, "Share of time leases were held (server truth)"),
+      stat(
+        "metric-utilisation",
+        "Utilisation",
+        utilisation === null ? "unknown" : `${utilisation.toFixed(1)}%`,
+        "Share of time leases were held (server truth)",
+      ),
       stat("metric-retries", "Retries", integer(m.retries), "Re-sent requests and back-offs"),
       stat("metric-rejected-writes", "Rejected writes", integer(m.rejectedWrites), "Writes the store refused (fencing)"),
     );
@@ -163,7 +178,8 @@ export class LocksMetrics {
       ...VIOLATION_ORDER.map((kind) => {
         const tr = document.createElement("tr");
         tr.dataset.kind = kind;
-        tr.className = `${kind === "lostUpdate" || (orders && kind.startsWith("order")) ? "primary" : ""} ${counts[kind] > 0 ? "found" : ""}`.trim();
+        tr.className =
+          `${kind === "lostUpdate" || (orders && kind.startsWith("order")) ? "primary" : ""} ${counts[kind] > 0 ? "found" : ""}`.trim();
         const swatch = document.createElement("td");
         const dot = document.createElement("span");
         dot.className = "rug-swatch";
@@ -186,7 +202,11 @@ export class LocksMetrics {
     this.#renderList(run);
 
     ui.digest.textContent = run.recorded ? "none" : run.digest;
-    ui.digestWhen.textContent = run.recorded ? " (a recorded history has no simulation trace)" : done ? " of the whole run" : ` so far (at ${ms(nowMs)})`;
+    ui.digestWhen.textContent = run.recorded
+      ? " (a recorded history has no simulation trace)"
+      : done
+        ? " of the whole run"
+        : ` so far (at ${ms(nowMs)})`;
   }
 
   #renderList({ violations, counts, done, laneLabels }) {
@@ -202,6 +222,7 @@ export class LocksMetrics {
     const ui = this.#ui;
     // Kinds listed before keep their open/closed state; new ones open if fencing is about them.
     const before = new Map([...ui.list.querySelectorAll("details")].map((d) => [d.dataset.kind, d.open]));
+    /** @type {HTMLElement[]} */
     const blocks = VIOLATION_ORDER.filter((kind) => groups.has(kind)).map((kind) => {
       const indices = groups.get(kind);
       const details = document.createElement("details");

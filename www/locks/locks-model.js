@@ -18,7 +18,12 @@ export const QUEUED = 2;
 export const BACKOFF = 3;
 
 const PHASE_NAMES = { [WAITING]: "waiting for the lock server", [QUEUED]: "queued for the lock", [BACKOFF]: "backing off (lock busy)" };
-const CRASH_MODES = ["state kept", "state lost, restart delayed", "state lost, no delay", "recorded: what it kept is in the grants that follow"];
+const CRASH_MODES = [
+  "state kept",
+  "state lost, restart delayed",
+  "state lost, no delay",
+  "recorded: what it kept is in the grants that follow",
+];
 
 function key(resource, token) {
   return resource * 2 ** 32 + token;
@@ -121,7 +126,15 @@ export class LocksModel {
       case "granted": {
         this.#setPhase(lane, null, at);
         this.#endBelief(lane, at, "regranted");
-        lane.belief = { start: at, end: null, token, resource, validMs: value, renewals: 0, lease: lane.leaseByKey.get(key(resource, token)) ?? null };
+        lane.belief = {
+          start: at,
+          end: null,
+          token,
+          resource,
+          validMs: value,
+          renewals: 0,
+          lease: lane.leaseByKey.get(key(resource, token)) ?? null,
+        };
         lane.beliefs.push(lane.belief);
         this.counts.grants += 1;
         break;
@@ -201,7 +214,14 @@ export class LocksModel {
   #serverEvent(at, name, node, value) {
     switch (name) {
       case "serverCrash": {
-        this.bands.push({ kind: "crash", node, start: at, end: null, mode: value, label: `lease server ${node} crashed (${CRASH_MODES[value] ?? "?"})` });
+        this.bands.push({
+          kind: "crash",
+          node,
+          start: at,
+          end: null,
+          mode: value,
+          label: `lease server ${node} crashed (${CRASH_MODES[value] ?? "?"})`,
+        });
         // State lost: the server forgot its leases at the crash. With one lease node every lease
         // was on it; with more, the next grant on a resource closes the old lease instead.
         if ((value === 1 || value === 2) && (this.config.leaseNodes ?? 1) === 1) {
@@ -212,12 +232,20 @@ export class LocksModel {
       case "serverRestart": {
         const crash = this.bands.findLast((b) => b.kind === "crash" && b.node === node && b.end === null);
         if (crash) crash.end = at;
-        if (value > at) this.bands.push({ kind: "recovering", node, start: at, end: value, label: `server ${node} restarted; serves from ${value} ms` });
+        if (value > at)
+          this.bands.push({ kind: "recovering", node, start: at, end: value, label: `server ${node} restarted; serves from ${value} ms` });
         break;
       }
       case "nodeDown": {
         const until = at + this.config.ttlMs + (this.config.lockDelayMs ?? 0);
-        this.bands.push({ kind: "nodeDown", node, start: at, end: until, moved: value, label: `lease node ${node} down; ${value} lock(s) fail over, served again from ${until} ms` });
+        this.bands.push({
+          kind: "nodeDown",
+          node,
+          start: at,
+          end: until,
+          moved: value,
+          label: `lease node ${node} down; ${value} lock(s) fail over, served again from ${until} ms`,
+        });
         break;
       }
       default:
@@ -277,7 +305,9 @@ export class LocksModel {
     } else if (belief) {
       const { danger } = this.beliefSpans(belief, this.now);
       const bad = danger.some(([a, b]) => a <= t && t < b);
-      parts.push(bad ? `believes it holds #${belief.token} but the server's lease has expired` : `holds #${belief.token} (the server agrees)`);
+      parts.push(
+        bad ? `believes it holds #${belief.token} but the server's lease has expired` : `holds #${belief.token} (the server agrees)`,
+      );
     } else {
       const phase = lane.phases.findLast(within);
       parts.push(phase ? PHASE_NAMES[phase.kind] : lane.soldOutAt !== null && t >= lane.soldOutAt ? "stopped (sold out)" : "thinking");

@@ -23,10 +23,7 @@ function encodeValue(value) {
 /** The canonical hash of a run: `#locks?preset=…&seed=…&fencing=…&<other keys, sorted>`. */
 export function runHash(run) {
   const keys = Object.keys(run).filter((key) => run[key] !== undefined);
-  const ordered = [
-    ...LEADING.filter((key) => keys.includes(key)),
-    ...keys.filter((key) => !LEADING.includes(key)).sort(),
-  ];
+  const ordered = [...LEADING.filter((key) => keys.includes(key)), ...keys.filter((key) => !LEADING.includes(key)).sort()];
   const query = ordered.map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(encodeValue(run[key]))}`);
   return query.length > 0 ? `#${LOCKS}?${query.join("&")}` : `#${LOCKS}`;
 }
@@ -37,6 +34,8 @@ export function runHash(run) {
  *
  *   openRun({ preset: "gcPause", seed: 7, fencing: "off" });
  *   openRun({ preset: "partition", seed: 12, fencing: "off", ttlMs: 500 });
+ *
+ * @param {{ preset?: string, seed?: number, [override: string]: unknown }} [run]
  */
 export function openRun({ preset, seed, ...overrides } = {}) {
   const hash = runHash({ preset, seed, ...overrides });

@@ -38,7 +38,16 @@ export const VIOLATION_STYLE = {
   tokenOrder: { label: "token order", color: { css: "rgb(185, 28, 28)" } },
   liveness: { label: "liveness", color: { css: "rgb(161, 98, 7)" } },
 };
-export const VIOLATION_ORDER = ["lostUpdate", "orderLost", "orderDuplicated", "staleWrite", "doubleGrant", "tokenOrder", "beliefOverlap", "liveness"];
+export const VIOLATION_ORDER = [
+  "lostUpdate",
+  "orderLost",
+  "orderDuplicated",
+  "staleWrite",
+  "doubleGrant",
+  "tokenOrder",
+  "beliefOverlap",
+  "liveness",
+];
 
 export const FONT = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
 

@@ -10,14 +10,15 @@
 // Determinism: the simulation's results depend only on its config; wall time (the frame
 // timestamps) only decides how far to step per frame, and the engine guarantees that stepping
 // in any increments gives the same run.
+
+import { integer } from "../lib/format.js";
+import { HistoryRun } from "./history-run.js";
 import { LocksCanvas } from "./locks-canvas.js";
 import { LocksControls } from "./locks-controls.js";
 import { renderLegend } from "./locks-legend.js";
 import { LocksMetrics } from "./locks-metrics.js";
 import { LocksModel } from "./locks-model.js";
 import { LOCKS, runHash } from "./locks-route.js";
-import { HistoryRun } from "./history-run.js";
-import { integer } from "../lib/format.js";
 
 /** What a bare `#locks` opens: the pause scenario without fencing, which loses updates. */
 export const DEFAULT_RUN = { preset: "gcPause", seed: 1, fencing: "off" };
@@ -313,7 +314,9 @@ export class LocksView {
     this.#laneLabels = Array.from({ length: lanes }, (_, i) => (orders ? `b${Math.floor(i / resources)}·p${i % resources}` : `c${i}`));
     this.#model = new LocksModel({ kinds: this.#kinds, lanes, config: this.#config });
     this.#startChecker();
-    const extra = Object.entries(run).filter(([key]) => !LEADING.includes(key) && !["ttlMs", "clients", "pausePpm", "renewal", "fifo"].includes(key));
+    const extra = Object.entries(run).filter(
+      ([key]) => !LEADING.includes(key) && !["ttlMs", "clients", "pausePpm", "renewal", "fifo"].includes(key),
+    );
     this.#controls.setDisabled(false);
     this.#controls.setConfig(this.#config, run.preset, extra);
     const c = this.#config;
@@ -384,7 +387,8 @@ export class LocksView {
     if (g && v.client !== null && v.client < g.lanes) {
       const y = g.lanesTop + v.client * g.laneH;
       const scroll = this.#ui.scroll;
-      if (y < scroll.scrollTop || y > scroll.scrollTop + scroll.clientHeight - g.laneH) scroll.scrollTop = Math.max(0, y - scroll.clientHeight / 2);
+      if (y < scroll.scrollTop || y > scroll.scrollTop + scroll.clientHeight - g.laneH)
+        scroll.scrollTop = Math.max(0, y - scroll.clientHeight / 2);
     }
     this.#ui.canvas.scrollIntoView({ block: "nearest" });
   }
@@ -575,7 +579,9 @@ export class LocksView {
       }
       const t = Math.round(hit.t);
       const text = this.#model.describe(hit.lane, t);
-      this.#ui.hover.textContent = text ? `${this.#laneLabels[hit.lane]} at ${integer(t)} ms: ${text}` : `${this.#laneLabels[hit.lane]} at ${integer(t)} ms: not simulated yet`;
+      this.#ui.hover.textContent = text
+        ? `${this.#laneLabels[hit.lane]} at ${integer(t)} ms: ${text}`
+        : `${this.#laneLabels[hit.lane]} at ${integer(t)} ms: not simulated yet`;
     });
     canvas.addEventListener("mouseleave", () => {
       this.#ui.hover.textContent = "";

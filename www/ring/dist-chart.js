@@ -87,11 +87,11 @@ function histogram({ nodes, shares, ideals }) {
   const down = nodes.length - live.length;
   if (live.length === 0) return [el("p", { className: "muted", textContent: "Every node is down: no key has an owner." })];
   const ratios = live.map((i) => shares[i] / ideals[i]);
-  let min = Math.min(...ratios, 1);
-  let max = Math.max(...ratios, 1);
+  const min = Math.min(...ratios, 1);
+  const max = Math.max(...ratios, 1);
   let step = STEPS[STEPS.length - 1];
   for (const s of STEPS) {
-    if ((Math.ceil(max / s + 1e-9) - Math.floor(min / s)) <= MAX_BINS) {
+    if (Math.ceil(max / s + 1e-9) - Math.floor(min / s) <= MAX_BINS) {
       step = s;
       break;
     }

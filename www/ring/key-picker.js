@@ -90,7 +90,10 @@ export function renderTooltip(tooltip, { key, position, owner, replicas, walkAgr
   const ownerCell = owner
     ? [swatch(colorOf(owner)), el("span", { className: "node-id", textContent: owner })]
     : [el("span", { className: "muted", textContent: "no live node" })];
-  const ownerRow = el("div", { className: "tt-row" }, [el("span", { className: "tt-label", textContent: "owner" }), el("span", {}, ownerCell)]);
+  const ownerRow = el("div", { className: "tt-row" }, [
+    el("span", { className: "tt-label", textContent: "owner" }),
+    el("span", {}, ownerCell),
+  ]);
   ownerRow.dataset.testid = "tooltip-owner";
   ownerRow.dataset.nodeId = owner ?? "";
   rows.push(ownerRow);
@@ -107,10 +110,7 @@ export function renderTooltip(tooltip, { key, position, owner, replicas, walkAgr
     item.dataset.nodeId = id;
     list.append(item);
   });
-  rows.push(
-    el("div", { className: "tt-caption", textContent: `nodesFor(key, 3): clockwise, distinct${down ? ", live" : ""}` }),
-    list,
-  );
+  rows.push(el("div", { className: "tt-caption", textContent: `nodesFor(key, 3): clockwise, distinct${down ? ", live" : ""}` }), list);
   if (!walkAgrees) {
     rows.push(el("div", { className: "tt-warn", textContent: "The points walk disagrees with nodesFor." }));
   }

@@ -4,8 +4,9 @@
 // Everything is batched into one Path2D per node colour, so 1000 nodes × 160 points is
 // ~1000 stroke calls, not 160 000. The geometry (including every key dot's centre) is kept for
 // the overlay and for hit-testing.
-import { KEYSPACE } from "./ring-stats.js";
+
 import { INK as PAGE_INK } from "../lib/colors.js";
+import { KEYSPACE } from "./ring-stats.js";
 
 const TAU = Math.PI * 2;
 const PHI = 0.6180339887498949;
@@ -173,7 +174,10 @@ export class RingCanvas {
       const owner = best[runStart];
       if (owner >= 0) {
         let path = paths.get(owner);
-        if (!path) paths.set(owner, (path = new Path2D()));
+        if (!path) {
+          path = new Path2D();
+          paths.set(owner, path);
+        }
         const a0 = (runStart / bins) * TAU - Math.PI / 2;
         const a1 = (b / bins) * TAU - Math.PI / 2 + seam;
         path.moveTo(cx + r * Math.cos(a0), cy + r * Math.sin(a0));
@@ -208,7 +212,10 @@ export class RingCanvas {
       const owner = dense ? ticks[i] : owners[i];
       if (owner < 0) continue;
       let path = paths.get(owner);
-      if (!path) paths.set(owner, (path = new Path2D()));
+      if (!path) {
+        path = new Path2D();
+        paths.set(owner, path);
+      }
       const a = dense ? ((i + 0.5) / bins) * TAU - Math.PI / 2 : angleOf(positions[i]);
       const cos = Math.cos(a);
       const sin = Math.sin(a);
@@ -280,7 +287,10 @@ export class RingCanvas {
       let path = orphans;
       if (owner >= 0) {
         path = paths.get(owner);
-        if (!path) paths.set(owner, (path = new Path2D()));
+        if (!path) {
+          path = new Path2D();
+          paths.set(owner, path);
+        }
       }
       path.moveTo(x + dot, y);
       path.arc(x, y, dot, 0, TAU);

@@ -1,12 +1,12 @@
 // The ring view's state: one HashRing plus a sample of keys, and what every change did to them.
 // No DOM here; the view reads the fields below after each call.
 import {
-  NO_OWNER,
   diffOwners,
   idealShares,
   keysPerNode,
   livePointFor,
   livePoints,
+  NO_OWNER,
   ownersHash,
   ringDiff,
   summarizeShares,
@@ -93,32 +93,44 @@ export class RingModel {
 
   addNode(id) {
     const liveWeight = this.#liveWeight();
-    return this.#change({ kind: "add", id, title: `Added ${id}` }, () => this.ring.addNode(id), (diff) => ({
-      ideal: liveWeight === 0 ? 1 : 1 / (liveWeight + 1),
-      idealLabel: liveWeight === 0 ? "every key (first live node)" : `its weight share, 1/(W+1) = 1/${round(liveWeight + 1)}`,
-      check: this.#schemeCheck(onlyTo(diff, id)),
-    }));
+    return this.#change(
+      { kind: "add", id, title: `Added ${id}` },
+      () => this.ring.addNode(id),
+      (diff) => ({
+        ideal: liveWeight === 0 ? 1 : 1 / (liveWeight + 1),
+        idealLabel: liveWeight === 0 ? "every key (first live node)" : `its weight share, 1/(W+1) = 1/${round(liveWeight + 1)}`,
+        check: this.#schemeCheck(onlyTo(diff, id)),
+      }),
+    );
   }
 
   removeNode(id) {
     const share = this.shareOf(id);
     const wasUp = this.nodes[this.nodeIndex.get(id)]?.up ?? true;
-    return this.#change({ kind: "remove", id, title: `Removed ${id}` }, () => this.ring.removeNode(id), (diff) => ({
-      ideal: share,
-      idealLabel: wasUp ? `${id}'s share of the keyspace` : `${id} was down: it owned nothing`,
-      check: this.#schemeCheck(onlyFrom(diff, id)),
-    }));
+    return this.#change(
+      { kind: "remove", id, title: `Removed ${id}` },
+      () => this.ring.removeNode(id),
+      (diff) => ({
+        ideal: share,
+        idealLabel: wasUp ? `${id}'s share of the keyspace` : `${id} was down: it owned nothing`,
+        check: this.#schemeCheck(onlyFrom(diff, id)),
+      }),
+    );
   }
 
   /** Marks a node down (lookups skip it; its keys fail over to the next live point clockwise). */
   markDown(id) {
     const share = this.shareOf(id);
     const saved = { version: this.#version + 1, hash: this.ownersHash };
-    const change = this.#change({ kind: "down", id, title: `Marked ${id} down` }, () => this.ring.markDown(id), (diff) => ({
-      ideal: share,
-      idealLabel: `${id}'s share before it went down`,
-      check: onlyFrom(diff, id),
-    }));
+    const change = this.#change(
+      { kind: "down", id, title: `Marked ${id} down` },
+      () => this.ring.markDown(id),
+      (diff) => ({
+        ideal: share,
+        idealLabel: `${id}'s share before it went down`,
+        check: onlyFrom(diff, id),
+      }),
+    );
     this.#beforeDown.set(id, saved);
     return change;
   }
@@ -126,26 +138,30 @@ export class RingModel {
   /** Marks a node up again; with no other change in between, the mapping is exactly as before. */
   markUp(id) {
     const saved = this.#beforeDown.get(id);
-    const change = this.#change({ kind: "up", id, title: `Marked ${id} up` }, () => this.ring.markUp(id), (diff) => {
-      const moved = onlyTo(diff, id);
-      const comparable = saved && saved.version === this.#version - 1;
-      const restored = comparable && saved.hash === this.ownersHash;
-      return {
-        ideal: this.shareOf(id),
-        idealLabel: `${id}'s share, back`,
-        restored: comparable ? restored : null,
-        check: {
-          ok: moved.ok && restored !== false,
-          text:
-            moved.text +
-            (comparable
-              ? restored
-                ? ` Mapping restored: every sample key has the owner it had before ${id} went down.`
-                : ` Unexpected: the mapping differs from the one before ${id} went down.`
-              : ""),
-        },
-      };
-    });
+    const change = this.#change(
+      { kind: "up", id, title: `Marked ${id} up` },
+      () => this.ring.markUp(id),
+      (diff) => {
+        const moved = onlyTo(diff, id);
+        const comparable = saved && saved.version === this.#version - 1;
+        const restored = comparable && saved.hash === this.ownersHash;
+        return {
+          ideal: this.shareOf(id),
+          idealLabel: `${id}'s share, back`,
+          restored: comparable ? restored : null,
+          check: {
+            ok: moved.ok && restored !== false,
+            text:
+              moved.text +
+              (comparable
+                ? restored
+                  ? ` Mapping restored: every sample key has the owner it had before ${id} went down.`
+                  : ` Unexpected: the mapping differs from the one before ${id} went down.`
+                : ""),
+          },
+        };
+      },
+    );
     this.#beforeDown.delete(id);
     return change;
   }

@@ -2,9 +2,10 @@
 // just changed owner (animated, then outlined) and the hovered key with its replica walk.
 // Redrawing it touches a few hundred shapes at most, so it animates smoothly even when the ring
 // underneath (1000 nodes × 160 points) takes ~100 ms to draw.
+
+import { INK as PAGE_INK } from "../lib/colors.js";
 import { angleOf } from "./ring-canvas.js";
 import { KEYSPACE } from "./ring-stats.js";
-import { INK as PAGE_INK } from "../lib/colors.js";
 
 const TAU = Math.PI * 2;
 /** Trails grow, then hold with the unmoved keys dimmed, then settle to rings only. */
@@ -71,7 +72,10 @@ export class RingOverlay {
     this.#schedule();
     if (!this.#hover) return [];
     const { keyXY, dot } = this.#geometry;
-    return [{ x: keyXY[2 * hover.i], y: keyXY[2 * hover.i + 1], r: dot + 4 }, ...this.#hover.badges.map(({ bx, by }) => ({ x: bx, y: by, r: 9 }))];
+    return [
+      { x: keyXY[2 * hover.i], y: keyXY[2 * hover.i + 1], r: dot + 4 },
+      ...this.#hover.badges.map(({ bx, by }) => ({ x: bx, y: by, r: 9 })),
+    ];
   }
 
   /**
@@ -339,7 +343,10 @@ function groupBy(items, keyOf) {
   for (const item of items) {
     const key = keyOf(item);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
     group.push(item);
   }
   return groups;

@@ -2,10 +2,10 @@
 // overlay, the legend, the distribution chart and the outputs after every change. Library errors
 // land in the status line.
 import { NodeColors } from "../lib/colors.js";
-import { renderDistribution } from "./dist-chart.js";
 import { integer, millis, percent } from "../lib/format.js";
+import { renderDistribution } from "./dist-chart.js";
 import { KeyPicker, renderTooltip } from "./key-picker.js";
-import { WEIGHT_STEP, renderLegend } from "./legend.js";
+import { renderLegend, WEIGHT_STEP } from "./legend.js";
 import { RingCanvas } from "./ring-canvas.js";
 import { DEFAULT_VNODES, MAX_SAMPLE_KEYS, RingModel } from "./ring-model.js";
 import { RingOverlay } from "./ring-overlay.js";
@@ -208,7 +208,12 @@ export class RingView {
     if (!node) return;
     const w = node.weight;
     // + adds a step; − subtracts one, halving instead at or below one step (weights stay > 0).
-    const next = direction > 0 ? Math.floor(w / WEIGHT_STEP + 1e-9) * WEIGHT_STEP + WEIGHT_STEP : w > WEIGHT_STEP ? Math.ceil(w / WEIGHT_STEP - 1e-9) * WEIGHT_STEP - WEIGHT_STEP : w / 2;
+    const next =
+      direction > 0
+        ? Math.floor(w / WEIGHT_STEP + 1e-9) * WEIGHT_STEP + WEIGHT_STEP
+        : w > WEIGHT_STEP
+          ? Math.ceil(w / WEIGHT_STEP - 1e-9) * WEIGHT_STEP - WEIGHT_STEP
+          : w / 2;
     this.#setWeight(id, Number(next.toFixed(6)));
   }
 
@@ -222,7 +227,8 @@ export class RingView {
 
   #setVnodes(vnodes) {
     if (vnodes === this.#model.vnodes) return;
-    if (!this.#apply(() => this.#model.setVnodes(vnodes), `Could not rebuild with ${vnodes} vnodes (kept ${this.#model.vnodes})`)) this.#syncInputs();
+    if (!this.#apply(() => this.#model.setVnodes(vnodes), `Could not rebuild with ${vnodes} vnodes (kept ${this.#model.vnodes})`))
+      this.#syncInputs();
   }
 
   #populate(count) {
@@ -301,7 +307,10 @@ export class RingView {
       to: this.#colors.colorOf(m.keyOwners[i] ?? "").css,
       toPosition: m.ownerPointPosition(i),
     }));
-    this.#overlay.showMoved(items.filter((item) => item.toPosition >= 0), m.keyPositions);
+    this.#overlay.showMoved(
+      items.filter((item) => item.toPosition >= 0),
+      m.keyPositions,
+    );
   }
 
   /**
@@ -365,7 +374,7 @@ export class RingView {
 
   /** Re-renders the legend, keeping keyboard focus on the same control of the same row. */
   #renderLegend() {
-    const active = document.activeElement;
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
     let focus = null;
     if (active && this.#ui.legend.contains(active)) focus = active.dataset.testid;
     renderLegend(this.#ui.legend, this.#model, (id) => this.#colors.colorOf(id));
@@ -395,7 +404,10 @@ export class RingView {
     const canvas = this.#ui.canvas;
     canvas.dataset.points = String(m.ring.pointCount);
     canvas.dataset.ownersHash = m.ownersHash;
-    canvas.dataset.down = m.nodes.filter((node) => !node.up).map((node) => node.id).join(",");
+    canvas.dataset.down = m.nodes
+      .filter((node) => !node.up)
+      .map((node) => node.id)
+      .join(",");
     const geometry = this.#canvas.geometry;
     this.#picker.build(geometry.keyXY, geometry.size);
     this.#overlay.setGeometry(geometry);
@@ -472,14 +484,26 @@ export class RingView {
     const awayY = y < stack.height / 2 ? -1 : 1;
     const clamp = (v, size, extent) => Math.min(Math.max(v, -8), extent + 8 - size);
     const marks = [{ x: pointer.x, y: pointer.y, r: 6 }, ...this.#marks];
-    const candidates = [[awayX, awayY], [awayX, -awayY], [-awayX, awayY], [-awayX, -awayY], [awayX, 0], [-awayX, 0], [0, awayY], [0, -awayY]].map(
-      ([sx, sy]) => [
-        clamp(sx > 0 ? x + gap : sx < 0 ? x - gap - w : x - w / 2, w, stack.width),
-        clamp(sy > 0 ? y + gap : sy < 0 ? y - gap - h : y - h / 2, h, stack.height),
-      ],
-    );
+    const candidates = [
+      [awayX, awayY],
+      [awayX, -awayY],
+      [-awayX, awayY],
+      [-awayX, -awayY],
+      [awayX, 0],
+      [-awayX, 0],
+      [0, awayY],
+      [0, -awayY],
+    ].map(([sx, sy]) => [
+      clamp(sx > 0 ? x + gap : sx < 0 ? x - gap - w : x - w / 2, w, stack.width),
+      clamp(sy > 0 ? y + gap : sy < 0 ? y - gap - h : y - h / 2, h, stack.height),
+    ]);
     // Last resort: the stack's corners, nearest first (the walk stays near the key).
-    const corners = [[-8, -8], [stack.width + 8 - w, -8], [-8, stack.height + 8 - h], [stack.width + 8 - w, stack.height + 8 - h]];
+    const corners = [
+      [-8, -8],
+      [stack.width + 8 - w, -8],
+      [-8, stack.height + 8 - h],
+      [stack.width + 8 - w, stack.height + 8 - h],
+    ];
     corners.sort((a, b) => Math.hypot(a[0] + w / 2 - x, a[1] + h / 2 - y) - Math.hypot(b[0] + w / 2 - x, b[1] + h / 2 - y));
     let best = null;
     for (const [left, top] of [...candidates, ...corners]) {

@@ -28,6 +28,14 @@ export const DEFAULT_RANGES = {
   renewPercent: { from: 10, to: 90, steps: 9 },
 };
 
+/**
+ * The sweep form's settings: `from`/`to`/`steps`/`spacing` for a range, `list` (comma-separated)
+ * for a list of values, `seeds` as typed (comma-separated, or a count).
+ * @typedef {{ preset: string, parameter: string, mode: "range" | "list", from: number, to: number,
+ *   steps: number, spacing: "linear" | "log", list: string, seeds: string, fencing: string[] }} SweepSettings
+ */
+
+/** @type {Readonly<SweepSettings>} */
 export const DEFAULT_SETTINGS = Object.freeze({
   preset: "flashSale",
   parameter: "ttlMs",
@@ -91,10 +99,7 @@ export function settingsValues(s) {
 
 /** `Simulation.sweep`'s (config, options) for the settings. Throws a RangeError for bad text. */
 export function sweepArguments(s) {
-  return [
-    { preset: s.preset },
-    { parameter: s.parameter, values: settingsValues(s), seeds: parseSeeds(s.seeds), fencing: [...s.fencing] },
-  ];
+  return [{ preset: s.preset }, { parameter: s.parameter, values: settingsValues(s), seeds: parseSeeds(s.seeds), fencing: [...s.fencing] }];
 }
 
 /**
@@ -114,7 +119,13 @@ export function sweepHash(s, { run = false } = {}) {
     q.set("steps", String(s.steps));
     if (s.spacing === "log") q.set("spacing", "log");
   }
-  q.set("seeds", String(s.seeds).replace(/[\s;]+/g, ",").replace(/,+/g, ",").replace(/^,|,$/g, ""));
+  q.set(
+    "seeds",
+    String(s.seeds)
+      .replace(/[\s;]+/g, ",")
+      .replace(/,+/g, ",")
+      .replace(/^,|,$/g, ""),
+  );
   if (s.fencing.length !== FENCINGS.length || s.fencing.some((f, i) => f !== FENCINGS[i])) q.set("fencing", s.fencing.join(","));
   if (run) q.set("run", "1");
   return `#sweep?${q.toString().replace(/%2C/g, ",")}`;

@@ -6,12 +6,11 @@
 import { el } from "../lib/el.js";
 import { integer, millis, seconds } from "../lib/format.js";
 import { SERIES_STYLE, SweepChart } from "./sweep-chart.js";
-import { fillTooltip } from "./sweep-tooltip.js";
 import {
+  aggregate,
   DEFAULT_RANGES,
   DEFAULT_SETTINGS,
   FENCINGS,
-  aggregate,
   parseSweepHash,
   replayHash,
   sweepArguments,
@@ -19,6 +18,7 @@ import {
   toCsv,
   toJson,
 } from "./sweep-model.js";
+import { fillTooltip } from "./sweep-tooltip.js";
 
 const CHARTS = [
   {
@@ -111,7 +111,7 @@ export class SweepPanel {
       if (!node) throw new Error(`the sweeps view has no [data-testid="${testid}"]`);
       return /** @type {any} */ (node);
     };
-    const f = (this.form = {
+    this.form = {
       preset: q("sweep-preset"),
       presetNote: q("sweep-preset-note"),
       parameter: q("sweep-parameter"),
@@ -136,7 +136,8 @@ export class SweepPanel {
       csv: q("sweep-csv"),
       json: q("sweep-json"),
       link: q("sweep-link"),
-    });
+    };
+    const f = this.form;
     for (const name of this.presets) f.preset.append(el("option", { value: name, textContent: name }));
     for (const p of this.parameters) f.parameter.append(el("option", { value: p.name, textContent: `${p.label} (${p.name})` }));
     for (const swatch of this.root.querySelectorAll(".sweep-swatch[data-fencing]")) {
@@ -189,7 +190,8 @@ export class SweepPanel {
     this.tip.addEventListener("pointerleave", () => this.scheduleHide());
     document.addEventListener("pointerdown", (event) => {
       if (!this.tooltip?.pinned) return;
-      if (this.tip.contains(event.target) || event.target.closest?.('[data-testid="sweep-point"]')) return;
+      if (this.tip.contains(event.target) || (event.target instanceof Element && event.target.closest('[data-testid="sweep-point"]')))
+        return;
       this.hideTooltip();
     });
     document.addEventListener("keydown", (event) => {
@@ -200,6 +202,7 @@ export class SweepPanel {
 
   // ---- settings and URL ---------------------------------------------------------------------
 
+  /** @returns {import("./sweep-model.js").SweepSettings} */
   settings() {
     const f = this.form;
     return {
@@ -409,7 +412,10 @@ export class SweepPanel {
     csv.href = blob(toCsv(rows, s), "text/csv");
     csv.download = `${base}.csv`;
     const link = new URL(sweepHash(s, { run: true }), location.href).href;
-    json.href = blob(toJson({ preset: s.preset, options: this.resolvedOptions(), rows, total: this.total, complete, link }), "application/json");
+    json.href = blob(
+      toJson({ preset: s.preset, options: this.resolvedOptions(), rows, total: this.total, complete, link }),
+      "application/json",
+    );
     json.download = `${base}.json`;
     for (const a of [csv, json]) a.removeAttribute("aria-disabled");
   }
@@ -563,6 +569,11 @@ export class SweepPanel {
     const hit = this.groupRuns(value, fencing).find((g) => g.row.seed === seed);
     if (!hit) return;
     this.hideTooltip();
-    location.hash = replayHash({ preset: this.settingsRun.preset, parameter: this.settingsRun.parameter, run: hit.run, presetConfig: this.presetConfig });
+    location.hash = replayHash({
+      preset: this.settingsRun.preset,
+      parameter: this.settingsRun.parameter,
+      run: hit.run,
+      presetConfig: this.presetConfig,
+    });
   }
 }

@@ -18,7 +18,10 @@ export function fillTooltip(tip, { tooltip: t, agg, parameter: info, group, seed
     ` ${style.label}`,
   ]);
   const line = (label, value, testid) =>
-    el("div", { className: "tt-row" }, [el("span", { className: "tt-label", textContent: label }), el("span", { textContent: value, dataset: { testid } })]);
+    el("div", { className: "tt-row" }, [
+      el("span", { className: "tt-label", textContent: label }),
+      el("span", { textContent: value, dataset: { testid } }),
+    ]);
   const num = (v, digits = 1) => (Number.isInteger(v) ? integer(v) : v.toFixed(digits));
   const ms = (v) => (v >= 100 ? `${integer(v)} ms` : millis(v));
   const seedSelect = el("select", { dataset: { testid: "sweep-replay-seed" } });
@@ -30,9 +33,20 @@ export function fillTooltip(tip, { tooltip: t, agg, parameter: info, group, seed
   seedSelect.addEventListener("change", () => {
     t.seed = Number(seedSelect.value);
   });
-  const replay = el("button", { type: "button", className: "primary", textContent: "Replay in the Locks view", dataset: { testid: "sweep-replay" } });
+  const replay = el("button", {
+    type: "button",
+    className: "primary",
+    textContent: "Replay in the Locks view",
+    dataset: { testid: "sweep-replay" },
+  });
   replay.addEventListener("click", onReplay);
-  const close = el("button", { type: "button", className: "tt-close", textContent: "×", title: "Close", dataset: { testid: "sweep-tooltip-close" } });
+  const close = el("button", {
+    type: "button",
+    className: "tt-close",
+    textContent: "×",
+    title: "Close",
+    dataset: { testid: "sweep-tooltip-close" },
+  });
   close.addEventListener("click", onClose);
 
   tip.dataset.chart = t.chart;
@@ -49,7 +63,10 @@ export function fillTooltip(tip, { tooltip: t, agg, parameter: info, group, seed
     line("rejected", `${integer(agg.rejectedWrites)} writes (${num(agg.rejectedWritesMean, 2)} per run)`, "tt-rejected"),
     line("ops", `${num(agg.completedOpsMean)} completed per run`, "tt-ops"),
     el("div", { className: "tt-replay" }, [seedSelect, replay]),
-    el("div", { className: "tt-caption", textContent: t.pinned ? "Replay opens this exact run (preset, value, seed, fencing)." : "Click the point to keep this open." }),
+    el("div", {
+      className: "tt-caption",
+      textContent: t.pinned ? "Replay opens this exact run (preset, value, seed, fencing)." : "Click the point to keep this open.",
+    }),
   );
 }
 
