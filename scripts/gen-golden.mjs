@@ -6,7 +6,7 @@
 //
 // Written from the contract only, in plain JS on node:crypto; it shares no code with src/. The
 // reference part (everything but main()) uses no other Node built-in, so the JS suites can load it in
-// a browser too (tests/browser/ maps node:crypto to a plain-JS SHA-1 there).
+// a browser too (tests/browser-harness/ maps node:crypto to a plain-JS SHA-1 there).
 //
 // Rules:
 // - position(s) = big-endian u32 of the first 4 bytes of SHA-1(UTF-8 bytes of s).

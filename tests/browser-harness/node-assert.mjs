@@ -1,4 +1,4 @@
-// `node:assert/strict` for the browser run of the JS suites (tests/browser/index.html maps the
+// `node:assert/strict` for the browser run of the JS suites (tests/browser-harness/index.html maps the
 // specifier here). The strict-mode semantics of Node's assert for what tests/js use: ok, equal /
 // notEqual (Object.is), deepEqual / notDeepEqual (Node's deepStrictEqual: same prototypes and
 // [[Class]], own enumerable string and symbol keys, typed arrays by bytes, Map and Set contents,

@@ -1,4 +1,4 @@
-// `node:crypto` for the browser run of the JS suites (tests/browser/index.html maps the specifier
+// `node:crypto` for the browser run of the JS suites (tests/browser-harness/index.html maps the specifier
 // here): createHash("sha1") only, in plain JS (FIPS 180-4), synchronous like Node's, for the
 // reference ring of scripts/gen-golden.mjs. WebCrypto's digest is asynchronous, so it cannot stand
 // in. tests/page/js-suites.test.mjs checks it against Node's node:crypto.
@@ -67,7 +67,7 @@ export function sha1(bytes) {
   return out;
 }
 
-const NOT_SUPPORTED = "is not supported by the browser shim of node:crypto (tests/browser/node-crypto.mjs)";
+const NOT_SUPPORTED = "is not supported by the browser shim of node:crypto (tests/browser-harness/node-crypto.mjs)";
 
 /** createHash("sha1"): update(Uint8Array | string[, "utf8"]) any number of times, then digest([ "hex" ]). */
 export function createHash(algorithm) {

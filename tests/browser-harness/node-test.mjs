@@ -1,11 +1,11 @@
-// `node:test` for the browser run of the JS suites (tests/browser/index.html maps the specifier
+// `node:test` for the browser run of the JS suites (tests/browser-harness/index.html maps the specifier
 // here). Only what tests/js/*.test.mjs use: describe/suite and test/it (name, optional options,
 // synchronous or async fn), before/after/beforeEach/afterEach, and a test context with `name` and
 // `diagnostic()`. Anything else throws, so a suite that starts using more fails loudly instead of
 // being skipped. Registration happens while the test module evaluates (describe bodies run at once,
 // as in node:test); `runRegistered()` then runs everything in declaration order, one at a time.
 
-const NOT_SUPPORTED = "is not supported by the browser shim of node:test (tests/browser/node-test.mjs)";
+const NOT_SUPPORTED = "is not supported by the browser shim of node:test (tests/browser-harness/node-test.mjs)";
 
 function newSuite(name, parent) {
   return { kind: "suite", name, parent, children: [], hooks: { before: [], after: [], beforeEach: [], afterEach: [] } };

@@ -1,7 +1,7 @@
 // Pure helpers of the JS suites: assertions (expectThrow), value printing, a seeded PRNG, ring
 // snapshots and a JS model of a ring's lookups. No wasm, no files, no Node built-ins other than
 // node:assert/strict, so they run unchanged in Node (node --test) and in headless Chromium
-// (tests/browser/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
+// (tests/browser-harness/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
 import assert from "node:assert/strict";
 
 /** mulberry32: a small seeded PRNG (no Math.random in tests). Returns floats in [0, 1). */

@@ -4,9 +4,9 @@
 //
 //   node --test tests/page/js-suites.test.mjs
 //
-// Each suite file is opened in its own page, tests/browser/?file=NAME (own module graph and wasm
+// Each suite file is opened in its own page, tests/browser-harness/?file=NAME (own module graph and wasm
 // instance, as node --test gives each file its own process), served by scripts/serve.mjs with
-// tests/ and the reference script added. tests/browser/index.html maps node:test,
+// tests/ and the reference script added. tests/browser-harness/index.html maps node:test,
 // node:assert/strict and node:crypto to small shims; the first tests here check the shims against
 // Node's own modules. Per file, the test fails on any failing test in the browser, on a console
 // error or warning, page error, failed or foreign request, and unless the browser ran exactly the
@@ -20,8 +20,8 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { startServer } from "../../scripts/serve.mjs";
-import shimAssert, { isDeepStrictEqual as shimDeepEqual } from "../browser/node-assert.mjs";
-import { createHash as shimCreateHash } from "../browser/node-crypto.mjs";
+import shimAssert, { isDeepStrictEqual as shimDeepEqual } from "../browser-harness/node-assert.mjs";
+import { createHash as shimCreateHash } from "../browser-harness/node-crypto.mjs";
 import { launchChromium, watchPage } from "../chromium.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -111,7 +111,7 @@ function compareNames(ran, expected) {
 }
 
 describe("the browser shims agree with Node's modules", () => {
-  test("node:crypto createHash('sha1') (tests/browser/node-crypto.mjs)", () => {
+  test("node:crypto createHash('sha1') (tests/browser-harness/node-crypto.mjs)", () => {
     const encoder = new TextEncoder();
     const chars = ["a", "z", "é", "東", "🚀", "\ud800", "#", "\u0000"];
     for (let n = 0; n < 300; n++) {
@@ -128,7 +128,7 @@ describe("the browser shims agree with Node's modules", () => {
     );
   });
 
-  test("node:assert/strict deepEqual and throws (tests/browser/node-assert.mjs)", () => {
+  test("node:assert/strict deepEqual and throws (tests/browser-harness/node-assert.mjs)", () => {
     const cycle = () => {
       const a = [1];
       a.push(a);
@@ -255,7 +255,7 @@ describe("the JS suites in headless Chromium, on the release build", () => {
       try {
         watchPage(page, origin, { problems });
         const started = Date.now();
-        await page.goto(`${baseUrl}tests/browser/?file=${encodeURIComponent(file)}`);
+        await page.goto(`${baseUrl}tests/browser-harness/?file=${encodeURIComponent(file)}`);
         await page.waitForFunction(() => window.jsSuite?.done === true, null, { timeout: PER_FILE_TIMEOUT_MS - 5_000, polling: 100 });
         const result = await page.evaluate(() => window.jsSuite);
         const elapsed = Date.now() - started;
