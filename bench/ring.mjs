@@ -10,12 +10,11 @@
 //   node bench/ring.mjs [--quick]      # --quick: 100k keys, fewer repetitions (smoke test)
 //   node bench/ring.mjs --peers-only   # the JS peers alone (no pkg/ needed)
 // --quick and --peers-only write bench/results/ring-partial.json, never ring.json.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
-
+import { buildRing, ownerOf, positionOf } from "../scripts/lib/reference-ring.mjs";
 import { environment, exposeGc, failer, log } from "./common.mjs";
 import {
   configure,
@@ -182,27 +181,6 @@ function checkOwners(name, get, ids = IDS_100) {
 }
 const shown = (key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
 
-// Reference for the ring contract (README "Placement contract"): position = BE u32 of SHA-1[0..4],
-// labels "{id}#{i}", points ordered by (position, id bytes, i), owner = first point >= key.
-const sha1u32 = (s) => createHash("sha1").update(s, "utf8").digest().readUInt32BE(0);
-function referenceRing(ids, vnodes) {
-  const points = [];
-  for (const id of ids) for (let i = 0; i < vnodes; i++) points.push({ pos: sha1u32(`${id}#${i}`), id, i });
-  const cmpBytes = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-  points.sort((a, b) => a.pos - b.pos || cmpBytes(a.id, b.id) || a.i - b.i);
-  return (key) => {
-    const h = sha1u32(key);
-    let lo = 0;
-    let hi = points.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (points[mid].pos < h) lo = mid + 1;
-      else hi = mid;
-    }
-    return points[lo === points.length ? 0 : lo].id;
-  };
-}
-
 // nodeForMany(keys) must agree with nodeFor(key) key by key (indexes into nodes()).
 function checkNodeForMany(name, ring, keys) {
   const ids = ring.nodes().map((n) => n.id);
@@ -265,13 +243,17 @@ if (!PEERS_ONLY) {
   }
   checkOwners("ringlease", (k) => ring.nodeFor(k));
   // Not a test suite, but benchmarking a ring that breaks its own contract would be meaningless.
-  const reference = referenceRing(IDS_100, 160);
+  // The JS reference ring of the contract (scripts/lib/reference-ring.mjs).
+  const reference = buildRing(
+    160,
+    IDS_100.map((id) => ({ id })),
+  );
   for (const key of SAMPLE_KEYS) {
     const got = ring.nodeFor(key);
-    const want = reference(key);
+    const want = ownerOf(reference, key);
     if (got !== want) fail(`ringlease.nodeFor(${shown(key)}) = ${got}, the ring contract says ${want}`);
-    if (ring.positionOf(key) !== sha1u32(key)) {
-      fail(`ringlease.positionOf(${shown(key)}) = ${ring.positionOf(key)}, expected ${sha1u32(key)}`);
+    if (ring.positionOf(key) !== positionOf(key)) {
+      fail(`ringlease.positionOf(${shown(key)}) = ${ring.positionOf(key)}, expected ${positionOf(key)}`);
     }
   }
   // The three ways of building give the same ring; addNode/addNodes report a RingChange.
@@ -327,7 +309,7 @@ if (!PEERS_ONLY) {
   // search step alone, as an upper bound (Rust's partition_point compiles to a branchless loop).
   const { positions, owners } = ring.points();
   const keyHashes = new Uint32Array(KEY_COUNT);
-  for (let i = 0; i < KEY_COUNT; i++) keyHashes[i] = sha1u32(KEYS[i]);
+  for (let i = 0; i < KEY_COUNT; i++) keyHashes[i] = positionOf(KEYS[i]);
   const search = (start, end) => {
     let sum = 0;
     const n = positions.length;
