@@ -48,7 +48,9 @@ for (let i = 0; i < PASSES; i++) {
   times.push(performance.now() - started);
 }
 const wasmMs = median(times);
-log(`wasm: checkHistory on ${verdict.records} records: ${wasmMs.toFixed(1)} ms (median of ${PASSES}); lost updates ${verdict.counts.lostUpdate}`);
+log(
+  `wasm: checkHistory on ${verdict.records} records: ${wasmMs.toFixed(1)} ms (median of ${PASSES}); lost updates ${verdict.counts.lostUpdate}`,
+);
 
 let native = null;
 if (!NO_NATIVE) {

@@ -9,7 +9,16 @@ import { median, nowNs } from "./common.mjs";
  * What the measurements run on, set by `configure` before any of them.
  * @type {{ keys: string[], warmupKeys: number, batch: number, chunk: number, gc: () => void, fail: (message: string) => never }}
  */
-const config = { keys: [], warmupKeys: 0, batch: 1, chunk: 1, gc: () => {}, fail: (message) => { throw new Error(message); } };
+const config = {
+  keys: [],
+  warmupKeys: 0,
+  batch: 1,
+  chunk: 1,
+  gc: () => {},
+  fail: (message) => {
+    throw new Error(message);
+  },
+};
 
 /**
  * Sets the key array, the warm-up prefix, the batch and slice sizes (in keys), `gc` and `fail`.

@@ -10,13 +10,12 @@
 //   node bench/ring.mjs [--quick]      # --quick: 100k keys, fewer repetitions (smoke test)
 //   node bench/ring.mjs --peers-only   # the JS peers alone (no pkg/ needed)
 // --quick and --peers-only write bench/results/ring-partial.json, never ring.json.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
-
-import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
+import { buildRing, ownerOf, positionOf } from "../scripts/lib/reference-ring.mjs";
+import { environment, exposeGc, failer, log } from "./common.mjs";
 import {
   configure,
   lookupCase,
@@ -28,7 +27,6 @@ import {
   machineSnapshot,
   measureLookupRounds,
   measureRounds,
-  ownersChecksum,
   positionsRinglease,
   sink,
 } from "./ring-timing.mjs";
@@ -84,7 +82,6 @@ const versions = {
 };
 
 let HashRing = null;
-let wasm = null;
 if (!PEERS_ONLY) {
   const glue = new URL("../pkg/ring/index.js", import.meta.url);
   const binary = new URL("../pkg/ring/ringlease_bg.wasm", import.meta.url);
@@ -95,8 +92,7 @@ if (!PEERS_ONLY) {
   HashRing = mod.HashRing;
   if (typeof HashRing !== "function") fail("pkg/ring/index.js does not export HashRing");
   if (typeof HashRing.prototype.nodeForMany !== "function") fail("HashRing has no nodeForMany: pkg/ is older than the batch API");
-  // initSync returns the wasm exports; `memory` is the wasm linear memory.
-  wasm = mod.initSync({ module: readFileSync(binary) });
+  mod.initSync({ module: readFileSync(binary) });
 }
 
 // ---------------------------------------------------------------- builders (default options)
@@ -172,9 +168,7 @@ if (!PEERS_ONLY) {
 const SAMPLE_KEYS = ["key-0", "key-1", "key-42", "key-999999", "", "a", "ключ-🔑", "x".repeat(300)];
 for (let i = 0; i < 64; i++) SAMPLE_KEYS.push(`key-${i * 15_619}`);
 // PLACEMENT_CHECK_KEYS keys spread evenly over the workload's keys.
-const CHECK_KEYS = Array.from({ length: PLACEMENT_CHECK_KEYS }, (_, i) =>
-  KEYS[Math.floor((i * KEY_COUNT) / PLACEMENT_CHECK_KEYS)],
-);
+const CHECK_KEYS = Array.from({ length: PLACEMENT_CHECK_KEYS }, (_, i) => KEYS[Math.floor((i * KEY_COUNT) / PLACEMENT_CHECK_KEYS)]);
 
 function checkOwners(name, get, ids = IDS_100) {
   const valid = new Set(ids);
@@ -187,27 +181,6 @@ function checkOwners(name, get, ids = IDS_100) {
 }
 const shown = (key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
 
-// Reference for the ring contract (README "Placement contract"): position = BE u32 of SHA-1[0..4],
-// labels "{id}#{i}", points ordered by (position, id bytes, i), owner = first point >= key.
-const sha1u32 = (s) => createHash("sha1").update(s, "utf8").digest().readUInt32BE(0);
-function referenceRing(ids, vnodes) {
-  const points = [];
-  for (const id of ids) for (let i = 0; i < vnodes; i++) points.push({ pos: sha1u32(`${id}#${i}`), id, i });
-  const cmpBytes = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-  points.sort((a, b) => a.pos - b.pos || cmpBytes(a.id, b.id) || a.i - b.i);
-  return (key) => {
-    const h = sha1u32(key);
-    let lo = 0;
-    let hi = points.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (points[mid].pos < h) lo = mid + 1;
-      else hi = mid;
-    }
-    return points[lo === points.length ? 0 : lo].id;
-  };
-}
-
 // nodeForMany(keys) must agree with nodeFor(key) key by key (indexes into nodes()).
 function checkNodeForMany(name, ring, keys) {
   const ids = ring.nodes().map((n) => n.id);
@@ -218,7 +191,9 @@ function checkNodeForMany(name, ring, keys) {
   for (let i = 0; i < keys.length; i++) {
     const one = ring.nodeFor(keys[i]);
     if (ids[owners[i]] !== one) {
-      fail(`${name}: nodeForMany gives ${JSON.stringify(ids[owners[i]])} (index ${owners[i]}) for ${shown(keys[i])}, nodeFor gives ${JSON.stringify(one)}`);
+      fail(
+        `${name}: nodeForMany gives ${JSON.stringify(ids[owners[i]])} (index ${owners[i]}) for ${shown(keys[i])}, nodeFor gives ${JSON.stringify(one)}`,
+      );
     }
   }
 }
@@ -268,13 +243,17 @@ if (!PEERS_ONLY) {
   }
   checkOwners("ringlease", (k) => ring.nodeFor(k));
   // Not a test suite, but benchmarking a ring that breaks its own contract would be meaningless.
-  const reference = referenceRing(IDS_100, 160);
+  // The JS reference ring of the contract (scripts/lib/reference-ring.mjs).
+  const reference = buildRing(
+    160,
+    IDS_100.map((id) => ({ id })),
+  );
   for (const key of SAMPLE_KEYS) {
     const got = ring.nodeFor(key);
-    const want = reference(key);
+    const want = ownerOf(reference, key);
     if (got !== want) fail(`ringlease.nodeFor(${shown(key)}) = ${got}, the ring contract says ${want}`);
-    if (ring.positionOf(key) !== sha1u32(key)) {
-      fail(`ringlease.positionOf(${shown(key)}) = ${ring.positionOf(key)}, expected ${sha1u32(key)}`);
+    if (ring.positionOf(key) !== positionOf(key)) {
+      fail(`ringlease.positionOf(${shown(key)}) = ${ring.positionOf(key)}, expected ${positionOf(key)}`);
     }
   }
   // The three ways of building give the same ring; addNode/addNodes report a RingChange.
@@ -330,7 +309,7 @@ if (!PEERS_ONLY) {
   // search step alone, as an upper bound (Rust's partition_point compiles to a branchless loop).
   const { positions, owners } = ring.points();
   const keyHashes = new Uint32Array(KEY_COUNT);
-  for (let i = 0; i < KEY_COUNT; i++) keyHashes[i] = sha1u32(KEYS[i]);
+  for (let i = 0; i < KEY_COUNT; i++) keyHashes[i] = positionOf(KEYS[i]);
   const search = (start, end) => {
     let sum = 0;
     const n = positions.length;
@@ -382,6 +361,7 @@ const B = {
 };
 const pointsOf = (r) => r.pointCount;
 const freeIt = (r) => r.free();
+/** [name, build(ids), pointCount(ring), free(ring) or null] per kind of build. @type {any[][]} */
 const allBuildKinds = [
   ...(PEERS_ONLY
     ? []
@@ -453,10 +433,12 @@ const jsHeap = {};
     return process.memoryUsage().heapUsed;
   };
   const kept = [];
-  for (const [name, make, count] of [
+  /** @type {[string, (ids: string[]) => any, (ring: any) => number][]} */
+  const peers = [
     ["hashring", build.hashring, (r) => r.size],
     ["consistent-hash", build.consistentHash, (r) => r.keyCount],
-  ]) {
+  ];
+  for (const [name, make, count] of peers) {
     const before = settle();
     const ring = make(IDS_100);
     const delta = settle() - before;
@@ -536,16 +518,40 @@ const commas = (n) => n.toLocaleString("en-US");
 const rows = [];
 if (!PEERS_ONLY) {
   const loopNote = addLoop1000.timed ? null : `> ${ADD_LOOP_CAP_MS / 1000} s`;
-  rows.push([`ringlease ${versions.ringlease} sha1: nodeFor / new HashRing({ nodes })`, pointCounts.ringlease / NODES, lookups["ringlease nodeFor"].nsPerKey, ms(B.ctor, 100), ms(B.ctor, 1000)]);
+  rows.push([
+    `ringlease ${versions.ringlease} sha1: nodeFor / new HashRing({ nodes })`,
+    pointCounts.ringlease / NODES,
+    lookups["ringlease nodeFor"].nsPerKey,
+    ms(B.ctor, 100),
+    ms(B.ctor, 1000),
+  ]);
   rows.push([`  nodeForMany, ${commas(BATCH)}-key batches`, "″", lookups["ringlease nodeForMany"].nsPerKey, null, null]);
   rows.push([`  nodeForMany, one ${commas(KEY_COUNT)}-key call`, "″", lookups["ringlease nodeForMany (all keys)"].nsPerKey, null, null]);
   rows.push(["  addNodes(ids) on an empty ring (incl. RingChange)", "″", null, ms(B.addNodes, 100), ms(B.addNodes, 1000)]);
   rows.push(["  addNode loop (incl. a RingChange per add)", "″", null, ms(B.loop, 100), loopNote ?? ms(B.loop, 1000)]);
-  rows.push([`ringlease ${versions.ringlease} ketama: nodeFor / constructor`, pointCounts["ringlease ketama"] / NODES, lookups["ringlease ketama nodeFor"].nsPerKey, ms(B.ketama, 100), ms(B.ketama, 1000)]);
+  rows.push([
+    `ringlease ${versions.ringlease} ketama: nodeFor / constructor`,
+    pointCounts["ringlease ketama"] / NODES,
+    lookups["ringlease ketama nodeFor"].nsPerKey,
+    ms(B.ketama, 100),
+    ms(B.ketama, 1000),
+  ]);
   rows.push([`  nodeForMany, ${commas(BATCH)}-key batches`, "″", lookups["ringlease ketama nodeForMany"].nsPerKey, null, null]);
 }
-rows.push([`hashring ${versions.hashring}: get / new HashRing(ids)`, pointCounts.hashring / NODES, lookups.hashring.nsPerKey, ms(B.hashring, 100), ms(B.hashring, 1000)]);
-rows.push([`consistent-hash ${versions["consistent-hash"]}: get / add + first get`, pointCounts["consistent-hash"] / NODES, lookups["consistent-hash"].nsPerKey, ms(B.ch, 100), ms(B.ch, 1000)]);
+rows.push([
+  `hashring ${versions.hashring}: get / new HashRing(ids)`,
+  pointCounts.hashring / NODES,
+  lookups.hashring.nsPerKey,
+  ms(B.hashring, 100),
+  ms(B.hashring, 1000),
+]);
+rows.push([
+  `consistent-hash ${versions["consistent-hash"]}: get / add + first get`,
+  pointCounts["consistent-hash"] / NODES,
+  lookups["consistent-hash"].nsPerKey,
+  ms(B.ch, 100),
+  ms(B.ch, 1000),
+]);
 
 const header = ["library: lookup / build", "points/node", "ns/key", "build 100 (ms)", "build 1000 (ms)"];
 const cells = rows.map(([name, perNode, ns, b100, b1000]) => [
@@ -735,7 +741,8 @@ const results = {
   sanity,
   notes: {
     hashring: "default options (LRU cache of 5000 entries on; all keys distinct, so it misses)",
-    "consistent-hash": "default options (40 random control points per node, range 100003); build includes the first get(), which sorts lazily",
+    "consistent-hash":
+      "default options (40 random control points per node, range 100003); build includes the first get(), which sorts lazily",
     ratios: "ratio = peer time / ringlease time",
     lookups: "nsPerKey = median pass time / keys; nodeForMany results are indexes into nodes() (mapping to ids not timed)",
     builds: `'${B.addNodes}' and '${B.loop}' include building and encoding the RingChange each call returns`,

@@ -90,7 +90,9 @@ console.log(`\nSimulation: simulated events per second (seeds 1..${SEEDS}, media
 console.log("preset         events/run   wasm (Node)        native   native/wasm");
 for (const r of rows) {
   const fmt = (n) => (n == null ? "-" : n.toLocaleString("en")).padStart(13);
-  console.log(`${r.preset.padEnd(13)} ${String(Math.round(r.eventsPerRun)).padStart(11)} ${fmt(r.wasm)} ${fmt(r.native)} ${String(r.ratio ?? "-").padStart(13)}`);
+  console.log(
+    `${r.preset.padEnd(13)} ${String(Math.round(r.eventsPerRun)).padStart(11)} ${fmt(r.wasm)} ${fmt(r.native)} ${String(r.ratio ?? "-").padStart(13)}`,
+  );
 }
 const perStepUs = median(stepped.map((p) => (p.ms * 1000) / p.steps));
 console.log(
@@ -102,6 +104,13 @@ console.log(`\ntarget: flashSale >= ${TARGET.toLocaleString("en")} events/s in w
 
 const dir = new URL("./results/", import.meta.url);
 mkdirSync(dir, { recursive: true });
-const results = { environment: environment(), seeds: SEEDS, passes: PASSES, rows, steppedFlashSale: { eventsPerSecond: steppedRate, microsecondsPerStep: +perStepUs.toFixed(2) }, target: { eventsPerSecond: TARGET, met } };
+const results = {
+  environment: environment(),
+  seeds: SEEDS,
+  passes: PASSES,
+  rows,
+  steppedFlashSale: { eventsPerSecond: steppedRate, microsecondsPerStep: +perStepUs.toFixed(2) },
+  target: { eventsPerSecond: TARGET, met },
+};
 writeFileSync(new URL("sim.json", dir), `${JSON.stringify(results, null, 2)}\n`);
 log("wrote bench/results/sim.json");

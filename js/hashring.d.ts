@@ -4,10 +4,7 @@
 export type HashRingServer = string | { host: string; port: number | string; weight?: number; [key: string]: unknown };
 
 /** The server list: one server, an array of them, or an object of servers to weights or `{ weight, vnodes }`. */
-export type HashRingServers =
-  | HashRingServer
-  | HashRingServer[]
-  | Record<string, number | { weight?: number; vnodes?: number }>;
+export type HashRingServers = HashRingServer | HashRingServer[] | Record<string, number | { weight?: number; vnodes?: number }>;
 
 /** Options of `new HashRing(servers, algorithm, options)`, as hashring 3.2.0 names them. */
 export interface HashRingOptions {

@@ -50,8 +50,7 @@ function address(server, value) {
     string: server,
     weight: (typeof value === "object" ? +value.weight : +value) || 1,
   };
-  data.vnodes =
-    typeof value === "object" && !Array.isArray(value) && "vnodes" in value ? +value.vnodes || 0 : 0;
+  data.vnodes = typeof value === "object" && !Array.isArray(value) && "vnodes" in value ? +value.vnodes || 0 : 0;
   return data;
 }
 
@@ -85,7 +84,9 @@ const wellFormed =
     : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 
 /** The wasm key buffer's writer, address and size (`__keyWriter`), fetched on first use (after init). */
-let writeKey, keyPtr = 0, keyCap = 0;
+let writeKey,
+  keyPtr = 0,
+  keyCap = 0;
 // The hidden owner lookup, called only on the ring this class made (`#ring`), so without the
 // receiver check every entry puts on its classes' methods.
 const ownerOf = unguardedMethod(KetamaRing, "__owner");
@@ -143,9 +144,7 @@ export default class HashRing {
     /** The digest: "md5" or "sha1". */
     this.algorithm = algorithm || "md5";
     if (typeof this.algorithm === "function") {
-      throw new TypeError(
-        "ringlease/hashring: custom hash functions are not supported; algorithm must be \"md5\" or \"sha1\"",
-      );
+      throw new TypeError('ringlease/hashring: custom hash functions are not supported; algorithm must be "md5" or "sha1"');
     }
     if (this.algorithm !== "md5" && this.algorithm !== "sha1") {
       throw new TypeError(`ringlease/hashring: algorithm must be "md5" or "sha1", got ${describe(this.algorithm)}`);
@@ -153,13 +152,7 @@ export default class HashRing {
     /** Servers on this port are hashed by host alone (libmemcached, pylibmc). */
     this.defaultport = options["default port"] || null;
     /** Points per digest: 4 (ketama), 3 with `compatibility: "hash_ring"`. */
-    this.replicas = options.compatibility
-      ? options.compatibility === "hash_ring"
-        ? 3
-        : 4
-      : "replicas" in options
-        ? +options.replicas
-        : 4;
+    this.replicas = options.compatibility ? (options.compatibility === "hash_ring" ? 3 : 4) : "replicas" in options ? +options.replicas : 4;
     if (this.replicas <= 0) this.replicas = 1;
     if (!Number.isInteger(this.replicas) || this.replicas > 4) {
       throw new RangeError(`ringlease/hashring: replicas must be an integer in 1..=4, got ${describe(this.replicas)}`);
@@ -225,9 +218,7 @@ export default class HashRing {
       const count = length > 0 ? Math.ceil(length) : 0;
       points += count * this.replicas;
       if (!(points <= MAX_POINTS)) {
-        throw new RangeError(
-          `ringlease/hashring: the ring would hold ${points} points, more than the limit of ${MAX_POINTS}`,
-        );
+        throw new RangeError(`ringlease/hashring: the ring would hold ${points} points, more than the limit of ${MAX_POINTS}`);
       }
       digests[s] = count;
       const hashed = this.defaultport && server.port === this.defaultport ? server.host + "" : server.string + "";
@@ -273,7 +264,7 @@ export default class HashRing {
           return cached;
         }
       }
-      if (writeKey === undefined) [writeKey, keyPtr, keyCap] = KetamaRing.__keyWriter();
+      if (writeKey === undefined) [writeKey, keyPtr, keyCap] = /** @type {any} */ (KetamaRing).__keyWriter();
       const length = writeKey(key, keyPtr, keyCap);
       if (length >= 0) {
         const owner = ownerOf.call(ring, length);
@@ -467,13 +458,13 @@ export default class HashRing {
    * @returns {this}
    */
   #rebuild(vnodes, servers) {
-    const before = [this.vnodes, this.servers];
+    const [vnodesBefore, serversBefore] = [this.vnodes, this.servers];
     this.vnodes = vnodes;
     this.servers = servers;
     try {
       return this.continuum();
     } catch (error) {
-      [this.vnodes, this.servers] = before;
+      [this.vnodes, this.servers] = [vnodesBefore, serversBefore];
       throw error;
     }
   }
@@ -485,6 +476,7 @@ export default class HashRing {
    */
   has(server) {
     const owner = this.#owners.get(server);
+    // biome-ignore lint/complexity/useOptionalChain: owner 0 is a real owner, and the result must be a boolean.
     return owner !== undefined && this.#ring !== null && this.#ring.hasOwner(owner);
   }
 

@@ -11,9 +11,10 @@
 // answer is identical: anything unusual (not a string, a lone surrogate, a key over 4 KiB, a
 // changed node list, an empty ring…) goes through the generated method, which also throws its
 // errors.
-import * as bindings from "./ringlease.js";
+
 import { speedUpLeaseTable } from "./lease-fast.js";
 import { brandTest, foreignReceiver, guardReceivers, isWasmClass } from "./receivers.js";
+import * as bindings from "./ringlease.js";
 
 export * from "./ringlease.js";
 export { default } from "./ringlease.js";
@@ -34,7 +35,7 @@ function nodeFor(key) {
   if (!isRing(this)) throw foreignReceiver(HashRing, "nodeFor", this);
   const ids = this[IDS];
   if (ids !== undefined && typeof key === "string") {
-    if (writer === undefined) writer = HashRing.__keyWriter();
+    if (writer === undefined) writer = /** @type {any} */ (HashRing).__keyWriter();
     const length = writer[0](key, writer[1], writer[2]);
     if (length >= 0) {
       const owner = this.__ownerIndex(length, ids.generation);

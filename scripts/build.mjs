@@ -1,6 +1,6 @@
 // Builds the release wasm of every npm entry into pkg/<entry>/ (`wasm-pack build --target web
 // --release`, one Cargo feature set per entry) when it is missing or older than any Rust source,
-// Cargo.toml or this script, then copies the hand-written entry modules from js/ beside it.
+// Cargo.toml, js/keys.js or this script, then copies the hand-written entry modules from js/ beside it.
 // `--force` always rebuilds. It is also the `prepack` script: the package ships pkg/.
 //
 //   node scripts/build.mjs [--force] [entry ...]   # entries: ring, lease, sim (default: all)
@@ -61,7 +61,9 @@ function newestMtime(path) {
 function build(entry, force) {
   const out = join(root, "pkg", entry.name);
   const wasm = join(out, `${entry.out}_bg.wasm`);
-  const inputs = ["src", "Cargo.toml", "scripts/build.mjs"].map((p) => join(root, p));
+  // js/keys.js is imported by the wasm itself (wasm-bindgen copies it under snippets/), so editing
+  // it needs a rebuild, unlike the entry modules copied below.
+  const inputs = ["src", "Cargo.toml", "js/keys.js", "scripts/build.mjs"].map((p) => join(root, p));
   const stale =
     force ||
     !existsSync(wasm) ||
@@ -73,9 +75,7 @@ function build(entry, force) {
     // wasm-opt must be binaryen >= 132 from node_modules (Debian's 108 corrupts release builds),
     // and wasm-pack / wasm-bindgen come from `cargo install` (scripts/setup.sh).
     const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin");
-    const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(
-      delimiter,
-    );
+    const PATH = [join(root, "node_modules", ".bin"), cargoBin, join(homedir(), ".cargo", "bin"), process.env.PATH].join(delimiter);
     const args = ["build", "--target", "web", "--release", "--out-dir", `pkg/${entry.name}`, "--out-name", entry.out, "--no-pack"];
     args.push("--", "--no-default-features", "--features", entry.features);
     console.error(`[build] wasm-pack ${args.join(" ")}`);

@@ -1,12 +1,13 @@
-// Independent reference implementation of the "sha1" HashRing contract (docs/placement.md) and generator of the golden table tests/golden/ring-sha1.json, which both
+// The golden table tests/golden/ring-sha1.json of the "sha1" HashRing contract (docs/placement.md), from the JS reference ring; both
 // `cargo test` and the Node tests of the release wasm build check (docs/invariants.md R1).
 //
 //   node scripts/gen-golden.mjs           # (re)writes tests/golden/ring-sha1.json
 //   node scripts/gen-golden.mjs --check   # fails if the file on disk differs from a fresh run
 //
-// Written from the contract only, in plain JS on node:crypto; it shares no code with src/. The
-// reference part (everything but main()) uses no other Node built-in, so the JS suites can load it in
-// a browser too (tests/browser/ maps node:crypto to a plain-JS SHA-1 there).
+// The reference ring is scripts/lib/reference-ring.mjs (written from the contract only, in plain JS
+// on node:crypto; it shares no code with src/), re-exported here. Everything but main() uses no
+// other Node built-in, so the JS suites can load this module in a browser too
+// (tests/browser-harness/ maps node:crypto to a plain-JS SHA-1 there).
 //
 // Rules:
 // - position(s) = big-endian u32 of the first 4 bytes of SHA-1(UTF-8 bytes of s).
@@ -21,10 +22,11 @@
 // - owner(key) = the first point with position >= position(key), wrapping to the first point.
 // - replicas(key, n) = walk clockwise from the owner's point, collecting distinct node ids,
 //   until n (or every node) is collected.
-import { createHash } from "node:crypto";
+import { buildRing, ownerIndex, ownerOf, positionOf, replicasOf, sha1Hex } from "./lib/reference-ring.mjs";
 
 export const CONTRACT =
   "sha1 ring: position(s) = big-endian u32 of the first 4 bytes of SHA-1(UTF-8 bytes of s); " +
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the contract names the label format `${id}#${i}` literally.
   "a node of weight w gets max(1, round(vnodes*w)) points labelled `${id}#${i}` (i = 0..points-1); " +
   "points sorted by (position, id UTF-8 bytes, i); owner(key) = first point with position >= position(key), " +
   "wrapping to the first point; replicas = distinct node ids walking clockwise from the owner's point " +
@@ -35,91 +37,8 @@ export const SHA1_VECTORS = [
   { input: "abc", sha1: "a9993e364706816aba3e25717850c26c9cd0d89d" },
 ];
 
-const encoder = new TextEncoder();
-
-/** The UTF-8 bytes of s (a lone surrogate becomes U+FFFD, as with Buffer.from(s, "utf8")). */
-function utf8(s) {
-  return encoder.encode(s);
-}
-
-export function sha1Hex(s) {
-  return createHash("sha1").update(utf8(s)).digest("hex");
-}
-
-export function positionOf(s) {
-  const d = createHash("sha1").update(utf8(s)).digest();
-  return ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
-}
-
-/** True if `s` contains a lone surrogate (such strings have no UTF-8 form). */
-export function hasLoneSurrogate(s) {
-  return !s.isWellFormed();
-}
-
-/** -1, 0 or 1: a and b compared by their UTF-8 bytes (as Buffer.compare would). */
-export function compareIds(a, b) {
-  const x = utf8(a);
-  const y = utf8(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
-
-export function pointsFor(vnodes, weight) {
-  return Math.max(1, Math.round(vnodes * weight));
-}
-
-/**
- * A reference ring. nodes: [{ id, weight }] (weight defaults to 1). Returns
- * { vnodes, nodes: [{id, weight, points}] sorted by UTF-8 id, points: [{position, id, i}] sorted }.
- */
-export function buildRing(vnodes, nodes) {
-  const seen = new Set();
-  const points = [];
-  const out = [];
-  for (const node of nodes) {
-    const weight = node.weight ?? 1;
-    if (typeof node.id !== "string" || node.id === "" || hasLoneSurrogate(node.id)) throw new Error(`bad id ${node.id}`);
-    if (utf8(node.id).length > 256) throw new Error(`id too long ${node.id}`);
-    if (seen.has(node.id)) throw new Error(`duplicate id ${node.id}`);
-    seen.add(node.id);
-    const count = pointsFor(vnodes, weight);
-    out.push({ id: node.id, weight, points: count });
-    for (let i = 0; i < count; i++) points.push({ position: positionOf(`${node.id}#${i}`), id: node.id, i });
-  }
-  points.sort((a, b) => a.position - b.position || compareIds(a.id, b.id) || a.i - b.i);
-  out.sort((a, b) => compareIds(a.id, b.id));
-  return { vnodes, nodes: out, points };
-}
-
-/** Index of the owner point: the first point with position >= pos, wrapping to 0. */
-export function ownerIndex(ring, pos) {
-  let lo = 0;
-  let hi = ring.points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ring.points[mid].position < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === ring.points.length ? 0 : lo;
-}
-
-export function ownerOf(ring, key) {
-  if (ring.points.length === 0) return undefined;
-  return ring.points[ownerIndex(ring, positionOf(key))].id;
-}
-
-export function replicasOf(ring, key, n) {
-  const want = Math.min(n, ring.nodes.length);
-  const result = [];
-  if (want === 0) return result;
-  const start = ownerIndex(ring, positionOf(key));
-  for (let k = 0; k < ring.points.length && result.length < want; k++) {
-    const id = ring.points[(start + k) % ring.points.length].id;
-    if (!result.includes(id)) result.push(id);
-  }
-  return result;
-}
+// The reference ring itself, for the JS suites that load this module as `reference`.
+export * from "./lib/reference-ring.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // The golden table.
@@ -227,14 +146,18 @@ export function generate() {
       200,
       200_000,
     ],
-    ["single-vnode", 1, [{ id: "alpha", weight: 1 }, { id: "beta", weight: 1 }, { id: "gamma", weight: 1 }], 100, 0],
     [
-      "unicode-ids",
-      20,
-      [NFC_E, NFD_E, "東京", "🚀-shard", "\uE000-private", "a", "a1"].map((id) => ({ id, weight: 1 })),
-      150,
-      200_000,
+      "single-vnode",
+      1,
+      [
+        { id: "alpha", weight: 1 },
+        { id: "beta", weight: 1 },
+        { id: "gamma", weight: 1 },
+      ],
+      100,
+      0,
     ],
+    ["unicode-ids", 20, [NFC_E, NFD_E, "東京", "🚀-shard", "\uE000-private", "a", "a1"].map((id) => ({ id, weight: 1 })), 150, 200_000],
     // Ids containing the label separator: labels stay distinct because i is all digits at the end.
     ["hash-in-ids", 12, ["a", "a#1", "a#", "#", "a1"].map((id) => ({ id, weight: 1 })), 60, 200_000],
     ["one-node", 160, [{ id: "solo", weight: 1 }], 50, 200_000],

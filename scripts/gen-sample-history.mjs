@@ -5,10 +5,11 @@
 //   node scripts/gen-sample-history.mjs
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-import { initSync, Simulation, checkHistory } from "../pkg/sim/index.js";
+import { checkHistory, initSync, Simulation } from "../pkg/sim/index.js";
 
 initSync({ module: readFileSync(new URL("../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
+/** @type {import("../pkg/sim/ringlease_sim.js").SimulationConfig} */
 export const SAMPLE = { preset: "gcPause", seed: 1, fencing: "off", durationMs: 4000, faultsUntilMs: 4000 };
 
 const sim = new Simulation(SAMPLE);

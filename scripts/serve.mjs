@@ -63,7 +63,7 @@ function sendFile(req, res, pathname, file) {
     return;
   }
   const stream = createReadStream(file);
-  stream.on("error", (error) => {
+  stream.on("error", (/** @type {NodeJS.ErrnoException} */ error) => {
     console.error(`serve: ${pathname}: ${error.message}`);
     if (res.headersSent) {
       res.destroy(error);
@@ -108,7 +108,7 @@ export function startServer({ port = 8080, host = "127.0.0.1", extraRoots = [] }
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
-      const { port: actual } = server.address();
+      const { port: actual } = /** @type {import("node:net").AddressInfo} */ (server.address());
       resolvePromise({ server, url: `http://localhost:${actual}/` });
     });
   });

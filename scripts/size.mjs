@@ -7,7 +7,7 @@
 //
 // tests/js/size-budget.test.mjs fails `npm test` when an entry is over its budget.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,13 +38,14 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-/** The glue of an entry: index.js, the generated module and its inline snippets. */
+/** The glue of an entry: index.js, the generated module and the JS modules it imports (snippets/). */
 function glueFiles(dir, out) {
   const files = [join(dir, "index.js"), join(dir, `${out}.js`)];
   const snippets = join(dir, "snippets");
   if (existsSync(snippets)) {
-    for (const sub of readdirSync(snippets)) {
-      for (const file of readdirSync(join(snippets, sub))) files.push(join(snippets, sub, file));
+    for (const file of readdirSync(snippets, { recursive: true }).sort()) {
+      const path = join(snippets, String(file));
+      if (statSync(path).isFile()) files.push(path);
     }
   }
   return files;
@@ -132,7 +133,18 @@ function largestItems(entry, count) {
   // The same flags as Cargo.toml's [package.metadata.wasm-pack.profile.release], plus --debuginfo.
   const opt = spawnSync(
     "wasm-opt",
-    ["-O3", "--debuginfo", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-simd", join(bindgenDir, `${entry.out}_bg.wasm`), "-o", named],
+    [
+      "-O3",
+      "--debuginfo",
+      "--enable-bulk-memory",
+      "--enable-nontrapping-float-to-int",
+      "--enable-sign-ext",
+      "--enable-mutable-globals",
+      "--enable-simd",
+      join(bindgenDir, `${entry.out}_bg.wasm`),
+      "-o",
+      named,
+    ],
     { cwd: root, env, stdio: "inherit" },
   );
   if (opt.status !== 0) return [`(wasm-opt failed for ${entry.name})`];

@@ -10,26 +10,13 @@
 // Prints each consumer's time and the tarball, wasm and glue sizes.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { launchChromium } from "../chromium.mjs";
-
 import { ENTRIES } from "../../scripts/build.mjs";
 import { describeSizes, measureAll } from "../../scripts/size.mjs";
-import {
-  arrows,
-  bin,
-  closeServer,
-  indexHtml,
-  makeProject,
-  openPage,
-  quickstart,
-  root,
-  serveDir,
-  sh,
-  workDir,
-} from "./lib.mjs";
+import { launchChromium } from "../chromium.mjs";
+import { arrows, bin, closeServer, indexHtml, makeProject, openPage, quickstart, root, serveDir, sh, workDir } from "./lib.mjs";
 
 /** What `ring.nodeFor("user:42")` gives over cache-a..c: the bundler and esbuild quick starts' answer. */
 const { HashRing } = await import("../../pkg/ring/node.js");
@@ -142,24 +129,29 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
 
   test("npm pack ships only the intended files: three entries, each with its own wasm, and redis/", () => {
     const expected = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
-    const redisFiles = ["browser.js", "client.js", "index.d.ts", "index.js", "internal.js", "scripts.js", "validate.js"];
+    // package.json ships the whole redis/ folder: every file in it, and nothing else from there.
+    const redisFiles = readdirSync(join(root, "redis")).filter((file) => statSync(join(root, "redis", file)).isFile());
+    assert.ok(redisFiles.includes("index.js") && redisFiles.includes("index.d.ts"), "redis/ has its entry and types");
     expected.push(...redisFiles.map((file) => `redis/${file}`));
     expected.push("pkg/ring/hashring.js", "pkg/ring/hashring.d.ts", "pkg/ring/hashring-node.js");
     for (const { name, out } of ENTRIES) {
       for (const file of ["index.js", "node.js", "node.d.ts", "receivers.js", `${out}.js`, `${out}.d.ts`, `${out}_bg.wasm`]) {
         expected.push(`pkg/${name}/${file}`);
       }
-      let snippets = [];
-      try {
-        snippets = readdirSync(join(root, "pkg", name, "snippets"));
-      } catch {
-        // an entry without HashRing has no inline snippet
-      }
-      for (const dir of snippets) {
-        for (const file of readdirSync(join(root, "pkg", name, "snippets", dir))) expected.push(`pkg/${name}/snippets/${dir}/${file}`);
+      // The JS modules the wasm imports (js/keys.js), which wasm-bindgen copies under snippets/.
+      const snippets = join(root, "pkg", name, "snippets");
+      if (existsSync(snippets)) {
+        for (const file of readdirSync(snippets, { recursive: true })) {
+          if (statSync(join(snippets, String(file))).isFile()) expected.push(`pkg/${name}/snippets/${String(file).split(sep).join("/")}`);
+        }
       }
     }
-    assert.ok(expected.some((f) => f.startsWith("pkg/ring/snippets/")), "the ring entry has its key-encoding snippet");
+    for (const name of ["ring", "sim"]) {
+      assert.ok(
+        expected.some((f) => f.startsWith(`pkg/${name}/snippets/`) && f.endsWith("/js/keys.js")),
+        `the ${name} entry has its key writer (js/keys.js)`,
+      );
+    }
     assert.deepEqual(packedFiles, expected.sort());
     console.log(`# tarball: ${packedFiles.join(", ")}`);
   });
@@ -229,9 +221,13 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       for (const config of ["tsconfig.bundler.json", "tsconfig.node.json"]) {
         await sh(bin("tsc"), ["-p", config], { cwd: dir });
       }
-      await sh(bin("esbuild"), ["api.ts", "--format=esm", "--platform=node", "--target=node20", "--outfile=api.mjs", "--log-level=warning"], {
-        cwd: dir,
-      });
+      await sh(
+        bin("esbuild"),
+        ["api.ts", "--format=esm", "--platform=node", "--target=node20", "--outfile=api.mjs", "--log-level=warning"],
+        {
+          cwd: dir,
+        },
+      );
       assert.equal((await sh(process.execPath, ["api.mjs"], { cwd: dir })).trim(), "api.ts: ok");
     });
   });
@@ -266,9 +262,13 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
 
       // Bundling for Node picks the Node entry (README, "Bundling for Node"): it must keep its
       // initSync (`sideEffects` lists the node.js files), and finds the wasm next to the bundle.
-      await sh(bin("esbuild"), ["server.js", "--bundle", "--platform=node", "--format=esm", "--outfile=server/app.mjs", "--log-level=warning"], {
-        cwd: dir,
-      });
+      await sh(
+        bin("esbuild"),
+        ["server.js", "--bundle", "--platform=node", "--format=esm", "--outfile=server/app.mjs", "--log-level=warning"],
+        {
+          cwd: dir,
+        },
+      );
       copyFileSync(join(dir, "node_modules", "ringlease", "pkg", "ring", "ringlease_bg.wasm"), join(dir, "server", "ringlease_bg.wasm"));
       assert.equal((await sh(process.execPath, ["server/app.mjs"], { cwd: dir })).trim(), expectedOwner);
     });
@@ -293,7 +293,10 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       await build({ root: dir, configFile: false, customLogger: logger, build: { outDir: "dist", emptyOutDir: true } });
       assert.deepEqual(warnings, [], "vite build warns about nothing");
       const emitted = readdirSync(join(dir, "dist", "assets"));
-      assert.ok(emitted.some((f) => /^ringlease_bg-[\w-]+\.wasm$/.test(f)), `the wasm is emitted as a hashed asset: ${emitted}`);
+      assert.ok(
+        emitted.some((f) => /^ringlease_bg-[\w-]+\.wasm$/.test(f)),
+        `the wasm is emitted as a hashed asset: ${emitted}`,
+      );
       assert.deepEqual(wasmEntriesIn(join(dir, "dist", "assets")), ["ring"], "a bundle of `ringlease` emits the ring's wasm only");
       const built = await inBrowser(join(dir, "dist"), "/");
       assert.equal(built.owner, expectedOwner);
@@ -315,8 +318,16 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       }
 
       // The other entries: each emits its own wasm, and neither pulls in the ring entry's.
-      const entriesDir = await makeProject("vite-entries", tarball, { "main.js": ENTRIES_PAGE_BUNDLED, "index.html": indexHtml("/main.js") });
-      await build({ root: entriesDir, configFile: false, customLogger: logger, build: { outDir: "dist", emptyOutDir: true, target: "es2022" } });
+      const entriesDir = await makeProject("vite-entries", tarball, {
+        "main.js": ENTRIES_PAGE_BUNDLED,
+        "index.html": indexHtml("/main.js"),
+      });
+      await build({
+        root: entriesDir,
+        configFile: false,
+        customLogger: logger,
+        build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
+      });
       assert.deepEqual(warnings, [], "vite build warns about nothing");
       assert.deepEqual(wasmEntriesIn(join(entriesDir, "dist", "assets")), ["lease", "sim"]);
       const entries = await inBrowser(join(entriesDir, "dist"), "/");
@@ -339,11 +350,16 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
         ),
       );
       const info = stats.toJson({ all: false, errors: true, warnings: true, assets: true });
-      assert.deepEqual(info.errors.map((e) => e.message), [], "webpack builds without errors");
+      assert.deepEqual(
+        info.errors.map((e) => e.message),
+        [],
+        "webpack builds without errors",
+      );
       // The only warnings allowed are webpack's size hints (244 KiB per asset by default).
       const other = info.warnings.map((w) => w.message).filter((m) => !/size limit|performance recommendations/.test(m));
       assert.deepEqual(other, [], "webpack warns only about sizes");
-      if (info.warnings.length > 0) console.log(`# webpack: ${info.warnings.length} performance warning(s): an asset is over its 244 KiB hint`);
+      if (info.warnings.length > 0)
+        console.log(`# webpack: ${info.warnings.length} performance warning(s): an asset is over its 244 KiB hint`);
       writeFileSync(join(dist, "index.html"), indexHtml("app.js", { classic: true }));
       return dist;
     }
@@ -352,13 +368,19 @@ console.log(new HashRing({ nodes: ["cache-a", "cache-b", "cache-c"] }).nodeFor("
       assert.deepEqual(wasmEntriesIn(dist), ["ring"], "a bundle of `ringlease` emits the ring's wasm only");
       const page = await inBrowser(dist, "/");
       assert.equal(page.owner, expectedOwner);
-      assert.deepEqual(page.wasmResponses.map((r) => r.type), ["application/wasm"]);
+      assert.deepEqual(
+        page.wasmResponses.map((r) => r.type),
+        ["application/wasm"],
+      );
 
       const entriesDist = await webpackBuild("webpack-entries", ENTRIES_PAGE_BUNDLED);
       assert.deepEqual(wasmEntriesIn(entriesDist), ["lease", "sim"]);
       const entries = await inBrowser(entriesDist, "/");
       assert.equal(entries.owner, ENTRIES_PAGE_ANSWER);
-      assert.deepEqual(entries.wasmResponses.map((r) => r.type), ["application/wasm", "application/wasm"]);
+      assert.deepEqual(
+        entries.wasmResponses.map((r) => r.type),
+        ["application/wasm", "application/wasm"],
+      );
     });
   });
 });

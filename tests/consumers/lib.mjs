@@ -102,7 +102,9 @@ export function serveDir(dir) {
   });
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolvePromise({ server, url: `http://127.0.0.1:${server.address().port}/` }));
+    server.listen(0, "127.0.0.1", () =>
+      resolvePromise({ server, url: `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}/` }),
+    );
   });
 }
 
@@ -128,7 +130,7 @@ export async function openPage(browser, url, { waitForConsole = false } = {}) {
     if (response.url().endsWith(".wasm")) wasmResponses.push({ url: response.url(), type: response.headers()["content-type"] });
   });
   const firstLog = new Promise((resolveLog) => {
-    page.on("console", (message) => message.type() === "log" && resolveLog());
+    page.on("console", (message) => message.type() === "log" && resolveLog(undefined));
     setTimeout(resolveLog, 15_000).unref();
   });
   try {

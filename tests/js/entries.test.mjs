@@ -4,11 +4,10 @@
 // Node and in headless Chromium (tests/page/js-suites.test.mjs).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import * as sim from "./helpers.mjs";
-import * as ring from "../../pkg/ring/index.js";
 import * as lease from "../../pkg/lease/index.js";
+import * as ring from "../../pkg/ring/index.js";
 import * as simEntry from "../../pkg/sim/index.js";
+import * as sim from "./helpers.mjs";
 
 const { ringEntryWasm: ringWasm, leaseEntryWasm: leaseWasm } = sim;
 

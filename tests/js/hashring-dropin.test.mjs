@@ -12,9 +12,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
-
-import { prng } from "./helpers.mjs";
 import HashRing from "../../pkg/ring/hashring.js";
+import { prng } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const Theirs = require("hashring");
@@ -117,7 +116,11 @@ function compare(ours, theirs, rand, what, failures) {
     }
   };
   check("size", ours.size, theirs.size);
-  check("ring", ours.ring, theirs.ring.map((n) => ({ value: n.value, server: n.server })));
+  check(
+    "ring",
+    ours.ring,
+    theirs.ring.map((n) => ({ value: n.value, server: n.server })),
+  );
   check("points()", ours.points(), theirs.points());
   check("servers", ours.servers.map(plain), theirs.servers.map(plain));
   const names = Object.keys(theirs.vnodes);
@@ -155,7 +158,7 @@ function compare(ours, theirs, rand, what, failures) {
 }
 
 const plain = (server) => ({ host: server.host, port: server.port, string: server.string, weight: server.weight });
-const show = (value) => (typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value));
+const show = (value) => (typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value)));
 function isEqual(a, b) {
   try {
     assert.deepStrictEqual(a, b);

@@ -6,9 +6,8 @@
 // through tests/page/js-suites.test.mjs, in Chromium.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import { readJson } from "./helpers.mjs";
 import HashRing from "../../pkg/ring/hashring.js";
+import { readJson } from "./helpers.mjs";
 
 const fixtures = await readJson(new URL("../golden/hashring-fixtures.json", import.meta.url));
 

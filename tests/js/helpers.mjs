@@ -1,14 +1,13 @@
 // Shared helpers for the JS suites that run against the RELEASE build in pkg/: in Node
-// (node --test) and in headless Chromium (tests/browser/, driven by tests/page/js-suites.test.mjs).
+// (node --test) and in headless Chromium (tests/browser-harness/, driven by tests/page/js-suites.test.mjs).
 // This module is the suites' environment: it initialises the wasm (initSync from the file in Node,
 // `await init()` over HTTP in a browser), loads the golden table and the reference ring
 // (scripts/gen-golden.mjs), and re-exports the pure helpers of support.mjs. Node built-ins other
 // than node:assert/strict are only imported dynamically, when running from file: URLs.
 import assert from "node:assert/strict";
-
-import init, { initSync, HashRing } from "../../pkg/sim/index.js";
-import * as ringEntry from "../../pkg/ring/index.js";
 import * as leaseEntry from "../../pkg/lease/index.js";
+import * as ringEntry from "../../pkg/ring/index.js";
+import init, { HashRing, initSync } from "../../pkg/sim/index.js";
 import * as reference from "../../scripts/gen-golden.mjs";
 
 export * from "./support.mjs";

@@ -5,9 +5,8 @@
 // trap), and checkHistory keeps working afterwards.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
+import { checkHistory, Simulation } from "../../pkg/sim/index.js";
 import { expectThrow } from "./helpers.mjs";
-import { Simulation, checkHistory } from "../../pkg/sim/index.js";
 
 const HISTORY_KINDS = ["lostUpdate", "doubleGrant", "tokenOrder", "staleWrite", "beliefOverlap"];
 const M = "checkHistory";
@@ -46,7 +45,10 @@ describe("checkHistory: simulated runs", () => {
         assert.deepEqual(historyFigures(verdict), simFigures(sim), `${preset} ${fencing}`);
         assert.deepEqual(verdict.coverage, report.coverage);
         assert.equal(verdict.records, doc.records.length);
-        assert.equal(verdict.ok, HISTORY_KINDS.every((k) => report.counts[k] === 0));
+        assert.equal(
+          verdict.ok,
+          HISTORY_KINDS.every((k) => report.counts[k] === 0),
+        );
         sim.free();
       }
     }
@@ -164,20 +166,84 @@ describe("checkHistory: bad input", () => {
     ["unknown top-level field", () => checkHistory({ records: [], extra: 1 }), TypeError, /history\.extra: unknown field/],
     ["bad version", () => checkHistory({ version: 2, records: [] }), RangeError, /history\.version must be 1/],
     ["bad time origin", () => checkHistory({ timeOriginMs: -1, records: [] }), RangeError, /history\.timeOriginMs must be an integer/],
-    ["a record that is not an object", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0), 7] }), TypeError, /records\[1\] must be an object/],
+    [
+      "a record that is not an object",
+      () => checkHistory({ records: [rec("invoke", 1, "acquire", 0), 7] }),
+      TypeError,
+      /records\[1\] must be an object/,
+    ],
     ["a hole", () => checkHistory({ records: [, rec("invoke", 1, "acquire", 0)] }), TypeError, /records\[0\] must be an object/],
-    ["unknown record field", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0, { colour: "red" })] }), TypeError, /records\[0\]\.colour: unknown field/],
-    ["a field of the wrong type", () => checkHistory({ records: [rec("invoke", 1, "acquire", "0")] }), TypeError, /records\[0\]\.timeMs must be a number/],
+    [
+      "unknown record field",
+      () => checkHistory({ records: [rec("invoke", 1, "acquire", 0, { colour: "red" })] }),
+      TypeError,
+      /records\[0\]\.colour: unknown field/,
+    ],
+    [
+      "a field of the wrong type",
+      () => checkHistory({ records: [rec("invoke", 1, "acquire", "0")] }),
+      TypeError,
+      /records\[0\]\.timeMs must be a number/,
+    ],
     ["unknown op", () => checkHistory({ records: [rec("invoke", 1, "lock", 0)] }), TypeError, /records\[0\]\.op: unknown operation "lock"/],
-    ["bad fencing", () => checkHistory({ fencing: "on", records: [] }), TypeError, /history\.fencing must be "off", "maxToken" or "strict", got "on"/],
-    ["a crash from a client", () => checkHistory({ records: [{ type: "info", process: 1, op: "crash", timeMs: 0, durationMs: 5 }] }), TypeError, /records\[0\]\.op: crash is a server record/],
-    ["a crash without its duration", () => checkHistory({ records: [{ type: "info", source: "server", process: 1, op: "crash", timeMs: 0 }] }), TypeError, /records\[0\]\.durationMs: is required on server info crash/],
-    ["a missing field", () => checkHistory({ records: [{ type: "invoke", op: "acquire", resource: "x", timeMs: 0 }] }), TypeError, /records\[0\]\.process: is required/],
-    ["a fractional time", () => checkHistory({ records: [rec("invoke", 1, "acquire", 0.5)] }), RangeError, /records\[0\]\.timeMs: must be an integer/],
-    ["time going backwards", () => checkHistory({ records: [rec("invoke", 1, "acquire", 5), rec("ok", 1, "acquire", 4, { token: 1 })] }), RangeError, /records\[1\]\.timeMs: goes backwards within process 1/],
-    ["an ok without its invoke", () => checkHistory({ records: [rec("ok", 3, "write", 4)] }), TypeError, /records\[0\]\.type: ok write without its invoke by process 3/],
-    ["a long resource name", () => checkHistory({ records: [{ ...rec("invoke", 1, "acquire", 0), resource: "x".repeat(300) }] }), RangeError, /records\[0\]\.resource: is longer than 256/],
-    ["a huge sparse array", () => { const records = []; records.length = 2 ** 31; return checkHistory({ records }); }, RangeError, /at most 2000000 records/],
+    [
+      "bad fencing",
+      () => checkHistory({ fencing: "on", records: [] }),
+      TypeError,
+      /history\.fencing must be "off", "maxToken" or "strict", got "on"/,
+    ],
+    [
+      "a crash from a client",
+      () => checkHistory({ records: [{ type: "info", process: 1, op: "crash", timeMs: 0, durationMs: 5 }] }),
+      TypeError,
+      /records\[0\]\.op: crash is a server record/,
+    ],
+    [
+      "a crash without its duration",
+      () => checkHistory({ records: [{ type: "info", source: "server", process: 1, op: "crash", timeMs: 0 }] }),
+      TypeError,
+      /records\[0\]\.durationMs: is required on server info crash/,
+    ],
+    [
+      "a missing field",
+      () => checkHistory({ records: [{ type: "invoke", op: "acquire", resource: "x", timeMs: 0 }] }),
+      TypeError,
+      /records\[0\]\.process: is required/,
+    ],
+    [
+      "a fractional time",
+      () => checkHistory({ records: [rec("invoke", 1, "acquire", 0.5)] }),
+      RangeError,
+      /records\[0\]\.timeMs: must be an integer/,
+    ],
+    [
+      "time going backwards",
+      () => checkHistory({ records: [rec("invoke", 1, "acquire", 5), rec("ok", 1, "acquire", 4, { token: 1 })] }),
+      RangeError,
+      /records\[1\]\.timeMs: goes backwards within process 1/,
+    ],
+    [
+      "an ok without its invoke",
+      () => checkHistory({ records: [rec("ok", 3, "write", 4)] }),
+      TypeError,
+      /records\[0\]\.type: ok write without its invoke by process 3/,
+    ],
+    [
+      "a long resource name",
+      () => checkHistory({ records: [{ ...rec("invoke", 1, "acquire", 0), resource: "x".repeat(300) }] }),
+      RangeError,
+      /records\[0\]\.resource: is longer than 256/,
+    ],
+    [
+      "a huge sparse array",
+      () => {
+        const records = [];
+        records.length = 2 ** 31;
+        return checkHistory({ records });
+      },
+      RangeError,
+      /at most 2000000 records/,
+    ],
   ];
   for (const [what, fn, cls, re] of cases) {
     test(what, () => {
@@ -187,11 +253,26 @@ describe("checkHistory: bad input", () => {
   }
 
   test("a getter that throws: the error comes through, and nothing traps", () => {
-    const hostile = { get records() { throw new Error("boom"); } };
-    assert.throws(() => checkHistory(hostile), (e) => !(e instanceof WebAssembly.RuntimeError));
+    const hostile = {
+      get records() {
+        throw new Error("boom");
+      },
+    };
+    assert.throws(
+      () => checkHistory(hostile),
+      (e) => !(e instanceof WebAssembly.RuntimeError),
+    );
     const record = rec("invoke", 1, "acquire", 0);
-    Object.defineProperty(record, "op", { enumerable: true, get() { throw new Error("boom"); } });
-    assert.throws(() => checkHistory({ records: [record] }), (e) => !(e instanceof WebAssembly.RuntimeError));
+    Object.defineProperty(record, "op", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    assert.throws(
+      () => checkHistory({ records: [record] }),
+      (e) => !(e instanceof WebAssembly.RuntimeError),
+    );
     assert.equal(checkHistory(ok).records, 1);
   });
 });

@@ -5,10 +5,9 @@
 // queue events, never in wall time.
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
-
+import * as mod from "../../pkg/sim/index.js";
 import { assertInstanceAlive } from "./canary.mjs";
 import { expectThrow, wasm } from "./helpers.mjs";
-import * as mod from "../../pkg/sim/index.js";
 
 const { FencedStore, LeaseTable, Simulation } = mod;
 const T = (ttlMs, nowMs, more = {}) => ({ ttlMs, nowMs, ...more });
@@ -60,7 +59,15 @@ describe("cost: memory stays bounded", () => {
     const events = t.tick(50_000);
     assert.equal(events.length, 1001);
     assert.deepEqual(events[0], { type: "eventsDropped", count: 99_000, atMs: 49_499 });
-    assert.deepEqual(events[1], { type: "granted", resource: "r", owner: "a", token: 49_501, grantedAtMs: 49_500, expiresAtMs: 49_510, atMs: 49_500 });
+    assert.deepEqual(events[1], {
+      type: "granted",
+      resource: "r",
+      owner: "a",
+      token: 49_501,
+      grantedAtMs: 49_500,
+      expiresAtMs: 49_510,
+      atMs: 49_500,
+    });
     assert.deepEqual(t.tick(50_000), []);
     t.free();
 
@@ -163,7 +170,11 @@ describe("semantics: strict fencing, restarts, merged retries", () => {
     const { next } = t.release("db", "alice", alice.token, 30);
     assert.equal(next.requestId, "r1");
     // Before: { status: "busy", holder: "bob" }.
-    assert.deepEqual(t.acquire("db", "bob", T(1000, 40, { wait: 5000, requestId: "r2" })), { status: "granted", token: next.token, expiresAtMs: next.expiresAtMs });
+    assert.deepEqual(t.acquire("db", "bob", T(1000, 40, { wait: 5000, requestId: "r2" })), {
+      status: "granted",
+      token: next.token,
+      expiresAtMs: next.expiresAtMs,
+    });
     t.release("db", "bob", next.token, 50);
     assert.deepEqual(t.acquire("db", "bob", T(1000, 60, { requestId: "r2" })), { status: "finished", token: next.token });
   });

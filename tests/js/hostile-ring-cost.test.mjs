@@ -48,10 +48,19 @@ hostile("fromJSON of 2^20 one-point nodes grows wasm memory by at most 260 MiB (
 
 /** { big: 1,044,480 points, tiny: 1 point } (vnodes 4096). */
 function skewedRing() {
-  const ring = new HashRing({ vnodes: 4096, nodes: [{ id: "big", weight: 255 }, { id: "tiny", weight: 1 / 4096 }] });
+  const ring = new HashRing({
+    vnodes: 4096,
+    nodes: [
+      { id: "big", weight: 255 },
+      { id: "tiny", weight: 1 / 4096 },
+    ],
+  });
   assert.deepEqual(
     ring.nodes().map((n) => [n.id, n.points]),
-    [["big", 1_044_480], ["tiny", 1]],
+    [
+      ["big", 1_044_480],
+      ["tiny", 1],
+    ],
   );
   return ring;
 }
@@ -62,14 +71,32 @@ hostile("a heavy node down: every lookup goes to the one live point", () => {
   const ring = skewedRing();
   ring.markDown("big");
   const tiny = ring.nodes().findIndex((n) => n.id === "tiny");
-  assert.ok(ring.nodeForMany(KEYS).every((owner) => owner === tiny), "nodeForMany");
+  assert.ok(
+    ring.nodeForMany(KEYS).every((owner) => owner === tiny),
+    "nodeForMany",
+  );
   for (const key of KEYS.slice(0, 2000)) assert.equal(ring.nodeFor(key), "tiny", `nodeFor(${key})`);
   for (const key of KEYS.slice(0, 2000)) assert.deepEqual(ring.nodesFor(key, 2), ["tiny"], `nodesFor(${key})`);
-  assert.ok(ring.assignBounded(KEYS, 0.25).every((id) => id === "tiny"), "assignBounded");
-  assert.deepEqual([...ring.distribution(KEYS)], [["big", 0], ["tiny", KEYS.length]]);
+  assert.ok(
+    ring.assignBounded(KEYS, 0.25).every((id) => id === "tiny"),
+    "assignBounded",
+  );
+  assert.deepEqual(
+    [...ring.distribution(KEYS)],
+    [
+      ["big", 0],
+      ["tiny", KEYS.length],
+    ],
+  );
   // Up again: the mapping is what it was.
   ring.markUp("big");
-  const up = new HashRing({ vnodes: 4096, nodes: [{ id: "big", weight: 255 }, { id: "tiny", weight: 1 / 4096 }] });
+  const up = new HashRing({
+    vnodes: 4096,
+    nodes: [
+      { id: "big", weight: 255 },
+      { id: "tiny", weight: 1 / 4096 },
+    ],
+  });
   assert.deepEqual(ring.nodeForMany(KEYS), up.nodeForMany(KEYS));
   up.free();
   ring.free();

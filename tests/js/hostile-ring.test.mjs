@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { withCanary } from "./canary.mjs";
-import { expectThrow, NO_NODE, ringlease, wasm } from "./helpers.mjs";
+import { expectThrow, ringlease, wasm } from "./helpers.mjs";
 
 const { HashRing } = ringlease;
 /** The most keys a batch method takes (README, "Memory"). */
@@ -47,7 +47,11 @@ describe("batches over 2^23 keys and sparse arrays never trap", () => {
     const ring = smallRing();
     const keys = cycling(9e6);
     keys[keys.length - 1] = "\ud800";
-    expectThrow(() => ring.nodeForMany(keys), RangeError, { method: "HashRing.nodeForMany", param: /keys\[8999999\]/, also: [/surrogate/] });
+    expectThrow(() => ring.nodeForMany(keys), RangeError, {
+      method: "HashRing.nodeForMany",
+      param: /keys\[8999999\]/,
+      also: [/surrogate/],
+    });
     keys[keys.length - 1] = POOL[0];
     const owners = ring.nodeForMany(keys);
     const expected = ring.nodeForMany(POOL);
@@ -183,7 +187,17 @@ describe("wasm memory that grows while JS code runs inside a call", () => {
   const batches = {
     nodeForMany: (ring, keys) => Array.from(ring.nodeForMany(keys)),
     distribution: (ring, keys) => [...ring.distribution(keys)],
-    movedKeys: (ring, keys) => ring.movedKeys(keys, HashRing.fromJSON({ ...ring.toJSON(), nodes: [{ id: "a", weight: 1 }, { id: "z", weight: 1 }] })),
+    movedKeys: (ring, keys) =>
+      ring.movedKeys(
+        keys,
+        HashRing.fromJSON({
+          ...ring.toJSON(),
+          nodes: [
+            { id: "a", weight: 1 },
+            { id: "z", weight: 1 },
+          ],
+        }),
+      ),
     assignBounded: (ring, keys) => ring.assignBounded(keys, 0.1),
   };
   for (const [method, call] of Object.entries(batches)) {
@@ -245,7 +259,10 @@ describe("wasm memory that grows while JS code runs inside a call", () => {
         return plain[10];
       },
     });
-    assert.throws(() => ring.nodeForMany(changing), (error) => !(error instanceof WebAssembly.RuntimeError));
+    assert.throws(
+      () => ring.nodeForMany(changing),
+      (error) => !(error instanceof WebAssembly.RuntimeError),
+    );
     assert.equal(ring.hasNode("sneaky"), false, "the ring was not changed under the batch");
     assert.deepEqual(Array.from(ring.nodeForMany(plain)), expected, "the ring still answers");
   });
@@ -264,9 +281,15 @@ describe("wasm memory that grows while JS code runs inside a call", () => {
         if (calls++ % 100 === 0) growMemory();
         return original.call(this);
       };
-      assert.deepEqual(keys.map((k) => ring.nodeFor(k)), expected);
+      assert.deepEqual(
+        keys.map((k) => ring.nodeFor(k)),
+        expected,
+      );
       assert.deepEqual(Array.from(ring.nodeForMany(keys)), expectedMany);
-      assert.deepEqual(keys.map((k) => ring.positionOf(k)), keys.map((k) => ring.positionOf(k)));
+      assert.deepEqual(
+        keys.map((k) => ring.positionOf(k)),
+        keys.map((k) => ring.positionOf(k)),
+      );
     } finally {
       String.prototype.isWellFormed = original; // eslint-disable-line no-extend-native
       freeHeld();
@@ -291,7 +314,10 @@ describe("a method called on another class's object is a TypeError", () => {
 
   hostile("the reported cases: addNode and nodeFor on a LeaseTable", () => {
     const table = new ringlease.LeaseTable();
-    expectThrow(() => HashRing.prototype.addNode.call(table, "x"), TypeError, { method: "HashRing.addNode", also: [/called on a LeaseTable, not a HashRing/] });
+    expectThrow(() => HashRing.prototype.addNode.call(table, "x"), TypeError, {
+      method: "HashRing.addNode",
+      also: [/called on a LeaseTable, not a HashRing/],
+    });
     expectThrow(() => HashRing.prototype.nodeFor.call(table, "k"), TypeError, { method: "HashRing.nodeFor", also: [/a LeaseTable/] });
     assert.equal(table.acquire("r", "o", { ttlMs: 10, nowMs: 0 }).status, "granted", "the table still works");
   });
@@ -325,10 +351,17 @@ describe("a method called on another class's object is a TypeError", () => {
         if (key === "constructor" || key === "__wbg_ptr") continue;
         const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, key);
         const member = typeof key === "symbol" ? `[${key.description}]` : key;
-        for (const [part, fn] of [["value", descriptor.value], ["get", descriptor.get], ["set", descriptor.set]]) {
+        for (const [part, fn] of [
+          ["value", descriptor.value],
+          ["get", descriptor.get],
+          ["set", descriptor.set],
+        ]) {
           if (typeof fn !== "function") continue;
           for (const receiver of foreign) {
-            expectThrow(() => fn.call(receiver, "k", 1), TypeError, { method: `${name}.${member}`, what: `${name}.${member} (${part}) on ${String(receiver?.constructor?.name ?? receiver)}` });
+            expectThrow(() => fn.call(receiver, "k", 1), TypeError, {
+              method: `${name}.${member}`,
+              what: `${name}.${member} (${part}) on ${String(receiver?.constructor?.name ?? receiver)}`,
+            });
             checked += 1;
           }
         }

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { HashRing, prng, ringModel, pointIndexAt, show } from "./helpers.mjs";
+import { HashRing, pointIndexAt, prng, ringModel, show } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const HashRingPkg = require("hashring");
@@ -17,10 +17,7 @@ const VECTORS_URL = new URL("../golden/ketama-hashring-3.2.0.json", import.meta.
 
 function loadVectors() {
   const path = fileURLToPath(VECTORS_URL);
-  assert.ok(
-    existsSync(path),
-    `ketama vectors not found at ${path}: regenerate them with node scripts/gen-ketama-vectors.mjs`,
-  );
+  assert.ok(existsSync(path), `ketama vectors not found at ${path}: regenerate them with node scripts/gen-ketama-vectors.mjs`);
   return JSON.parse(readFileSync(path, "utf8"));
 }
 
@@ -231,8 +228,16 @@ describe("live cross-check against the hashring package", () => {
       assert.equal(ring.pointCount, oracle.ring.length, `${label}: pointCount`);
       const { positions, owners } = ring.points();
       const ids = ring.nodes().map((n) => n.id);
-      assert.deepEqual(Array.from(positions), oracle.ring.map((p) => p.value), `${label}: positions`);
-      assert.deepEqual(Array.from(owners, (o) => ids[o]), oracle.ring.map((p) => p.server), `${label}: owners`);
+      assert.deepEqual(
+        Array.from(positions),
+        oracle.ring.map((p) => p.value),
+        `${label}: positions`,
+      );
+      assert.deepEqual(
+        Array.from(owners, (o) => ids[o]),
+        oracle.ring.map((p) => p.server),
+        `${label}: owners`,
+      );
 
       const keys = Array.from({ length: 1500 }, (_, i) => (i % 3 === 0 ? randomKey(rand) : `k-${seed}-${i}`));
       const many = ring.nodeForMany(keys);
@@ -263,7 +268,11 @@ describe("live cross-check against the hashring package", () => {
     const keys = Array.from({ length: 800 }, (_, i) => `rm-${i}`);
     const check = (list, what) => {
       const oracle = new HashRingPkg(Object.fromEntries(list.map((s) => [s.id, s.weight])));
-      assert.deepEqual(Array.from(ring.points().positions), oracle.ring.map((p) => p.value), `${what}: positions`);
+      assert.deepEqual(
+        Array.from(ring.points().positions),
+        oracle.ring.map((p) => p.value),
+        `${what}: positions`,
+      );
       for (const k of keys) assert.equal(ring.nodeFor(k), oracle.get(k), `${what}: nodeFor(${k})`);
     };
     check(servers, "start");
@@ -271,7 +280,10 @@ describe("live cross-check against the hashring package", () => {
     const afterRemove = servers.filter((_, i) => i !== 2);
     check(afterRemove, "after removeNode");
     ring.setWeight(servers[4].id, 7);
-    check(afterRemove.map((s) => (s.id === servers[4].id ? { ...s, weight: 7 } : s)), "after setWeight");
+    check(
+      afterRemove.map((s) => (s.id === servers[4].id ? { ...s, weight: 7 } : s)),
+      "after setWeight",
+    );
     ring.free();
   });
 

@@ -4,9 +4,8 @@
 // method and names the parameter, leave the table unchanged, and the SAME table must keep working.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import { expectThrow, show } from "./helpers.mjs";
 import { FencedStore, LeaseTable } from "../../pkg/sim/index.js";
+import { expectThrow, show } from "./helpers.mjs";
 
 const T = (ttlMs, nowMs, more = {}) => ({ ttlMs, nowMs, ...more });
 
@@ -303,7 +302,7 @@ describe("LeaseTable: numeric parameters given a non-number are TypeErrors", () 
 });
 
 describe("LeaseTable: time going backwards, and beyond 2^52, is a RangeError naming nowMs", () => {
-  for (const [method, param, call] of NUMERIC.filter(([, p]) => p.source === "nowMs")) {
+  for (const [method, _param, call] of NUMERIC.filter(([, p]) => p.source === "nowMs")) {
     bad((t) => call(t, 99), RangeError, method, /nowMs/, `${method} nowMs=99 after 100`);
     bad((t) => call(t, 2 ** 52 + 1), RangeError, method, /nowMs/, `${method} nowMs=2^52+1`);
   }
@@ -414,7 +413,21 @@ describe("LeaseTable: protocol outcomes never throw", () => {
     ];
     assert.deepEqual(
       outcomes.map((o) => o?.status ?? (Array.isArray(o) ? "events" : o)),
-      ["busy", "queued", "rejected", "rejected", "rejected", "rejected", "notQueued", "notQueued", "rejected", "notQueued", undefined, undefined, "events"],
+      [
+        "busy",
+        "queued",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+        "notQueued",
+        "notQueued",
+        "rejected",
+        "notQueued",
+        undefined,
+        undefined,
+        "events",
+      ],
     );
     assert.deepEqual(t.waiters("nothing"), []);
     assert.deepEqual(t.candidates("nothing"), []);
@@ -429,7 +442,10 @@ describe("LeaseTable: protocol outcomes never throw", () => {
         throw new Error("boom");
       },
     };
-    assert.throws(() => t.acquire("db", "carol", options), (e) => !(e instanceof WebAssembly.RuntimeError));
+    assert.throws(
+      () => t.acquire("db", "carol", options),
+      (e) => !(e instanceof WebAssembly.RuntimeError),
+    );
     assertHealthy(t, "after a throwing getter");
   });
 });
@@ -563,22 +579,50 @@ describe("FencedStore", () => {
     storeBad((s) => s.write(v, 1, 1, 0), RangeError, "write", /key/, `write key=${show(v)}`);
     storeBad((s) => s.compareAndSet(v, 1, 1), RangeError, "compareAndSet", /key/, `compareAndSet key=${show(v)}`);
   }
-  for (const v of [undefined, () => 1, Symbol("v"), 1n, { big: 1n }, { toJSON() { throw new Error("no"); } }]) {
+  for (const v of [
+    undefined,
+    () => 1,
+    Symbol("v"),
+    1n,
+    { big: 1n },
+    {
+      toJSON() {
+        throw new Error("no");
+      },
+    },
+  ]) {
     storeBad((s) => s.write("k", v, 1, 0), TypeError, "write", /value/, `write value=${show(v)}`);
     storeBad((s) => s.compareAndSet("k", 1, v), TypeError, "compareAndSet", /value/, `compareAndSet value=${show(v)}`);
   }
   storeBad((s) => s.write("k", 2, 1, -1), RangeError, "write", /nowMs/, "strict write nowMs=-1", true);
   storeBad((s) => s.write("k", 2, 1, "0"), TypeError, "write", /nowMs/, "strict write nowMs='0'", true);
 
-  for (const o of [null, 5, [], { strict: 1 }, { strict: true }, { strict: {} }, { strict: new FencedStore() }, { strict: undefined, table: 1 }]) {
+  for (const o of [
+    null,
+    5,
+    [],
+    { strict: 1 },
+    { strict: true },
+    { strict: {} },
+    { strict: new FencedStore() },
+    { strict: undefined, table: 1 },
+  ]) {
     test(`new FencedStore(${show(o)}) -> TypeError`, () => {
       expectThrow(() => new FencedStore(o), TypeError, { method: "new FencedStore", param: /options/ });
     });
   }
 
   test("options.strict that is not a live LeaseTable throws an Error naming it, not a trap", () => {
-    const fake = { __ringleaseShare() { return true; } };
-    const throwing = { get __ringleaseShare() { throw new Error("boom"); } };
+    const fake = {
+      __ringleaseShare() {
+        return true;
+      },
+    };
+    const throwing = {
+      get __ringleaseShare() {
+        throw new Error("boom");
+      },
+    };
     const freed = new LeaseTable();
     freed.free();
     for (const strict of [fake, throwing, freed, new Proxy({}, {})]) {

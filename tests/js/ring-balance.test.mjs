@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { HashRing, NO_NODE, SPACE, entries, expectThrow, pointIndexAt, positionsOwned, prng, ringModel } from "./helpers.mjs";
+import { entries, expectThrow, HashRing, NO_NODE, pointIndexAt, positionsOwned, prng, ringModel, SPACE } from "./helpers.mjs";
 
 function weightedRing(scheme, count, seed) {
   const rand = prng(seed);
@@ -60,7 +60,12 @@ describe("ownership()", () => {
   });
 
   test("the fractions follow the weights roughly (sha1, 160 vnodes)", () => {
-    const ring = new HashRing({ nodes: [{ id: "one", weight: 1 }, { id: "three", weight: 3 }] });
+    const ring = new HashRing({
+      nodes: [
+        { id: "one", weight: 1 },
+        { id: "three", weight: 3 },
+      ],
+    });
     const own = ring.ownership();
     assert.ok(own.get("three") > 0.65 && own.get("three") < 0.85, `three owns ${own.get("three")}`);
     ring.free();
@@ -125,7 +130,10 @@ describe("assignBounded(keys, epsilon)", () => {
         const ring = make();
         const ids = ring.nodes().map((n) => n.id);
         const run = (what) => {
-          const live = ring.nodes().filter((n) => n.up).map((n) => n.id);
+          const live = ring
+            .nodes()
+            .filter((n) => n.up)
+            .map((n) => n.id);
           const cap = Math.ceil(((1 + eps) * KEYS.length) / live.length);
           const got = ring.assignBounded(KEYS, eps);
           assert.ok(Array.isArray(got));
@@ -153,7 +161,10 @@ describe("assignBounded(keys, epsilon)", () => {
   test("a large epsilon (cap >= m) gives plain nodeFor; keys are taken in input order", () => {
     const ring = weightedRing("sha1", 6, 9);
     const keys = KEYS.slice(0, 1000);
-    assert.deepEqual(ring.assignBounded(keys, 100), keys.map((k) => ring.nodeFor(k)));
+    assert.deepEqual(
+      ring.assignBounded(keys, 100),
+      keys.map((k) => ring.nodeFor(k)),
+    );
     // Order matters: the same key set reversed fills the caps in another order.
     const eps = 0.05;
     const forward = ring.assignBounded(keys, eps);
@@ -189,10 +200,18 @@ describe("assignBounded(keys, epsilon)", () => {
   test("epsilon must be a finite number > 0 (RangeError / TypeError naming epsilon)", () => {
     const ring = new HashRing({ vnodes: 10, nodes: ["a", "b"] });
     for (const eps of [0, -0, -1, -0.5, NaN, Infinity, -Infinity]) {
-      expectThrow(() => ring.assignBounded(["k"], eps), RangeError, { method: "HashRing.assignBounded", param: /\bepsilon\b/, what: `epsilon ${eps}` });
+      expectThrow(() => ring.assignBounded(["k"], eps), RangeError, {
+        method: "HashRing.assignBounded",
+        param: /\bepsilon\b/,
+        what: `epsilon ${eps}`,
+      });
     }
     for (const eps of ["0.5", null, undefined, 1n, {}, [0.5], true]) {
-      expectThrow(() => ring.assignBounded(["k"], eps), TypeError, { method: "HashRing.assignBounded", param: /\bepsilon\b/, what: `epsilon ${String(eps)}` });
+      expectThrow(() => ring.assignBounded(["k"], eps), TypeError, {
+        method: "HashRing.assignBounded",
+        param: /\bepsilon\b/,
+        what: `epsilon ${String(eps)}`,
+      });
     }
     assert.equal(ring.assignBounded(["k"], Number.MIN_VALUE).length, 1, "the smallest epsilon > 0 is accepted");
     assert.equal(ring.assignBounded(["k"], 1e308).length, 1, "a huge finite epsilon is accepted");

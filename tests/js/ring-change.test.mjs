@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { HashRing, SPACE, ownerAt, prng, ringModel, show } from "./helpers.mjs";
+import { HashRing, ownerAt, prng, ringModel, SPACE, show } from "./helpers.mjs";
 
 const RANDOM_POSITIONS = 20_000;
 const WEIGHTS = [0.25, 0.5, 1, 1, 1, 1.5, 2, 3];
@@ -164,7 +164,14 @@ describe("RingChange arcs agree with brute-force ownership", () => {
       const rand = prng(seed * 7919);
       const ring = new HashRing({ scheme, vnodes });
       const initial = [];
-      for (let i = 0; i < start; i++) initial.push({ id: randomId(rand, initial.map((n) => n.id)), weight: WEIGHTS[rand.int(WEIGHTS.length)] });
+      for (let i = 0; i < start; i++)
+        initial.push({
+          id: randomId(
+            rand,
+            initial.map((n) => n.id),
+          ),
+          weight: WEIGHTS[rand.int(WEIGHTS.length)],
+        });
       ring.addNodes(initial);
       const seen = new Map();
       let movedSomewhere = 0;
@@ -221,7 +228,10 @@ describe("RingChange arcs agree with brute-force ownership", () => {
       assert.deepEqual(ring.addNodes([]), { movedFraction: 0, arcs: [] });
       const both = ring.addNodes(["x", "y"]);
       assert.equal(both.movedFraction, 1, `${scheme}: addNodes on an empty ring moves everything`);
-      assert.ok(both.arcs.every((arc) => arc.from === null), "from null");
+      assert.ok(
+        both.arcs.every((arc) => arc.from === null),
+        "from null",
+      );
       assert.deepEqual(new Set(both.arcs.map((arc) => arc.to)), new Set(["x", "y"]));
       assert.equal(both.arcs[0].start, 0);
       assert.equal(both.arcs.at(-1).end, SPACE - 1);
@@ -314,7 +324,10 @@ describe("diff(other)", () => {
     const change = ring.diff(finer);
     assert.ok(change.movedFraction > 0 && change.movedFraction < 1);
     for (const bad of [null, 5, "x", undefined]) {
-      assert.throws(() => ring.diff(bad), (e) => e instanceof TypeError && /HashRing\.diff: other/.test(e.message));
+      assert.throws(
+        () => ring.diff(bad),
+        (e) => e instanceof TypeError && /HashRing\.diff: other/.test(e.message),
+      );
     }
     for (const r of [ring, before, finer]) r.free();
   });

@@ -25,14 +25,24 @@ describe("setWeight(id, weight)", () => {
   }
   test("setWeight of an unknown id -> Error 'unknown node' naming it", () => {
     for (const id of ["nope", "NODE-0"]) {
-      onFixture((r) => r.setWeight(id, 2), Error, { method: "HashRing.setWeight", param: /unknown node/, also: [new RegExp(id)], what: `setWeight(${id})` });
+      onFixture((r) => r.setWeight(id, 2), Error, {
+        method: "HashRing.setWeight",
+        param: /unknown node/,
+        also: [new RegExp(id)],
+        what: `setWeight(${id})`,
+      });
     }
     onFixture((r) => r.setWeight("e\u0301", 2), Error, { method: "HashRing.setWeight", param: /unknown node/, what: "setWeight(NFD é)" });
   });
   for (const w of [NaN, 0, -0, -1, -0.5, Infinity, -Infinity, -Number.MIN_VALUE]) {
     test(`setWeight("node-0", ${show(w)}) -> RangeError`, () => {
       const also = Number.isNaN(w) ? [/NaN/] : w === -1 ? [/-1/] : [];
-      onFixture((r) => r.setWeight("node-0", w), RangeError, { method: "HashRing.setWeight", param: WEIGHT, also, what: `weight ${show(w)}` });
+      onFixture((r) => r.setWeight("node-0", w), RangeError, {
+        method: "HashRing.setWeight",
+        param: WEIGHT,
+        also,
+        what: `weight ${show(w)}`,
+      });
     });
   }
   for (const w of ["2", "", null, undefined, 2n, {}, [2], true, Symbol("w"), new Number(2)]) {
@@ -43,7 +53,11 @@ describe("setWeight(id, weight)", () => {
   test("setWeight over 2^20 points -> RangeError, unchanged, rejected before doing the work", () => {
     for (const w of [1e6, 1e300, Number.MAX_VALUE]) {
       const started = Date.now();
-      onFixture((r) => r.setWeight("node-1", w), RangeError, { method: "HashRing.setWeight", param: /\bweight\b|\bpoints\b/, what: `weight ${w}` });
+      onFixture((r) => r.setWeight("node-1", w), RangeError, {
+        method: "HashRing.setWeight",
+        param: /\bweight\b|\bpoints\b/,
+        what: `weight ${w}`,
+      });
       assert.ok(Date.now() - started < 2000, `weight ${w}: rejected quickly`);
     }
   });
@@ -64,7 +78,11 @@ describe("markDown / markUp / isUp", () => {
       const ring = fixtureRing();
       ring.addNode("a\uFFFDb");
       const before = snapshot(ring);
-      expectThrow(() => call(ring, "a\uD800b"), RangeError, { method: `HashRing.${name}`, param: ID, what: "lone surrogate vs U+FFFD node" });
+      expectThrow(() => call(ring, "a\uD800b"), RangeError, {
+        method: `HashRing.${name}`,
+        param: ID,
+        what: "lone surrogate vs U+FFFD node",
+      });
       assert.deepEqual(snapshot(ring), before);
       assert.equal(ring.isUp("a\uFFFDb"), true);
       ring.removeNode("a\uFFFDb");
@@ -89,7 +107,21 @@ describe("key arrays: nodeForMany / distribution / assignBounded / movedKeys", (
     ["assignBounded", (r, keys) => r.assignBounded(keys, 0.5)],
     ["movedKeys", (r, keys) => r.movedKeys(keys, r)],
   ];
-  const NOT_ARRAYS = ["abc", "", 42, null, undefined, {}, { 0: "a", length: 1 }, new Set(["a"]), new Uint8Array(2), Symbol("k"), true, 1n, () => ["a"]];
+  const NOT_ARRAYS = [
+    "abc",
+    "",
+    42,
+    null,
+    undefined,
+    {},
+    { 0: "a", length: 1 },
+    new Set(["a"]),
+    new Uint8Array(2),
+    Symbol("k"),
+    true,
+    1n,
+    () => ["a"],
+  ];
   for (const [name, call] of methods) {
     for (const keys of NOT_ARRAYS) {
       test(`${name}(${show(keys)}) -> TypeError (not an array)`, () => {
@@ -107,7 +139,11 @@ describe("key arrays: nodeForMany / distribution / assignBounded / movedKeys", (
     }
     for (const lone of LONE_SURROGATES) {
       test(`${name}(["a", ${show(lone)}]) -> RangeError naming keys[1]`, () => {
-        onFixture((r) => call(r, ["a", lone]), RangeError, { method: `HashRing.${name}`, param: /\bkeys\[1\]/, what: `${name}(lone ${show(lone)})` });
+        onFixture((r) => call(r, ["a", lone]), RangeError, {
+          method: `HashRing.${name}`,
+          param: /\bkeys\[1\]/,
+          what: `${name}(lone ${show(lone)})`,
+        });
       });
     }
     test(`${name} with a sparse array (a hole is undefined) -> TypeError naming the hole`, () => {
@@ -138,12 +174,21 @@ describe("assignBounded epsilon", () => {
   for (const eps of [0, -0, -1, NaN, Infinity, -Infinity]) {
     test(`assignBounded(keys, ${show(eps)}) -> RangeError`, () => {
       const also = Number.isNaN(eps) ? [/NaN/] : eps === -1 ? [/-1/] : [];
-      onFixture((r) => r.assignBounded(["a", "b"], eps), RangeError, { method: "HashRing.assignBounded", param: EPSILON, also, what: `epsilon ${show(eps)}` });
+      onFixture((r) => r.assignBounded(["a", "b"], eps), RangeError, {
+        method: "HashRing.assignBounded",
+        param: EPSILON,
+        also,
+        what: `epsilon ${show(eps)}`,
+      });
     });
   }
   for (const eps of ["0.5", "", null, undefined, 1n, {}, [0.5], true, Symbol("e"), new Number(0.5)]) {
     test(`assignBounded(keys, ${show(eps)}) -> TypeError`, () => {
-      onFixture((r) => r.assignBounded(["a", "b"], eps), TypeError, { method: "HashRing.assignBounded", param: EPSILON, what: `epsilon ${show(eps)}` });
+      onFixture((r) => r.assignBounded(["a", "b"], eps), TypeError, {
+        method: "HashRing.assignBounded",
+        param: EPSILON,
+        what: `epsilon ${show(eps)}`,
+      });
     });
   }
   test("epsilon is validated on an empty key list too", () => {
@@ -167,7 +212,11 @@ describe("movedKeys other", () => {
     });
   }
   test("movedKeys(keys, Object.create(HashRing.prototype)) -> Error naming other (a ring with no wasm object)", () => {
-    onFixture((r) => r.movedKeys(["a", "b"], Object.create(HashRing.prototype)), Error, { method: "HashRing.movedKeys", param: OTHER, what: "other = Object.create(HashRing.prototype)" });
+    onFixture((r) => r.movedKeys(["a", "b"], Object.create(HashRing.prototype)), Error, {
+      method: "HashRing.movedKeys",
+      param: OTHER,
+      what: "other = Object.create(HashRing.prototype)",
+    });
   });
   test("movedKeys accepts a saved ring (toJSON() object) as other, documented", () => {
     const ring = fixtureRing();
@@ -189,7 +238,10 @@ describe("movedKeys other", () => {
     const before = snapshot(other);
     const freed = fixtureRing();
     freed.free();
-    assert.throws(() => freed.movedKeys(["a"], other), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
+    assert.throws(
+      () => freed.movedKeys(["a"], other),
+      (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError),
+    );
     assert.deepEqual(snapshot(other), before);
     assertFixtureHealthy(other, "other after a freed this");
     other.free();
@@ -262,7 +314,11 @@ describe("constructor scheme and nodes", () => {
   for (const [nodes, cls, param] of cases) {
     test(`new HashRing({ nodes: [..., ${show(nodes.at(-1))}] }) -> ${cls.name}`, () => {
       for (const scheme of ["sha1", "ketama"]) {
-        expectThrow(() => new HashRing({ scheme, nodes }), cls, { method: "new HashRing", param, what: `${scheme} nodes [..., ${show(nodes.at(-1))}]` });
+        expectThrow(() => new HashRing({ scheme, nodes }), cls, {
+          method: "new HashRing",
+          param,
+          what: `${scheme} nodes [..., ${show(nodes.at(-1))}]`,
+        });
       }
       const ring = fixtureRing();
       assertFixtureHealthy(ring, "a ring made after the error");
@@ -271,7 +327,11 @@ describe("constructor scheme and nodes", () => {
   }
   test("a weight whose sha1 points exceed 2^20 -> RangeError for sha1; ketama (relative weights, like hashring) accepts it", () => {
     const nodes = [...GOOD, { id: "big", weight: 30000 }]; // sha1: 160 × 30000 > 2^20 points
-    expectThrow(() => new HashRing({ scheme: "sha1", nodes }), RangeError, { method: "new HashRing", param: /\bpoints\b|\bweight\b/, what: "sha1 weight 30000" });
+    expectThrow(() => new HashRing({ scheme: "sha1", nodes }), RangeError, {
+      method: "new HashRing",
+      param: /\bpoints\b|\bweight\b/,
+      what: "sha1 weight 30000",
+    });
     const ketama = new HashRing({ scheme: "ketama", nodes });
     assert.ok(ketama.pointCount <= 40 * 4 * nodes.length, `ketama points ${ketama.pointCount}`);
     assert.deepEqual(HashRing.fromJSON(JSON.stringify(ketama)).points(), ketama.points());

@@ -167,7 +167,10 @@ describe("constructor options", () => {
   test("a live ring keeps working across constructor errors", () => {
     const ring = fixtureRing();
     for (const v of [0, NaN, "3", 1e9]) {
-      assert.throws(() => new HashRing({ vnodes: v }), (e) => !(e instanceof WebAssembly.RuntimeError) && e instanceof Error);
+      assert.throws(
+        () => new HashRing({ vnodes: v }),
+        (e) => !(e instanceof WebAssembly.RuntimeError) && e instanceof Error,
+      );
     }
     assertFixtureHealthy(ring, "after constructor errors");
     ring.free();
@@ -178,9 +181,13 @@ describe("constructor options", () => {
     try {
       ring = new HashRing(null);
     } catch (e) {
-      expectThrow(() => {
-        throw e;
-      }, TypeError, { method: "new HashRing", param: OPTIONS, what: "null options" });
+      expectThrow(
+        () => {
+          throw e;
+        },
+        TypeError,
+        { method: "new HashRing", param: OPTIONS, what: "null options" },
+      );
       t.diagnostic("new HashRing(null) throws TypeError");
       return;
     }
@@ -232,13 +239,20 @@ describe("weights and options of addNode", () => {
     try {
       ring.addNode("x", null);
       t.diagnostic('addNode("x", null) is treated as no options');
-      assert.deepEqual(ring.nodes().find((n) => n.id === "x"), { id: "x", weight: 1, points: 40, up: true });
+      assert.deepEqual(
+        ring.nodes().find((n) => n.id === "x"),
+        { id: "x", weight: 1, points: 40, up: true },
+      );
       ring.removeNode("x");
     } catch (e) {
       t.diagnostic('addNode("x", null) throws TypeError');
-      expectThrow(() => {
-        throw e;
-      }, TypeError, { method: "HashRing.addNode", param: OPTIONS, what: "null options" });
+      expectThrow(
+        () => {
+          throw e;
+        },
+        TypeError,
+        { method: "HashRing.addNode", param: OPTIONS, what: "null options" },
+      );
     }
     assertFixtureHealthy(ring, "after null options");
     ring.free();
@@ -367,9 +381,13 @@ describe("nodesFor n", () => {
         assert.equal(list.length, 5);
       } catch (e) {
         t.diagnostic(`nodesFor("k", ${n}) throws ${e?.constructor?.name}: ${e?.message}`);
-        expectThrow(() => {
-          throw e;
-        }, RangeError, { method: "HashRing.nodesFor", param: N, what: `n ${n}` });
+        expectThrow(
+          () => {
+            throw e;
+          },
+          RangeError,
+          { method: "HashRing.nodesFor", param: N, what: `n ${n}` },
+        );
       }
     }
     assertFixtureHealthy(ring, "after big n");
@@ -450,22 +468,51 @@ describe("JS exceptions thrown by the caller's own objects during argument decod
     throw new Error("boom from user code");
   };
   const cases = [
-    ["addNode options with a throwing weight getter", (r) => r.addNode("p", { get weight() { return boom(); } })],
+    [
+      "addNode options with a throwing weight getter",
+      (r) =>
+        r.addNode("p", {
+          get weight() {
+            return boom();
+          },
+        }),
+    ],
     ["addNode options Proxy whose ownKeys trap throws", (r) => r.addNode("p", new Proxy({}, { ownKeys: boom }))],
     ["addNode options Proxy whose get trap throws", (r) => r.addNode("p", new Proxy({ weight: 1 }, { get: boom }))],
-    ["addNodes spec with a throwing id getter", (r) => r.addNodes(["ok-1", { get id() { return boom(); } }])],
+    [
+      "addNodes spec with a throwing id getter",
+      (r) =>
+        r.addNodes([
+          "ok-1",
+          {
+            get id() {
+              return boom();
+            },
+          },
+        ]),
+    ],
     ["addNodes spec Proxy whose ownKeys trap throws", (r) => r.addNodes(["ok-1", new Proxy({ id: "q" }, { ownKeys: boom })])],
     [
       "addNodes array Proxy whose element getter throws",
       (r) => r.addNodes(new Proxy(["ok-1", "ok-2"], { get: (t, k) => (k === "1" ? boom() : Reflect.get(t, k)) })),
     ],
-    ["addNodes array Proxy whose length getter throws", (r) => r.addNodes(new Proxy(["ok-1"], { get: (t, k) => (k === "length" ? boom() : Reflect.get(t, k)) }))],
+    [
+      "addNodes array Proxy whose length getter throws",
+      (r) => r.addNodes(new Proxy(["ok-1"], { get: (t, k) => (k === "length" ? boom() : Reflect.get(t, k)) })),
+    ],
     ["setWeight with a weight Proxy", (r) => r.setWeight("node-0", new Proxy({}, { get: boom }))],
     ...["nodeForMany", "distribution", "assignBounded", "movedKeys"].flatMap((name) => {
-      const call = (r, keys) => (name === "assignBounded" ? r.assignBounded(keys, 0.5) : name === "movedKeys" ? r.movedKeys(keys, r) : r[name](keys));
+      const call = (r, keys) =>
+        name === "assignBounded" ? r.assignBounded(keys, 0.5) : name === "movedKeys" ? r.movedKeys(keys, r) : r[name](keys);
       return [
-        [`${name} keys array Proxy whose element getter throws`, (r) => call(r, new Proxy(["a", "b"], { get: (t, k) => (k === "1" ? boom() : Reflect.get(t, k)) }))],
-        [`${name} keys array Proxy whose length getter throws`, (r) => call(r, new Proxy(["a"], { get: (t, k) => (k === "length" ? boom() : Reflect.get(t, k)) }))],
+        [
+          `${name} keys array Proxy whose element getter throws`,
+          (r) => call(r, new Proxy(["a", "b"], { get: (t, k) => (k === "1" ? boom() : Reflect.get(t, k)) })),
+        ],
+        [
+          `${name} keys array Proxy whose length getter throws`,
+          (r) => call(r, new Proxy(["a"], { get: (t, k) => (k === "length" ? boom() : Reflect.get(t, k)) })),
+        ],
         [`${name} keys array with a throwing element getter`, (r) => call(r, Object.defineProperty(["a", "b"], 1, { get: boom }))],
       ];
     }),
@@ -493,14 +540,38 @@ describe("JS exceptions thrown by the caller's own objects during argument decod
 
   test("new HashRing with a throwing vnodes getter / ownKeys trap: later rings work", () => {
     for (const options of [
-      { get vnodes() { return boom(); } },
+      {
+        get vnodes() {
+          return boom();
+        },
+      },
       new Proxy({}, { ownKeys: boom }),
-      { get scheme() { return boom(); } },
-      { get nodes() { return boom(); } },
-      { nodes: ["a", { get id() { return boom(); } }] },
+      {
+        get scheme() {
+          return boom();
+        },
+      },
+      {
+        get nodes() {
+          return boom();
+        },
+      },
+      {
+        nodes: [
+          "a",
+          {
+            get id() {
+              return boom();
+            },
+          },
+        ],
+      },
       { nodes: new Proxy(["a", "b"], { get: (t, k) => (k === "1" ? boom() : Reflect.get(t, k)) }) },
     ]) {
-      assert.throws(() => new HashRing(options), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
+      assert.throws(
+        () => new HashRing(options),
+        (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError),
+      );
     }
     const ring = fixtureRing();
     assertFixtureHealthy(ring, "after constructor user-code errors");
@@ -511,10 +582,18 @@ describe("JS exceptions thrown by the caller's own objects during argument decod
 describe("options must be plain objects", () => {
   test("Map, Date and class instances are not options objects -> TypeError (not silently ignored)", () => {
     for (const options of [new Map([["vnodes", 3]]), new Date(0), new (class Opts {})(), /vnodes/]) {
-      expectThrow(() => new HashRing(options), TypeError, { method: "new HashRing", param: OPTIONS, what: `new HashRing(${options.constructor.name})` });
+      expectThrow(() => new HashRing(options), TypeError, {
+        method: "new HashRing",
+        param: OPTIONS,
+        what: `new HashRing(${options.constructor.name})`,
+      });
     }
     for (const options of [new Map([["weight", 3]]), new Date(0)]) {
-      onFixture((r) => r.addNode("x", options), TypeError, { method: "HashRing.addNode", param: OPTIONS, what: `addNode(x, ${options.constructor.name})` });
+      onFixture((r) => r.addNode("x", options), TypeError, {
+        method: "HashRing.addNode",
+        param: OPTIONS,
+        what: `addNode(x, ${options.constructor.name})`,
+      });
     }
   });
 

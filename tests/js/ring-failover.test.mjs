@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { HashRing, NO_NODE, SPACE, expectThrow, ownerAt, prng, ringModel, snapshot } from "./helpers.mjs";
+import { expectThrow, HashRing, NO_NODE, ownerAt, prng, ringModel, SPACE, snapshot } from "./helpers.mjs";
 
 const KEYS = Array.from({ length: 5000 }, (_, i) => `fo-key-${i}`);
 const IDS = Array.from({ length: 8 }, (_, i) => `node-${i}`);
@@ -64,11 +64,18 @@ for (const [scheme, make] of SCHEMES) {
       ring.markDown(ids[5]);
       ring.markDown(ids[6]);
       const during = KEYS.map((k) => ring.nodeFor(k));
-      assert.ok(during.some((o, i) => o !== owners[i]), "meta: keys moved while down");
+      assert.ok(
+        during.some((o, i) => o !== owners[i]),
+        "meta: keys moved while down",
+      );
       ring.markUp(ids[5]);
       ring.markUp(ids[0]);
       ring.markUp(ids[6]);
-      assert.deepEqual(KEYS.map((k) => ring.nodeFor(k)), owners, "owners restored");
+      assert.deepEqual(
+        KEYS.map((k) => ring.nodeFor(k)),
+        owners,
+        "owners restored",
+      );
       assert.deepEqual(lists(ring, 3), replicas, "nodesFor restored");
       assert.deepEqual(snapshot(ring), snap, "nodes(), points(), counts restored");
       assert.equal(ring.liveCount, ids.length);
@@ -90,10 +97,21 @@ for (const [scheme, make] of SCHEMES) {
       const many = ring.nodeForMany(sample);
       assert.ok(many instanceof Uint32Array);
       assert.equal(many.length, sample.length);
-      assert.ok(many.every((o) => o === NO_NODE), "every entry is 4294967295");
+      assert.ok(
+        many.every((o) => o === NO_NODE),
+        "every entry is 4294967295",
+      );
       expectThrow(() => ring.assignBounded(sample, 0.5), Error, { method: "HashRing.assignBounded", what: "no live node" });
-      assert.deepEqual([...ring.ownership().values()], ids.map(() => 0), "ownership: all 0");
-      assert.deepEqual([...ring.distribution(sample).values()], ids.map(() => 0), "distribution: all 0");
+      assert.deepEqual(
+        [...ring.ownership().values()],
+        ids.map(() => 0),
+        "ownership: all 0",
+      );
+      assert.deepEqual(
+        [...ring.distribution(sample).values()],
+        ids.map(() => 0),
+        "distribution: all 0",
+      );
       // One node back: it takes every key.
       const change = ring.markUp(ids[2]);
       assert.equal(change.movedFraction, 1);
@@ -168,7 +186,10 @@ for (const [scheme, make] of SCHEMES) {
       const fresh = new HashRing({ scheme: ring.scheme, vnodes: ring.vnodes });
       fresh.addNodes(ring.toJSON().nodes.map(({ id, weight }) => ({ id, weight })));
       assert.deepEqual(snapshot(ring), snapshot(fresh));
-      assert.deepEqual(KEYS.map((k) => ring.nodeFor(k)), KEYS.map((k) => fresh.nodeFor(k)));
+      assert.deepEqual(
+        KEYS.map((k) => ring.nodeFor(k)),
+        KEYS.map((k) => fresh.nodeFor(k)),
+      );
       fresh.free();
       ring.free();
     });
@@ -182,9 +203,15 @@ describe("failover details", () => {
     const owners = KEYS.map((k) => ring.nodeFor(k));
     assert.deepEqual(ring.setWeight("b", 4), { movedFraction: 0, arcs: [] }, "setWeight of a down node");
     assert.equal(ring.nodes().find((n) => n.id === "b").points, 120, "its points changed");
-    assert.deepEqual(KEYS.map((k) => ring.nodeFor(k)), owners);
+    assert.deepEqual(
+      KEYS.map((k) => ring.nodeFor(k)),
+      owners,
+    );
     assert.deepEqual(ring.removeNode("b"), { movedFraction: 0, arcs: [] }, "removeNode of a down node");
-    assert.deepEqual(KEYS.map((k) => ring.nodeFor(k)), owners);
+    assert.deepEqual(
+      KEYS.map((k) => ring.nodeFor(k)),
+      owners,
+    );
     ring.free();
   });
 

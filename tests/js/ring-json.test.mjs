@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { HashRing, assertFixtureHealthy, entries, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
+import { assertFixtureHealthy, entries, expectThrow, fixtureRing, HashRing, show, snapshot } from "./helpers.mjs";
 
 const KEYS = Array.from({ length: 3000 }, (_, i) => `json-${i}`);
 
@@ -156,7 +156,9 @@ describe("toJSON / fromJSON round-trip", () => {
   });
 
   test("a JSON text from another writer (reordered keys, up omitted = up) is accepted", () => {
-    const ring = HashRing.fromJSON('{"nodes":[{"weight":2,"id":"b"},{"id":"a","weight":1}],"vnodes":10,"scheme":"sha1","version":1,"format":"ringlease.HashRing"}');
+    const ring = HashRing.fromJSON(
+      '{"nodes":[{"weight":2,"id":"b"},{"id":"a","weight":1}],"vnodes":10,"scheme":"sha1","version":1,"format":"ringlease.HashRing"}',
+    );
     assert.deepEqual(ring.toJSON().nodes, [
       { id: "b", weight: 2, up: true },
       { id: "a", weight: 1, up: true },
@@ -199,7 +201,10 @@ function rejects(input, classes, field, what) {
   }
   assert.ok(err !== undefined, `${what}: fromJSON accepted it`);
   assert.ok(!(err instanceof WebAssembly.RuntimeError), `${what}: a RuntimeError (trap): ${err.message}`);
-  assert.ok(list.includes(err.constructor), `${what}: expected ${list.map((c) => c.name).join(" or ")}, got ${err.constructor.name}: ${err.message}`);
+  assert.ok(
+    list.includes(err.constructor),
+    `${what}: expected ${list.map((c) => c.name).join(" or ")}, got ${err.constructor.name}: ${err.message}`,
+  );
   expectThrow(
     () => {
       throw err;
@@ -287,7 +292,10 @@ describe("fromJSON: malformed input", () => {
   ];
 
   for (const [what, fn, classes, field] of FIELD_CASES) {
-    test(`${what} -> ${[classes].flat().map((c) => c.name).join("/")} naming ${field}`, () => {
+    test(`${what} -> ${[classes]
+      .flat()
+      .map((c) => c.name)
+      .join("/")} naming ${field}`, () => {
       const input = edit(fn);
       rejects(input, classes, field, `${what} (object)`);
       // The same document as JSON text, where JSON can express it.
@@ -319,7 +327,10 @@ describe("fromJSON: malformed input", () => {
       new Proxy(valid(), { ownKeys: boom }),
       new Proxy(valid(), { get: boom }),
     ]) {
-      assert.throws(() => HashRing.fromJSON(input), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError));
+      assert.throws(
+        () => HashRing.fromJSON(input),
+        (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError),
+      );
       const ok = HashRing.fromJSON(valid());
       assert.equal(ok.nodeCount, 2);
       ok.free();

@@ -34,12 +34,16 @@ describe("HashRing labels and renameNode", () => {
       const positions = ring.points().positions;
       const change = ring.renameNode("b", "b2");
       assert.deepEqual(ring.points().positions, positions);
-      keys.forEach((key, i) => assert.equal(ring.nodeFor(key), before[i] === "b" ? "b2" : before[i]));
+      for (const [i, key] of keys.entries()) assert.equal(ring.nodeFor(key), before[i] === "b" ? "b2" : before[i]);
       assert.ok(change.arcs.every((arc) => arc.from === "b" && arc.to === "b2"));
       assert.ok(change.movedFraction > 0);
       assert.deepEqual(
         ring.nodes().map((n) => [n.id, n.label]),
-        [["a", undefined], ["b2", "b"], ["c", undefined]],
+        [
+          ["a", undefined],
+          ["b2", "b"],
+          ["c", undefined],
+        ],
       );
       ring.free();
     });
@@ -54,7 +58,10 @@ describe("HashRing labels and renameNode", () => {
     assert.throws(() => ring.renameNode("a", "b"), { name: "Error", message: /already exists/ });
     assert.throws(() => ring.renameNode("zz", "y"), { name: "Error", message: /unknown node/ });
     assert.throws(() => ring.renameNode("a", 7), { name: "TypeError", message: /to must be a string/ });
-    assert.deepEqual(ring.nodes().map((n) => n.id), ["a", "b"]);
+    assert.deepEqual(
+      ring.nodes().map((n) => n.id),
+      ["a", "b"],
+    );
     assert.equal(typeof ring.nodeFor("k"), "string");
     ring.free();
   });

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { HashRing, expectThrow, ownerAt, prng, ringModel, show, wasm } from "./helpers.mjs";
+import { expectThrow, HashRing, ownerAt, prng, ringModel, show, wasm } from "./helpers.mjs";
 
 /** Keys of every shape the fast path handles or hands over to the checked path. */
 function keyMix(seed, count) {

@@ -65,7 +65,11 @@ for (const seed of [1, 2, 3]) {
           movedTotal++;
           if (add) {
             // R3: every key that moves, moves to the new node.
-            assert.equal(nextOwners[i], changed, `step ${step}: ${key} moved ${owners[i]} -> ${nextOwners[i]}, not to the added ${changed}`);
+            assert.equal(
+              nextOwners[i],
+              changed,
+              `step ${step}: ${key} moved ${owners[i]} -> ${nextOwners[i]}, not to the added ${changed}`,
+            );
           } else {
             // R4: only keys of the removed node move.
             assert.equal(owners[i], changed, `step ${step}: ${key} moved off ${owners[i]} though ${changed} was removed`);
@@ -79,9 +83,21 @@ for (const seed of [1, 2, 3]) {
         assert.deepEqual(newList, reference.replicasOf(ref, key, 3), `step ${step}: replicas of ${key}`);
         if (oldList.length > 0) {
           if (add) {
-            assert.ok(isPrefix(newList.filter((x) => x !== changed), oldList), `step ${step}: R6 add, ${key}: ${oldList} -> ${newList}`);
+            assert.ok(
+              isPrefix(
+                newList.filter((x) => x !== changed),
+                oldList,
+              ),
+              `step ${step}: R6 add, ${key}: ${oldList} -> ${newList}`,
+            );
           } else {
-            assert.ok(isPrefix(oldList.filter((x) => x !== changed), newList), `step ${step}: R6 remove, ${key}: ${oldList} -> ${newList}`);
+            assert.ok(
+              isPrefix(
+                oldList.filter((x) => x !== changed),
+                newList,
+              ),
+              `step ${step}: R6 remove, ${key}: ${oldList} -> ${newList}`,
+            );
           }
         }
       }
@@ -97,7 +113,10 @@ for (const seed of [1, 2, 3]) {
     const fresh = new HashRing({ vnodes });
     fresh.addNodes(specs);
     assert.deepEqual(snapshot(fresh), snapshot(ring));
-    assert.deepEqual(KEYS.map((k) => fresh.nodeFor(k)), owners);
+    assert.deepEqual(
+      KEYS.map((k) => fresh.nodeFor(k)),
+      owners,
+    );
     fresh.free();
     ring.free();
   });

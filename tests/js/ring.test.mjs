@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { HashRing, golden, prng, reference, ringFromNodes, snapshot, utf8Sort } from "./helpers.mjs";
+import { golden, HashRing, prng, reference, ringFromNodes, snapshot, utf8Sort } from "./helpers.mjs";
 
 function checkCase(ring, c, how) {
   assert.equal(ring.vnodes, c.vnodes, `${c.name} (${how}): vnodes`);
@@ -87,8 +87,14 @@ describe("golden table tests/golden/ring-sha1.json (R1)", () => {
           ref.nodes.map((n) => ({ id: n.id, weight: n.weight, points: n.points, up: true })),
         );
         const pts = ring.points();
-        assert.deepEqual(Array.from(pts.positions), ref.points.map((p) => p.position));
-        assert.deepEqual(Array.from(pts.owners, (o) => nodes[o].id), ref.points.map((p) => p.id));
+        assert.deepEqual(
+          Array.from(pts.positions),
+          ref.points.map((p) => p.position),
+        );
+        assert.deepEqual(
+          Array.from(pts.owners, (o) => nodes[o].id),
+          ref.points.map((p) => p.id),
+        );
         ring.free();
       });
     });
@@ -101,7 +107,10 @@ describe("golden table tests/golden/ring-sha1.json (R1)", () => {
     assert.notDeepEqual(byUtf8, [...ids].sort(), "meta: the case must tell the two orders apart");
     const ring = new HashRing({ vnodes: c.vnodes });
     ring.addNodes(ids);
-    assert.deepEqual(ring.nodes().map((n) => n.id), byUtf8);
+    assert.deepEqual(
+      ring.nodes().map((n) => n.id),
+      byUtf8,
+    );
     ring.free();
   });
 
@@ -223,7 +232,10 @@ describe("membership", () => {
     assert.equal(ring.hasNode("a"), false);
     assert.equal(ring.nodeCount, 2);
     assert.equal(ring.pointCount, 8);
-    assert.deepEqual(ring.nodes().map((n) => n.id), ["b", "é"]);
+    assert.deepEqual(
+      ring.nodes().map((n) => n.id),
+      ["b", "é"],
+    );
     ring.addNode("a", { weight: 2 }); // re-adding after removal is fine
     assert.deepEqual(ring.nodes()[0], { id: "a", weight: 2, points: 8, up: true });
     ring.free();
@@ -244,8 +256,14 @@ describe("membership", () => {
     const ring = new HashRing({ vnodes: 2 });
     for (const id of ids) ring.addNode(id);
     assert.equal(ring.nodeCount, 4);
-    const ref = reference.buildRing(2, ids.map((id) => ({ id })));
-    assert.deepEqual(Array.from(ring.points().positions), ref.points.map((p) => p.position));
+    const ref = reference.buildRing(
+      2,
+      ids.map((id) => ({ id })),
+    );
+    assert.deepEqual(
+      Array.from(ring.points().positions),
+      ref.points.map((p) => p.position),
+    );
     for (const id of ids) ring.removeNode(id);
     assert.equal(ring.nodeCount, 0);
     ring.free();
@@ -297,7 +315,10 @@ describe("weights", () => {
 
   test("a heavier node owns more keys", () => {
     const ring = new HashRing({ vnodes: 160 });
-    ring.addNodes([{ id: "light", weight: 1 }, { id: "heavy", weight: 4 }]);
+    ring.addNodes([
+      { id: "light", weight: 1 },
+      { id: "heavy", weight: 4 },
+    ]);
     let heavy = 0;
     for (let i = 0; i < 4000; i++) if (ring.nodeFor(`w-${i}`) === "heavy") heavy++;
     assert.ok(heavy > 4000 * 0.7 && heavy < 4000 * 0.9, `heavy owns ${heavy}/4000`);
@@ -337,7 +358,10 @@ describe("lookups", () => {
     const ring = new HashRing({ vnodes: 20 });
     const ids = Array.from({ length: 7 }, (_, i) => `n${i}`);
     ring.addNodes(ids);
-    const ref = reference.buildRing(20, ids.map((id) => ({ id })));
+    const ref = reference.buildRing(
+      20,
+      ids.map((id) => ({ id })),
+    );
     for (let i = 0; i < 300; i++) {
       const key = `r-${i}`;
       assert.deepEqual(ring.nodesFor(key, 0), []);
@@ -368,7 +392,10 @@ describe("lookups", () => {
     const ring = new HashRing({ vnodes: 40 });
     const ids = ["a", "b", "c", "d"];
     ring.addNodes(ids);
-    const ref = reference.buildRing(40, ids.map((id) => ({ id })));
+    const ref = reference.buildRing(
+      40,
+      ids.map((id) => ({ id })),
+    );
     const keys = [
       "",
       "\u00e9",
@@ -428,7 +455,11 @@ describe("points()", () => {
       assert.ok(o < ring.nodeCount, `owner index ${o}`);
       counts[o]++;
     }
-    assert.deepEqual(counts, ring.nodes().map((n) => n.points), "owners index into nodes()");
+    assert.deepEqual(
+      counts,
+      ring.nodes().map((n) => n.points),
+      "owners index into nodes()",
+    );
     ring.free();
   });
 });
@@ -451,7 +482,7 @@ describe("movement", () => {
     };
     assert.deepEqual(
       keys.map((k) => inArc(k)),
-      keys.map((k, i) => during[i] !== before[i]),
+      keys.map((_k, i) => during[i] !== before[i]),
       "moved keys are exactly the keys inside the arcs",
     );
     let moved = 0;
@@ -461,14 +492,17 @@ describe("movement", () => {
         assert.equal(during[i], "extra", `${keys[i]} moved to ${during[i]}, not to the new node`);
       }
     }
-    assert.ok(moved > 0.6 * (5000 * 2) / 12 && moved < 1.5 * (5000 * 2) / 12, `moved ${moved}`);
+    assert.ok(moved > (0.6 * (5000 * 2)) / 12 && moved < (1.5 * (5000 * 2)) / 12, `moved ${moved}`);
     const removed = ring.removeNode("extra");
     assert.deepEqual(
       removed,
       { movedFraction: added.movedFraction, arcs: added.arcs.map((a) => ({ start: a.start, end: a.end, from: a.to, to: a.from })) },
       "removeNode reverses addNode's change",
     );
-    assert.deepEqual(keys.map((k) => ring.nodeFor(k)), before);
+    assert.deepEqual(
+      keys.map((k) => ring.nodeFor(k)),
+      before,
+    );
     assert.deepEqual(snapshot(ring), snap);
     ring.free();
   });

@@ -6,9 +6,8 @@
 // keep working.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import { expectThrow, readJson, show } from "./helpers.mjs";
 import { Simulation } from "../../pkg/sim/index.js";
+import { expectThrow, readJson, show } from "./helpers.mjs";
 
 const golden = await readJson(new URL("../golden/sim-digests.json", import.meta.url));
 
@@ -76,7 +75,10 @@ describe("Simulation: what it reports", () => {
       assert.ok(Number.isInteger(v.record));
     }
     const times = unfenced.violations.map((v) => v.atMs);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
     assert.deepEqual(Object.keys(unfenced.counts), Simulation.violationKinds());
   });
 
@@ -88,9 +90,15 @@ describe("Simulation: what it reports", () => {
     assert.ok(m.waitP50Ms <= m.waitP95Ms && m.waitP95Ms <= m.waitP99Ms && m.waitP99Ms <= m.waitMaxMs);
     assert.ok(m.utilisationPpm > 0 && m.utilisationPpm <= 1_000_000);
     assert.equal(m.clients.length, 50);
-    assert.equal(m.completedOps, m.clients.reduce((n, c) => n + c.ops, 0));
+    assert.equal(
+      m.completedOps,
+      m.clients.reduce((n, c) => n + c.ops, 0),
+    );
     for (const value of Object.values(m)) if (typeof value === "number") assert.ok(Number.isSafeInteger(value));
-    assert.deepEqual(sim.counts(), Object.fromEntries(Simulation.violationKinds().map((k) => [k, sim.violations().filter((v) => v.kind === k).length])));
+    assert.deepEqual(
+      sim.counts(),
+      Object.fromEntries(Simulation.violationKinds().map((k) => [k, sim.violations().filter((v) => v.kind === k).length])),
+    );
   });
 
   test("presets: names, complete config objects, descriptions; a preset's object runs like the preset", () => {
@@ -148,7 +156,12 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
     ["thinkMax < thinkMin", { thinkMinMs: 10, thinkMaxMs: 5 }, RangeError, /config\.thinkMaxMs/],
     ["lossPpm over 10^6", { lossPpm: 1_000_001 }, RangeError, /config\.lossPpm/],
     ["orders without an election", { workload: "orders" }, RangeError, /config\.workload/],
-    ["strict fencing with an election", { preset: "failover", fencing: "strict" }, RangeError, /config\.fencing "strict" needs primitive "lock"/],
+    [
+      "strict fencing with an election",
+      { preset: "failover", fencing: "strict" },
+      RangeError,
+      /config\.fencing "strict" needs primitive "lock"/,
+    ],
     ["preset 'nope'", { preset: "nope" }, RangeError, /config\.preset must be one of flashSale/],
     ["preset 1", { preset: 1 }, TypeError, /config\.preset must be a string/],
   ];
@@ -159,8 +172,15 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
   }
 
   test("a getter that throws is reported, not a trap", () => {
-    const config = { get ttlMs() { throw new Error("boom"); } };
-    assert.throws(() => new Simulation(config), (e) => !(e instanceof WebAssembly.RuntimeError));
+    const config = {
+      get ttlMs() {
+        throw new Error("boom");
+      },
+    };
+    assert.throws(
+      () => new Simulation(config),
+      (e) => !(e instanceof WebAssembly.RuntimeError),
+    );
   });
 
   test("Proxies, throwing traps and huge objects are errors, never traps", () => {
@@ -210,7 +230,15 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
 
   test("step, preset, describe: bad arguments throw and the simulation keeps working", () => {
     const sim = new Simulation({ preset: "flashSale" });
-    for (const [arg, cls] of [["10", TypeError], [-1, RangeError], [NaN, RangeError], [1.5, RangeError], [2 ** 53, RangeError], [undefined, TypeError], [{}, TypeError]]) {
+    for (const [arg, cls] of [
+      ["10", TypeError],
+      [-1, RangeError],
+      [NaN, RangeError],
+      [1.5, RangeError],
+      [2 ** 53, RangeError],
+      [undefined, TypeError],
+      [{}, TypeError],
+    ]) {
       expectThrow(() => sim.step(arg), cls, { method: "Simulation.step", param: /untilMs/, what: show(arg) });
     }
     assert.equal(sim.nowMs, 0);

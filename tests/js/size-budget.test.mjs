@@ -8,7 +8,11 @@ import { BUDGETS, measureAll, overBudget, sizeTable } from "../../scripts/size.m
 
 test("every entry is within its size budget", () => {
   const sizes = measureAll();
-  console.log(sizeTable(sizes).map((line) => `# ${line}`).join("\n"));
+  console.log(
+    sizeTable(sizes)
+      .map((line) => `# ${line}`)
+      .join("\n"),
+  );
   assert.deepEqual(overBudget(sizes), []);
 });
 

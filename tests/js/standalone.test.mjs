@@ -13,7 +13,10 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 // A relative path climbing out of the repository from its top, a sibling folder named like the
 // material the project was started from, or an absolute path into a developer's machine.
 const OUTSIDE = [
-  { name: "a path above the repository", re: /(?:^|[\s"'`(=:])(?:\.\.\/){3,}|(?:^|["'`(\s])\.\.\/(?!\.\.)[\w-]+\/(?:DESIGN|research|vectors|hooks)\b/ },
+  {
+    name: "a path above the repository",
+    re: /(?:^|[\s"'`(=:])(?:\.\.\/){3,}|(?:^|["'`(\s])\.\.\/(?!\.\.)[\w-]+\/(?:DESIGN|research|vectors|hooks)\b/,
+  },
   { name: "the material beside the repository", re: /\bshared\/(?:DESIGN\.md|research|vectors|hooks)\b/ },
   { name: "an absolute path on a developer machine", re: /(?:^|["'`\s(])\/(?:work|root|home|tmp)\/[\w.-]+/ },
 ];

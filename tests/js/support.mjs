@@ -1,7 +1,7 @@
 // Pure helpers of the JS suites: assertions (expectThrow), value printing, a seeded PRNG, ring
 // snapshots and a JS model of a ring's lookups. No wasm, no files, no Node built-ins other than
 // node:assert/strict, so they run unchanged in Node (node --test) and in headless Chromium
-// (tests/browser/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
+// (tests/browser-harness/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
 import assert from "node:assert/strict";
 
 /** mulberry32: a small seeded PRNG (no Math.random in tests). Returns floats in [0, 1). */
@@ -56,21 +56,11 @@ export function expectThrow(fn, cls, { method, param, also = [], what = "" } = {
     err = e;
   }
   assert.ok(threw, `${what}: expected ${cls.name}, but nothing was thrown`);
-  assert.ok(
-    !(err instanceof WebAssembly.RuntimeError),
-    `${what}: got a WebAssembly.RuntimeError (a trap or panic): ${err?.message}`,
-  );
+  assert.ok(!(err instanceof WebAssembly.RuntimeError), `${what}: got a WebAssembly.RuntimeError (a trap or panic): ${err?.message}`);
   assert.ok(err instanceof Error, `${what}: the thrown value is not an Error: ${show(err)}`);
-  assert.equal(
-    err.constructor,
-    cls,
-    `${what}: expected ${cls.name}, got ${err.constructor?.name}: ${clip(err.message)}`,
-  );
+  assert.equal(err.constructor, cls, `${what}: expected ${cls.name}, got ${err.constructor?.name}: ${clip(err.message)}`);
   if (method) {
-    assert.ok(
-      err.message.startsWith(`${method}: `),
-      `${what}: message should start with "${method}: ", got ${clip(err.message)}`,
-    );
+    assert.ok(err.message.startsWith(`${method}: `), `${what}: message should start with "${method}: ", got ${clip(err.message)}`);
   }
   if (param) assert.ok(param.test(err.message), `${what}: message should name the parameter (${param}), got ${clip(err.message)}`);
   for (const re of also) assert.ok(re.test(err.message), `${what}: message should match ${re}, got ${clip(err.message)}`);

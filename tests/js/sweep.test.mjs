@@ -1,24 +1,23 @@
 // Parameter sweeps from JavaScript, against the RELEASE build in pkg/:
 // Simulation.sweep's shape and order; the Worker's way (Simulation.sweepRuns, a Simulation per
-// run, sim.sweepRow — the very loop of www/sweep-runner.js) gives identical rows; the page's
+// run, sim.sweepRow — the very loop of www/sweep/sweep-runner.js) gives identical rows; the page's
 // aggregates of streamed rows equal the library's; every bad input throws the right class
 // (never a WebAssembly.RuntimeError) with a message that names the option.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import { expectThrow } from "./helpers.mjs";
 import { Simulation } from "../../pkg/sim/index.js";
-import { sweepRows } from "../../www/sweep-runner.js";
 import {
   aggregate,
+  DEFAULT_SETTINGS,
   parseSweepHash,
   rangeValues,
   replayHash,
   sweepArguments,
   sweepHash,
   toCsv,
-  DEFAULT_SETTINGS,
-} from "../../www/sweep-model.js";
+} from "../../www/sweep/sweep-model.js";
+import { sweepRows } from "../../www/sweep/sweep-runner.js";
+import { expectThrow } from "./helpers.mjs";
 
 const GC = { preset: "gcPause" };
 const SMALL = { parameter: "ttlMs", values: [60, 150, 400], seeds: 4 };
@@ -45,7 +44,10 @@ describe("Simulation.sweep", () => {
       ["ttlMs", "pausePpm", "pauseMaxMs", "driftMaxPpm", "clients", "renewPercent"],
     );
     assert.deepEqual(params[0], { name: "ttlMs", label: "Lease TTL", unit: "ms", min: 1, max: 60000 });
-    assert.deepEqual(params.find((p) => p.name === "clients"), { name: "clients", label: "Clients", unit: "clients", min: 1, max: 1000 });
+    assert.deepEqual(
+      params.find((p) => p.name === "clients"),
+      { name: "clients", label: "Clients", unit: "clients", min: 1, max: 1000 },
+    );
   });
 
   test("a row per run, value-major, then fencing (default all three), then seed", () => {
@@ -63,7 +65,8 @@ describe("Simulation.sweep", () => {
           assert.deepEqual(Object.keys(row), ROW_KEYS);
           assert.deepEqual([row.value, row.fencing, row.seed], [value, fencing, seed]);
           assert.match(row.digest, /^[0-9a-f]{40}$/);
-          for (const key of ["waitP99Ms", "lostUpdates", "rejectedWrites", "completedOps"]) assert.ok(Number.isSafeInteger(row[key]) && row[key] >= 0, key);
+          for (const key of ["waitP99Ms", "lostUpdates", "rejectedWrites", "completedOps"])
+            assert.ok(Number.isSafeInteger(row[key]) && row[key] >= 0, key);
           assert.ok(row.throughput > 0);
         }
       }
@@ -103,8 +106,14 @@ describe("Simulation.sweep", () => {
     assert.deepEqual(
       sweep.rows.map((r) => [r.value, r.fencing, r.seed]),
       [
-        [50, "strict", 11], [50, "strict", 3], [50, "off", 11], [50, "off", 3],
-        [700, "strict", 11], [700, "strict", 3], [700, "off", 11], [700, "off", 3],
+        [50, "strict", 11],
+        [50, "strict", 3],
+        [50, "off", 11],
+        [50, "off", 3],
+        [700, "strict", 11],
+        [700, "strict", 3],
+        [700, "off", 11],
+        [700, "off", 3],
       ],
     );
     assert.deepEqual(workerRows({ preset: "flashSale" }, options), sweep.rows);
@@ -115,12 +124,24 @@ describe("Simulation.sweep", () => {
     assert.equal(result.aggregates.length, 9);
     const a = result.aggregates[0];
     assert.deepEqual(Object.keys(a), [
-      "value", "fencing", "runs", "throughputMean", "waitP99MeanMs", "waitP99MaxMs", "lostUpdates",
-      "runsWithLostUpdates", "rejectedWrites", "rejectedWritesMean", "completedOpsMean",
+      "value",
+      "fencing",
+      "runs",
+      "throughputMean",
+      "waitP99MeanMs",
+      "waitP99MaxMs",
+      "lostUpdates",
+      "runsWithLostUpdates",
+      "rejectedWrites",
+      "rejectedWritesMean",
+      "completedOpsMean",
     ]);
     assert.equal(a.runs, 4);
     const group = result.rows.slice(0, 4);
-    assert.equal(a.lostUpdates, group.reduce((s, r) => s + r.lostUpdates, 0));
+    assert.equal(
+      a.lostUpdates,
+      group.reduce((s, r) => s + r.lostUpdates, 0),
+    );
     assert.equal(a.waitP99MaxMs, Math.max(...group.map((r) => r.waitP99Ms)));
   });
 
@@ -147,7 +168,10 @@ describe("Simulation.sweep", () => {
     sim.step(500);
     expectThrow(() => sim.sweepRow("ttlMs"), Error, { method: "Simulation.sweepRow", also: [/nowMs 500/] });
     sim.run();
-    assert.deepEqual(sim.sweepRow("ttlMs"), result.rows.find((r) => r.value === 150 && r.fencing === "maxToken" && r.seed === 2));
+    assert.deepEqual(
+      sim.sweepRow("ttlMs"),
+      result.rows.find((r) => r.value === 150 && r.fencing === "maxToken" && r.seed === 2),
+    );
     assert.equal(sim.sweepRow("clients").value, 5);
     expectThrow(() => sim.sweepRow("seed"), RangeError, { method: "Simulation.sweepRow", param: /parameter must be one of ttlMs/ });
     expectThrow(() => sim.sweepRow(3), TypeError, { method: "Simulation.sweepRow", param: /parameter must be a string/ });
@@ -157,8 +181,14 @@ describe("Simulation.sweep", () => {
 });
 
 describe("Simulation.sweep: bad inputs", () => {
-  const S = (options, config = GC) => () => Simulation.sweep(config, options);
-  const R = (options, config = GC) => () => Simulation.sweepRuns(config, options);
+  const S =
+    (options, config = GC) =>
+    () =>
+      Simulation.sweep(config, options);
+  const R =
+    (options, config = GC) =>
+    () =>
+      Simulation.sweepRuns(config, options);
   const ok = { parameter: "ttlMs", values: [100], seeds: 1 };
   const cases = [
     // [what, options, class, param regexp, more]
@@ -168,20 +198,40 @@ describe("Simulation.sweep: bad inputs", () => {
     ["unknown option", { ...ok, seed: 1 }, TypeError, /unknown option "seed" in options/],
     ["misspelt option", { parameter: "ttlMs", value: [100], seeds: 1 }, TypeError, /unknown option "value"/],
     ["no parameter", { values: [1], seeds: 1 }, TypeError, /options\.parameter must be a string, got undefined/],
-    ["unknown parameter", { ...ok, parameter: "ttl" }, RangeError, /options\.parameter must be one of ttlMs, pausePpm, pauseMaxMs, driftMaxPpm, clients, renewPercent, got "ttl"/],
+    [
+      "unknown parameter",
+      { ...ok, parameter: "ttl" },
+      RangeError,
+      /options\.parameter must be one of ttlMs, pausePpm, pauseMaxMs, driftMaxPpm, clients, renewPercent, got "ttl"/,
+    ],
     ["parameter not a string", { ...ok, parameter: 5 }, TypeError, /options\.parameter must be a string, got 5/],
     ["no values", { parameter: "ttlMs", seeds: 1 }, TypeError, /options\.values must be an array of integers, got undefined/],
     ["values not an array", { ...ok, values: "100" }, TypeError, /options\.values must be an array, got "100"/],
     ["empty values", { ...ok, values: [] }, RangeError, /options\.values must hold 1 to 100 values, got 0/],
-    ["101 values", { ...ok, values: Array.from({ length: 101 }, (_, i) => i + 1) }, RangeError, /options\.values must have at most 100 elements, got 101/],
+    [
+      "101 values",
+      { ...ok, values: Array.from({ length: 101 }, (_, i) => i + 1) },
+      RangeError,
+      /options\.values must have at most 100 elements, got 101/,
+    ],
     ["a fractional value", { ...ok, values: [100, 1.5] }, RangeError, /options\.values\[1\] must be a non-negative safe integer.*got 1\.5/],
     ["a negative value", { ...ok, values: [-1] }, RangeError, /options\.values\[0\] must be a non-negative safe integer/],
     ["a NaN value", { ...ok, values: [NaN] }, RangeError, /options\.values\[0\].*got NaN/],
     ["a string value", { ...ok, values: ["100"] }, TypeError, /options\.values\[0\] must be a number, got "100"/],
-    ["a value out of range", { ...ok, values: [100, 60001] }, RangeError, /options\.values\[1\] must be an integer in \[1, 60000\] for ttlMs, got 60001/],
+    [
+      "a value out of range",
+      { ...ok, values: [100, 60001] },
+      RangeError,
+      /options\.values\[1\] must be an integer in \[1, 60000\] for ttlMs, got 60001/,
+    ],
     ["a zero TTL", { ...ok, values: [0] }, RangeError, /options\.values\[0\] must be an integer in \[1, 60000\] for ttlMs, got 0/],
     ["a duplicate value", { ...ok, values: [100, 200, 100] }, RangeError, /options\.values\[2\]: 100 is listed twice/],
-    ["renewPercent 100", { ...ok, parameter: "renewPercent", values: [100] }, RangeError, /options\.values\[0\] must be an integer in \[1, 99\] for renewPercent/],
+    [
+      "renewPercent 100",
+      { ...ok, parameter: "renewPercent", values: [100] },
+      RangeError,
+      /options\.values\[0\] must be an integer in \[1, 99\] for renewPercent/,
+    ],
     ["no seeds", { parameter: "ttlMs", values: [1] }, TypeError, /options\.seeds must be a count or an array of seeds, got undefined/],
     ["seeds 0", { ...ok, seeds: 0 }, RangeError, /options\.seeds must be an integer in 1\.\.=1000, got 0/],
     ["seeds 1001", { ...ok, seeds: 1001 }, RangeError, /options\.seeds must be an integer in 1\.\.=1000, got 1001/],
@@ -193,12 +243,27 @@ describe("Simulation.sweep: bad inputs", () => {
     ["a duplicate seed", { ...ok, seeds: [4, 2, 4] }, RangeError, /options\.seeds\[2\]: 4 is listed twice/],
     ["seeds a Map", { ...ok, seeds: new Map() }, TypeError, /options\.seeds must be an array, got an object/],
     ["unknown fencing", { ...ok, fencing: "on" }, RangeError, /options\.fencing must be one of "off", "maxToken", "strict", got "on"/],
-    ["unknown fencing in a list", { ...ok, fencing: ["off", "max"] }, RangeError, /options\.fencing\[1\] must be one of "off", "maxToken", "strict", got "max"/],
+    [
+      "unknown fencing in a list",
+      { ...ok, fencing: ["off", "max"] },
+      RangeError,
+      /options\.fencing\[1\] must be one of "off", "maxToken", "strict", got "max"/,
+    ],
     ["fencing not a string", { ...ok, fencing: [true] }, TypeError, /options\.fencing\[0\] must be a string, got true/],
     ["no fencing", { ...ok, fencing: [] }, RangeError, /options\.fencing must name at least one mode/],
     ["duplicate fencing", { ...ok, fencing: ["off", "off"] }, RangeError, /options\.fencing\[1\]: "off" is listed twice/],
-    ["four fencing modes", { ...ok, fencing: ["off", "maxToken", "strict", "off"] }, RangeError, /options\.fencing must have at most 3 elements/],
-    ["too many runs", { ...ok, values: Array.from({ length: 11 }, (_, i) => 100 + i), seeds: 1000 }, RangeError, /at most 10000 runs, got 33000/],
+    [
+      "four fencing modes",
+      { ...ok, fencing: ["off", "maxToken", "strict", "off"] },
+      RangeError,
+      /options\.fencing must have at most 3 elements/,
+    ],
+    [
+      "too many runs",
+      { ...ok, values: Array.from({ length: 11 }, (_, i) => 100 + i), seeds: 1000 },
+      RangeError,
+      /at most 10000 runs, got 33000/,
+    ],
   ];
   for (const [what, options, cls, param] of cases) {
     test(what, () => {
@@ -210,7 +275,10 @@ describe("Simulation.sweep: bad inputs", () => {
   test("bad configs are refused as new Simulation refuses them", () => {
     expectThrow(S(ok, { preset: "nope" }), RangeError, { method: "Simulation.sweep", param: /config\.preset must be one of flashSale/ });
     expectThrow(S(ok, { ttl: 5 }), TypeError, { method: "Simulation.sweep", param: /unknown option "ttl" in config/ });
-    expectThrow(S(ok, { clients: 0 }), RangeError, { method: "Simulation.sweep", param: /config\.clients must be an integer in \[1, 1000\], got 0/ });
+    expectThrow(S(ok, { clients: 0 }), RangeError, {
+      method: "Simulation.sweep",
+      param: /config\.clients must be an integer in \[1, 1000\], got 0/,
+    });
     expectThrow(S(ok, "flashSale"), TypeError, { method: "Simulation.sweep", param: /config must be a plain object/ });
     // A value in range that makes the config invalid: 400 brokers × 4 partitions.
     expectThrow(S({ parameter: "clients", values: [3, 400], seeds: 1 }, { preset: "orderQueue" }), RangeError, {
@@ -222,10 +290,29 @@ describe("Simulation.sweep: bad inputs", () => {
   });
 
   test("a throwing getter or Proxy is an error, not a trap; the library keeps working", () => {
-    const evil = { parameter: "ttlMs", seeds: 1, get values() { throw new Error("boom"); } };
-    assert.throws(() => Simulation.sweep(GC, evil), (e) => !(e instanceof WebAssembly.RuntimeError) && /boom/.test(e.message));
-    const proxy = new Proxy({}, { ownKeys() { throw new TypeError("no keys"); } });
-    assert.throws(() => Simulation.sweep(GC, proxy), (e) => !(e instanceof WebAssembly.RuntimeError));
+    const evil = {
+      parameter: "ttlMs",
+      seeds: 1,
+      get values() {
+        throw new Error("boom");
+      },
+    };
+    assert.throws(
+      () => Simulation.sweep(GC, evil),
+      (e) => !(e instanceof WebAssembly.RuntimeError) && /boom/.test(e.message),
+    );
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new TypeError("no keys");
+        },
+      },
+    );
+    assert.throws(
+      () => Simulation.sweep(GC, proxy),
+      (e) => !(e instanceof WebAssembly.RuntimeError),
+    );
     assert.equal(Simulation.sweep(GC, { ...ok, fencing: "off" }).rows.length, 1);
   });
 });
@@ -247,7 +334,16 @@ describe("the page's sweep settings", () => {
       { parameter: "ttlMs", values: [100, 200, 400], seeds: 20, fencing: ["off", "maxToken", "strict"] },
     ]);
     assert.equal(sweepHash(parsed.settings), "#sweep?preset=flashSale&parameter=ttlMs&values=100,200,400&seeds=20");
-    const range = { ...DEFAULT_SETTINGS, preset: "gcPause", parameter: "pausePpm", from: 0, to: 1000, steps: 3, seeds: "3, 9", fencing: ["off", "strict"] };
+    const range = {
+      ...DEFAULT_SETTINGS,
+      preset: "gcPause",
+      parameter: "pausePpm",
+      from: 0,
+      to: 1000,
+      steps: 3,
+      seeds: "3, 9",
+      fencing: ["off", "strict"],
+    };
     const hash = sweepHash(range, { run: true });
     assert.equal(hash, "#sweep?preset=gcPause&parameter=pausePpm&from=0&to=1000&steps=3&seeds=3,9&fencing=off,strict&run=1");
     const back = parseSweepHash(hash);

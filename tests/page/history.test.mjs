@@ -1,5 +1,5 @@
-// Real-browser test of histories in the lock contention view (www/history-run.js and the
-// export, picker, drop and link in www/contention-view.js) against the release wasm build (pkg/).
+// Real-browser test of histories in the lock contention view (www/locks/history-run.js and the
+// export, picker, drop and link in www/locks/locks-view.js) against the release wasm build (pkg/).
 // Needs `npm run build` first and Chromium at /usr/bin/chromium.
 //
 //   node --test tests/page/history.test.mjs
@@ -14,9 +14,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium, watchPage } from "../chromium.mjs";
-import { initSync, Simulation, checkHistory } from "../../pkg/sim/index.js";
+import { checkHistory, initSync, Simulation } from "../../pkg/sim/index.js";
 import { startServer } from "../../scripts/serve.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
@@ -83,7 +83,7 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
     sim.free();
     await page.goto(`${baseUrl}#locks?preset=gcPause&seed=1&fencing=off`);
     await waitForState("paused");
-    await byTestId("contention-to-end").click();
+    await byTestId("locks-to-end").click();
     await waitForState("done");
     for (const [name, value] of Object.entries(coverage)) {
       assert.equal(await text(`coverage-${name}`), shown(value), `coverage ${name}`);
@@ -98,16 +98,21 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
 
     // Loaded back through the file picker: the same figures as checkHistory in Node.
     await byTestId("history-file").setInputFiles(path);
-    await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, {
+      timeout: 15_000,
+    });
     await waitForState("paused");
     const verdict = checkHistory(doc);
     assert.ok(verdict.counts.lostUpdate > 0);
     await assertMatchesVerdict(verdict, "exported run");
     assert.equal(await byTestId("history-export").isDisabled(), true, "a history is not exported again");
-    assert.equal(await byTestId("contention-canvas").getAttribute("data-lanes"), String(new Set(doc.records.filter((r) => r.process < 2 ** 32 - 1).map((r) => r.process)).size));
-    await byTestId("contention-to-end").click();
+    assert.equal(
+      await byTestId("locks-canvas").getAttribute("data-lanes"),
+      String(new Set(doc.records.filter((r) => r.process < 2 ** 32 - 1).map((r) => r.process)).size),
+    );
+    await byTestId("locks-to-end").click();
     await waitForState("done");
-    assert.match(await text("contention-status"), /History ringlease-gcPause-seed1-off\.history\.json/);
+    assert.match(await text("locks-status"), /History ringlease-gcPause-seed1-off\.history\.json/);
     await page.screenshot({ path: `${resultsDir}page-history-loaded.png`, fullPage: true });
   });
 
@@ -115,16 +120,18 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
     const doc = JSON.parse(readFileSync(new URL(`../../www/${SAMPLE}`, import.meta.url), "utf8"));
     const verdict = checkHistory(doc);
     await page.goto(`${baseUrl}#locks?history=${SAMPLE}`);
-    await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, {
+      timeout: 15_000,
+    });
     await waitForState("paused");
     await assertMatchesVerdict(verdict, "sample");
-    await byTestId("contention-to-end").click();
+    await byTestId("locks-to-end").click();
     await waitForState("done");
     await page.screenshot({ path: `${resultsDir}page-history-sample.png`, fullPage: true });
     // A missing file is an error in the status line, not a broken page.
     await page.goto(`${baseUrl}#locks?history=histories/none.json`);
     await waitForState("error");
-    assert.match(await text("contention-status"), /Cannot load the history histories\/none\.json: 404/);
+    assert.match(await text("locks-status"), /Cannot load the history histories\/none\.json: 404/);
     // The 404 itself is what this step asks for: the only problems it may leave.
     const expected = (p) => p.includes("none.json") || p.includes("status of 404");
     assert.ok(problems.some(expected));
@@ -137,12 +144,14 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
       const verdict = checkHistory(doc);
       assert.ok(verdict.coverage.lateWrites !== null && verdict.unknown.length === 0, "the recording has the server's view");
       await page.goto(`${baseUrl}#locks?history=${path}`);
-      await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, {
+        timeout: 15_000,
+      });
       await waitForState("paused");
       await assertMatchesVerdict(verdict, path);
       const lanes = new Set(doc.records.filter((r) => r.process < 2 ** 32 - 1).map((r) => r.process)).size;
-      assert.equal(await byTestId("contention-canvas").getAttribute("data-lanes"), String(lanes), `${path}: one lane per client`);
-      await byTestId("contention-to-end").click();
+      assert.equal(await byTestId("locks-canvas").getAttribute("data-lanes"), String(lanes), `${path}: one lane per client`);
+      await byTestId("locks-to-end").click();
       await waitForState("done");
       await assertMatchesVerdict(verdict, `${path} at the end`);
       const name = path.replace(/^histories\/|\.json$/g, "");
@@ -153,7 +162,14 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
   it("a client-only history dropped on the view: the server's view is drawn as unknown", async () => {
     await page.goto(`${baseUrl}#locks`);
     await waitForState("paused");
-    const rec = (type, process, op, timeMs, more = {}) => ({ type, process, op, resource: "stock", timeMs: 1_700_000_000_000 + timeMs, ...more });
+    const rec = (type, process, op, timeMs, more = {}) => ({
+      type,
+      process,
+      op,
+      resource: "stock",
+      timeMs: 1_700_000_000_000 + timeMs,
+      ...more,
+    });
     const doc = {
       version: 1,
       description: "client-only",
@@ -186,22 +202,25 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
       root.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
       root.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
     }, JSON.stringify(doc));
-    await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, {
+      timeout: 15_000,
+    });
     await waitForState("paused");
     await assertMatchesVerdict(verdict, "dropped");
-    assert.match(await text("contention-status"), /The server's view of the leases is unknown/);
-    await byTestId("contention-to-end").click();
+    assert.match(await text("locks-status"), /The server's view of the leases is unknown/);
+    await byTestId("locks-to-end").click();
     await waitForState("done");
     const colours = await page.evaluate(() => {
       const entry = document.querySelector('[data-testid="legend-entry"][data-kind="unknown"]');
       const [r, g, b] = entry.dataset.color.split(",").map(Number);
-      const canvas = document.querySelector('[data-testid="contention-canvas"]');
+      const canvas = document.querySelector('[data-testid="locks-canvas"]');
       const copy = Object.assign(document.createElement("canvas"), { width: canvas.width, height: canvas.height });
       const context = copy.getContext("2d", { willReadFrequently: true });
       context.drawImage(canvas, 0, 0);
       const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
       let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - r) <= 3 && Math.abs(data[i + 1] - g) <= 3 && Math.abs(data[i + 2] - b) <= 3) n++;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - r) <= 3 && Math.abs(data[i + 1] - g) <= 3 && Math.abs(data[i + 2] - b) <= 3) n++;
       return n;
     });
     assert.ok(colours > 50, `beliefs drawn as unknown (${colours} pixels)`);

@@ -4,9 +4,9 @@
 //
 //   node --test tests/page/js-suites.test.mjs
 //
-// Each suite file is opened in its own page, tests/browser/?file=NAME (own module graph and wasm
+// Each suite file is opened in its own page, tests/browser-harness/?file=NAME (own module graph and wasm
 // instance, as node --test gives each file its own process), served by scripts/serve.mjs with
-// tests/ and the reference script added. tests/browser/index.html maps node:test,
+// tests/ and the reference script added. tests/browser-harness/index.html maps node:test,
 // node:assert/strict and node:crypto to small shims; the first tests here check the shims against
 // Node's own modules. Per file, the test fails on any failing test in the browser, on a console
 // error or warning, page error, failed or foreign request, and unless the browser ran exactly the
@@ -19,10 +19,10 @@ import { readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { launchChromium, watchPage } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
-import shimAssert, { isDeepStrictEqual as shimDeepEqual } from "../browser/node-assert.mjs";
-import { createHash as shimCreateHash } from "../browser/node-crypto.mjs";
+import shimAssert, { isDeepStrictEqual as shimDeepEqual } from "../browser-harness/node-assert.mjs";
+import { createHash as shimCreateHash } from "../browser-harness/node-crypto.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const jsDir = fileURLToPath(new URL("../js/", import.meta.url));
@@ -53,21 +53,30 @@ async function listNodeTests(files) {
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT; // set for this file's own process; a nested runner must not see it
   const reporter = fileURLToPath(new URL("./list-tests-reporter.mjs", import.meta.url));
-  const args = ["--test", `--test-reporter=${reporter}`, "--test-name-pattern=(?!)", ...files.map((f) => `tests/js/${f}`)];
-  const stdout = await new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: root, env, maxBuffer: 64 << 20 }, (error, out, err) => {
-      if (error) reject(new Error(`node ${args.join(" ")} failed: ${error.message}\n${err}`));
-      else resolve(out);
+  // One run per file: an event's `file` is where test() was called, which for a shared helper
+  // (tests/js/canary.mjs) is not the suite file that registered the test.
+  const list = (file) => {
+    const args = ["--test", `--test-reporter=${reporter}`, "--test-name-pattern=(?!)", `tests/js/${file}`];
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, args, { cwd: root, env, maxBuffer: 64 << 20 }, (error, out, err) => {
+        if (error) reject(new Error(`node ${args.join(" ")} failed: ${error.message}\n${err}`));
+        else resolve(out);
+      });
     });
-  });
+  };
   const byFile = new Map(files.map((f) => [f, []]));
-  for (const line of stdout.split("\n").filter(Boolean)) {
-    const event = JSON.parse(line);
-    const file = event.file?.slice(jsDir.length);
-    assert.ok(byFile.has(file), `node --test reported a test of an unexpected file: ${line}`);
-    assert.ok(event.ok && (event.suite || event.skip), `node --test should list, not run or fail: ${line}`);
-    byFile.get(file).push(event);
-  }
+  const queue = [...files];
+  const worker = async () => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      for (const line of (await list(file)).split("\n").filter(Boolean)) {
+        const event = JSON.parse(line);
+        assert.ok(event.file?.startsWith(jsDir), `node --test reported a test outside tests/js/: ${line}`);
+        assert.ok(event.ok && (event.suite || event.skip), `node --test should list, not run or fail: ${line}`);
+        byFile.get(file).push(event);
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
   // Events come in completion order: a suite after its children, each at nesting + 1.
   const names = new Map();
   for (const [file, events] of byFile) {
@@ -76,9 +85,13 @@ async function listNodeTests(files) {
       const children = e.suite ? (pending[e.nesting + 1] ?? []) : [];
       if (e.suite) pending[e.nesting + 1] = [];
       const leaves = e.suite ? children.map((c) => `${e.name} > ${c}`) : [e.name];
-      (pending[e.nesting] ??= []).push(...leaves);
+      pending[e.nesting] ??= [];
+      pending[e.nesting].push(...leaves);
     }
-    assert.ok(pending.slice(1).every((p) => p.length === 0), `${file}: every nested test has a parent suite`);
+    assert.ok(
+      pending.slice(1).every((p) => p.length === 0),
+      `${file}: every nested test has a parent suite`,
+    );
     names.set(file, pending[0] ?? []);
   }
   return names;
@@ -98,7 +111,7 @@ function compareNames(ran, expected) {
 }
 
 describe("the browser shims agree with Node's modules", () => {
-  test("node:crypto createHash('sha1') (tests/browser/node-crypto.mjs)", () => {
+  test("node:crypto createHash('sha1') (tests/browser-harness/node-crypto.mjs)", () => {
     const encoder = new TextEncoder();
     const chars = ["a", "z", "é", "東", "🚀", "\ud800", "#", "\u0000"];
     for (let n = 0; n < 300; n++) {
@@ -109,16 +122,20 @@ describe("the browser shims agree with Node's modules", () => {
       assert.deepEqual(Buffer.from(shimCreateHash("sha1").update(s).digest()), nodeCreateHash("sha1").update(s).digest());
     }
     const big = new Uint8Array(1 << 20).map((_, i) => (i * 31) ^ (i >>> 8));
-    assert.equal(shimCreateHash("sha1").update(big.subarray(0, 1000)).update(big.subarray(1000)).digest("hex"), nodeCreateHash("sha1").update(big).digest("hex"));
+    assert.equal(
+      shimCreateHash("sha1").update(big.subarray(0, 1000)).update(big.subarray(1000)).digest("hex"),
+      nodeCreateHash("sha1").update(big).digest("hex"),
+    );
   });
 
-  test("node:assert/strict deepEqual and throws (tests/browser/node-assert.mjs)", () => {
+  test("node:assert/strict deepEqual and throws (tests/browser-harness/node-assert.mjs)", () => {
     const cycle = () => {
       const a = [1];
       a.push(a);
       return a;
     };
     const [o1, o2, o3] = [{ a: 1 }, { a: 1 }, { a: 2 }];
+    // biome-ignore format: a table of pairs, several to a line
     const pairs = [
       [0, -0], [NaN, NaN], [1, "1"], [undefined, null], [[1, 2], [1, 2]], [[1, , 3], [1, undefined, 3]], [[undefined], []],
       [{ a: 1 }, { a: 1, b: undefined }], [{ a: undefined }, { b: undefined }], [Object.create(null), {}],
@@ -134,7 +151,7 @@ describe("the browser shims agree with Node's modules", () => {
       [new Number(1), new Number(1)], [new Number(0), new Number(-0)], [new String("a"), "a"],
       [{ [Symbol.for("s")]: 1 }, { [Symbol.for("s")]: 1 }], [{ [Symbol.for("s")]: 1 }, {}], [[[o1, o3]], [[o2, { a: 2 }]]],
     ];
-    pairs.forEach(([a, b], i) => assert.equal(shimDeepEqual(a, b), isDeepStrictEqual(a, b), `pair ${i}`));
+    for (const [i, [a, b]] of pairs.entries()) assert.equal(shimDeepEqual(a, b), isDeepStrictEqual(a, b), `pair ${i}`);
 
     const outcome = (assertion, call) => {
       try {
@@ -148,18 +165,55 @@ describe("the browser shims agree with Node's modules", () => {
     const throwing = () => {
       throw error;
     };
-    const throwsForms = [TypeError, RangeError, Error, /TypeError: bad/, /nope/, (e) => e instanceof TypeError, () => false, { name: "TypeError", message: "bad x" }, { message: /bad/ }, { message: "y" }];
+    const throwsForms = [
+      TypeError,
+      RangeError,
+      Error,
+      /TypeError: bad/,
+      /nope/,
+      (e) => e instanceof TypeError,
+      () => false,
+      { name: "TypeError", message: "bad x" },
+      { message: /bad/ },
+      { message: "y" },
+    ];
     for (const expected of throwsForms) {
-      assert.equal(outcome(shimAssert, (a) => a.throws(throwing, expected)), outcome(assert, (a) => a.throws(throwing, expected)), `throws(fn, ${expected})`);
-      assert.equal(outcome(shimAssert, (a) => a.throws(() => {}, expected)), outcome(assert, (a) => a.throws(() => {}, expected)), `throws(no throw, ${expected})`);
+      assert.equal(
+        outcome(shimAssert, (a) => a.throws(throwing, expected)),
+        outcome(assert, (a) => a.throws(throwing, expected)),
+        `throws(fn, ${expected})`,
+      );
+      assert.equal(
+        outcome(shimAssert, (a) => a.throws(() => {}, expected)),
+        outcome(assert, (a) => a.throws(() => {}, expected)),
+        `throws(no throw, ${expected})`,
+      );
     }
     const calls = [
-      (a) => a.equal(0, -0), (a) => a.equal(NaN, NaN), (a) => a.equal(1, 1), (a) => a.notEqual(1, 1), (a) => a.notEqual(1, 2),
-      (a) => a.ok(0), (a) => a.ok(""), (a) => a.ok(1), (a) => a(0), (a) => a(1), (a) => a.match("abc", /b/), (a) => a.match("abc", /x/),
-      (a) => a.match(1, /1/), (a) => a.notDeepEqual([1], [1]), (a) => a.notDeepEqual([1], [2]), (a) => a.fail("boom"),
+      (a) => a.equal(0, -0),
+      (a) => a.equal(NaN, NaN),
+      (a) => a.equal(1, 1),
+      (a) => a.notEqual(1, 1),
+      (a) => a.notEqual(1, 2),
+      (a) => a.ok(0),
+      (a) => a.ok(""),
+      (a) => a.ok(1),
+      (a) => a(0),
+      (a) => a(1),
+      (a) => a.match("abc", /b/),
+      (a) => a.match("abc", /x/),
+      (a) => a.match(1, /1/),
+      (a) => a.notDeepEqual([1], [1]),
+      (a) => a.notDeepEqual([1], [2]),
+      (a) => a.fail("boom"),
     ];
-    calls.forEach((call, i) => assert.equal(outcome(shimAssert, call), outcome(assert, call), `call ${i}: ${call}`));
-    assert.throws(() => shimAssert.equal(1, 2, "custom message"), { name: "AssertionError", message: "custom message", actual: 1, expected: 2 });
+    for (const [i, call] of calls.entries()) assert.equal(outcome(shimAssert, call), outcome(assert, call), `call ${i}: ${call}`);
+    assert.throws(() => shimAssert.equal(1, 2, "custom message"), {
+      name: "AssertionError",
+      message: "custom message",
+      actual: 1,
+      expected: 2,
+    });
   });
 });
 
@@ -173,7 +227,7 @@ describe("the JS suites in headless Chromium, on the release build", () => {
   before(async () => {
     [nodeTests, { server, url: baseUrl }, browser] = await Promise.all([
       listNodeTests(FILES),
-      startServer({ port: 0, extraRoots: ["tests", "scripts/gen-golden.mjs"] }),
+      startServer({ port: 0, extraRoots: ["tests", "scripts/gen-golden.mjs", "scripts/lib/reference-ring.mjs"] }),
       launchChromium(),
     ]);
     const skipped = [...NODE_ONLY].map(([f, why]) => `${f} (${why})`).join("; ");
@@ -201,7 +255,7 @@ describe("the JS suites in headless Chromium, on the release build", () => {
       try {
         watchPage(page, origin, { problems });
         const started = Date.now();
-        await page.goto(`${baseUrl}tests/browser/?file=${encodeURIComponent(file)}`);
+        await page.goto(`${baseUrl}tests/browser-harness/?file=${encodeURIComponent(file)}`);
         await page.waitForFunction(() => window.jsSuite?.done === true, null, { timeout: PER_FILE_TIMEOUT_MS - 5_000, polling: 100 });
         const result = await page.evaluate(() => window.jsSuite);
         const elapsed = Date.now() - started;
@@ -214,12 +268,21 @@ describe("the JS suites in headless Chromium, on the release build", () => {
         if (result.failed > 0) {
           const shown = result.failures.slice(0, 20).map((f) => `✖ ${f.name}\n    ${f.message.trim().replace(/\n/g, "\n    ")}`);
           const more = result.failures.length > 20 ? `\n… and ${result.failures.length - 20} more` : "";
-          assert.fail(`${result.failed} of ${result.tests.length || "the"} tests of ${file} failed in Chromium:\n${shown.join("\n")}${more}`);
+          assert.fail(
+            `${result.failed} of ${result.tests.length || "the"} tests of ${file} failed in Chromium:\n${shown.join("\n")}${more}`,
+          );
         }
         assert.deepEqual(problems, [], "console errors or warnings, page errors, failed or foreign requests");
-        const { missing, extra } = compareNames(result.tests.map((t) => t.name), expected);
+        const { missing, extra } = compareNames(
+          result.tests.map((t) => t.name),
+          expected,
+        );
         if (missing.length || extra.length) {
-          const list = (names) => names.slice(0, 20).map((n) => `\n  ${n}`).join("") + (names.length > 20 ? `\n  … and ${names.length - 20} more` : "");
+          const list = (names) =>
+            names
+              .slice(0, 20)
+              .map((n) => `\n  ${n}`)
+              .join("") + (names.length > 20 ? `\n  … and ${names.length - 20} more` : "");
           assert.fail(
             `Chromium did not run exactly the tests node --test finds in ${file}: ` +
               `${missing.length} not run in Chromium${list(missing)}\n${extra.length} not in node --test${list(extra)}`,

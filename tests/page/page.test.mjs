@@ -11,11 +11,11 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium, watchPage } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-/** The page's "down" tick colour and moved-arcs strip colour (www/ring-canvas.js). */
+/** The page's "down" tick colour and moved-arcs strip colour (www/ring/ring-canvas.js). */
 const DOWN_RGB = [150, 150, 150];
 const MOVED_RGB = [245, 158, 11];
 
@@ -84,11 +84,9 @@ const ownersHash = () => byTestId("ring-canvas").getAttribute("data-owners-hash"
 
 /** Waits for the moved-keys overlay to reach `phase` ("move", "hold", "settle", "done"). */
 async function waitForPhase(phase, timeout = 10_000) {
-  await page.waitForFunction(
-    (expected) => document.querySelector('[data-testid="ring-overlay"]').dataset.phase === expected,
-    phase,
-    { timeout },
-  );
+  await page.waitForFunction((expected) => document.querySelector('[data-testid="ring-overlay"]').dataset.phase === expected, phase, {
+    timeout,
+  });
 }
 
 /** Sample keys per node, from the legend (every row shown: small rings only). */
@@ -195,7 +193,9 @@ async function assertChartMatchesLegend(nodes) {
   );
   assert.equal(bars.length, nodes, "one bar per node");
   const rows = await page.evaluate(() =>
-    Object.fromEntries([...document.querySelectorAll('[data-testid="legend-row"]')].map((r) => [r.dataset.nodeId, Number(r.dataset.share)])),
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-testid="legend-row"]')].map((r) => [r.dataset.nodeId, Number(r.dataset.share)]),
+    ),
   );
   assert.deepEqual(bars.map((b) => b.id).sort(), Object.keys(rows).sort(), "the chart and the legend list the same nodes");
   let sum = 0;
@@ -317,7 +317,10 @@ describe("the ring page", { timeout: 55_000 }, () => {
     const keyspace = await movedKeyspace();
     assert.equal(keyspace.source, "library");
     const newShare = Number(await legendRow("node-5").getAttribute("data-share"));
-    assert.ok(Math.abs(keyspace.fraction - newShare) < 1e-9, `an add moves exactly the new node's share: ${keyspace.fraction} vs ${newShare}`);
+    assert.ok(
+      Math.abs(keyspace.fraction - newShare) < 1e-9,
+      `an add moves exactly the new node's share: ${keyspace.fraction} vs ${newShare}`,
+    );
     assert.match(await byTestId("moved-detail").textContent(), /went to node-5; no other key changed owner/);
     assert.equal((await status()).kind, "info");
     await assertRingDrawn(6);
@@ -381,7 +384,10 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.ok(share > 0.1, `${id} owns a real share before: ${share}`);
 
     await byTestId(`health-${id}`).click();
-    await page.waitForFunction((id) => document.querySelector(`[data-testid="legend-row"][data-node-id="${id}"]`)?.dataset.state === "down", id);
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="legend-row"][data-node-id="${id}"]`)?.dataset.state === "down",
+      id,
+    );
 
     // Legend, stats and chart show it down.
     assert.equal(await byTestId(`health-${id}`).getAttribute("aria-checked"), "false");
@@ -441,7 +447,7 @@ describe("the ring page", { timeout: 55_000 }, () => {
       "moved-flow lists each node's gain",
     );
     const overlay = await pixelCounts("ring-overlay", await Promise.all(gainers.map(swatchRgb)));
-    gainers.forEach((node, k) => assert.ok(overlay[k] > 20, `moved keys are marked in ${node}'s colour (${overlay[k]} px)`));
+    for (const [k, node] of gainers.entries()) assert.ok(overlay[k] > 20, `moved keys are marked in ${node}'s colour (${overlay[k]} px)`);
 
     // Hover a key that moved: its replicas skip the down node, owner first.
     const movedKeys = await page.evaluate(() => window.ringlease.view.model.lastChange.movedKeys);
@@ -452,7 +458,8 @@ describe("the ring page", { timeout: 55_000 }, () => {
     await waitForPhase("done");
     await page.locator(".ring-figure").screenshot({ path: `${resultsDir}/page-ring-hover.png` });
     const replicaPixels = await pixelCounts("ring-overlay", await Promise.all(replicas.map(swatchRgb)));
-    replicas.forEach((node, k) => assert.ok(replicaPixels[k] > 30, `${node}'s points are highlighted (${replicaPixels[k]} px)`));
+    for (const [k, node] of replicas.entries())
+      assert.ok(replicaPixels[k] > 30, `${node}'s points are highlighted (${replicaPixels[k]} px)`);
     await page.mouse.move(2, 2);
     await page.waitForFunction(() => document.querySelector('[data-testid="key-tooltip"]').hidden);
 
@@ -468,7 +475,10 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.notEqual(downHash, hashBefore, "the mapping changed while the node was down");
 
     await byTestId(`health-${id}`).click();
-    await page.waitForFunction((id) => document.querySelector(`[data-testid="legend-row"][data-node-id="${id}"]`)?.dataset.state === "up", id);
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="legend-row"][data-node-id="${id}"]`)?.dataset.state === "up",
+      id,
+    );
     assert.equal(await byTestId(`health-${id}`).getAttribute("aria-checked"), "true");
     assert.equal(await byTestId("live-count").textContent(), "all up");
 
@@ -553,7 +563,10 @@ describe("the ring page", { timeout: 55_000 }, () => {
     const keyspace = await movedKeyspace();
     assert.equal(keyspace.source, "sweep");
     assert.ok(keyspace.fraction > 0.5, `an unrelated hash moves most of the keyspace: ${keyspace.fraction}`);
-    assert.equal(await byTestId("ring-canvas").getAttribute("data-points"), (await byTestId("point-count").textContent()).replace(/,/g, ""));
+    assert.equal(
+      await byTestId("ring-canvas").getAttribute("data-points"),
+      (await byTestId("point-count").textContent()).replace(/,/g, ""),
+    );
     await assertRingDrawn(6);
     await assertChartMatchesLegend(6);
 
@@ -606,7 +619,11 @@ describe("the ring page", { timeout: 55_000 }, () => {
     assert.equal(await chart.getAttribute("data-mode"), "histogram");
     const bins = await chart.locator('[data-testid="dist-bin"]').evaluateAll((els) => els.map((el) => Number(el.dataset.count)));
     assert.ok(bins.length >= 5 && bins.length <= 30, `a readable number of bins: ${bins.length}`);
-    assert.equal(bins.reduce((a, b) => a + b, 0), 1000, "every node in one bin");
+    assert.equal(
+      bins.reduce((a, b) => a + b, 0),
+      1000,
+      "every node in one bin",
+    );
     assert.match(await byTestId("dist-summary").textContent(), /1,000 live nodes.*Largest: node-\d+ 1\.\d\d×/s);
     const stats = await canvasStats();
     assert.ok(stats.painted > stats.width * stats.height * 0.03, "canvas drawn at 1000 nodes");

@@ -127,7 +127,10 @@ describe("scripts/serve.mjs", () => {
       const res = await get(port, `/${FIXTURES}/unreadable.js`);
       assert.equal(res.status, 500, "stat accepts it, reading fails (EIO)");
       assert.equal(res.body, "cannot read the file\n");
-      assert.ok(logged.some((line) => line.includes("unreadable.js")), `the error is logged: ${logged}`);
+      assert.ok(
+        logged.some((line) => line.includes("unreadable.js")),
+        `the error is logged: ${logged}`,
+      );
       await assertServing("unreadable file");
     }
     // chmod 000: root reads it anyway; anyone else gets 403.

@@ -15,8 +15,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium, watchPage } from "../chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
+import { launchChromium, watchPage } from "../chromium.mjs";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const SMALL_LINK = "#sweep?preset=gcPause&parameter=ttlMs&values=60,150,400&seeds=6&fencing=off,maxToken";
@@ -133,19 +133,26 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     assert.deepEqual({ done, total, value, max }, { done: 36, total: 36, value: 36, max: 36 });
     assert.ok(seen.length >= 3, `the bar moved several times: ${seen}`);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress never goes back: ${seen}`);
-    assert.ok(seen.some((d) => d > 0 && d < 36), `intermediate progress was shown: ${seen}`);
+    assert.ok(
+      seen.some((d) => d > 0 && d < 36),
+      `intermediate progress was shown: ${seen}`,
+    );
     assert.equal(seen.at(-1), 36);
     assert.match(await byTestId("sweep-status").textContent(), /^Done: 36 runs in/);
     assert.match(await byTestId("sweep-progress-text").textContent(), /^36 \/ 36 runs/);
     assert.equal(workers.length, 1, "one Worker");
-    assert.match(workers[0].url, /\/www\/sweep-worker\.js$/);
+    assert.match(workers[0].url, /\/www\/sweep\/sweep-worker\.js$/);
     assert.equal(await byTestId("sweep-view").getAttribute("data-worker"), "none", "the Worker is let go when done");
 
     const points = await plotted();
     for (const chart of ["throughput", "wait", "lost", "rejected"]) {
       for (const series of SMALL.fencing) {
         const values = points.filter((p) => p.chart === chart && p.series === series).map((p) => p.value);
-        assert.deepEqual(values.sort((a, b) => a - b), SMALL.values, `${chart}/${series}: one point per value`);
+        assert.deepEqual(
+          values.sort((a, b) => a - b),
+          SMALL.values,
+          `${chart}/${series}: one point per value`,
+        );
       }
       assert.equal(points.filter((p) => p.chart === chart && p.series === "strict").length, 0, "no strict series: not asked for");
       assert.equal(await page.locator(`[data-testid="sweep-chart"][data-chart="${chart}"]`).getAttribute("data-points"), "6");
@@ -162,7 +169,10 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     }
     const lostOff = points.find((p) => p.chart === "lost" && p.series === "off" && p.value === 60).y;
     assert.ok(lostOff > 0, "gcPause at ttlMs 60 without fencing loses updates");
-    assert.ok(points.filter((p) => p.chart === "lost" && p.series === "maxToken").every((p) => p.y === 0), "max-token fencing loses none");
+    assert.ok(
+      points.filter((p) => p.chart === "lost" && p.series === "maxToken").every((p) => p.y === 0),
+      "max-token fencing loses none",
+    );
   });
 
   it("hovering a point shows its numbers; replay opens the contention view at the chosen run", async () => {
@@ -198,8 +208,8 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     // The contention view opens at exactly that run.
     await page.waitForFunction(() => !document.querySelector('[data-testid="locks-view"]').hidden);
     assert.equal(await byTestId("tab-locks").getAttribute("aria-selected"), "true");
-    assert.equal(await byTestId("contention-seed").inputValue(), String(chosen));
-    assert.equal(await byTestId("contention-ttl").inputValue(), "60");
+    assert.equal(await byTestId("locks-seed").inputValue(), String(chosen));
+    assert.equal(await byTestId("locks-ttl").inputValue(), "60");
     assert.equal(await byTestId("fencing-off").getAttribute("aria-pressed"), "true");
     // Back to the sweep: the link restores the settings (what the address bar held).
     await page.evaluate((h) => {
@@ -212,7 +222,9 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
   it("exports the rows as CSV and the sweep as JSON", async () => {
     const [csvDownload] = await Promise.all([page.waitForEvent("download"), byTestId("sweep-csv").click()]);
     assert.equal(csvDownload.suggestedFilename(), "sweep-gcPause-ttlMs.csv");
-    const csv = readFileSync(await csvDownload.path(), "utf8").trimEnd().split("\n");
+    const csv = readFileSync(await csvDownload.path(), "utf8")
+      .trimEnd()
+      .split("\n");
     assert.equal(csv[0], "preset,parameter,value,fencing,seed,throughput,waitP99Ms,lostUpdates,rejectedWrites,completedOps,digest");
     assert.equal(csv.length, 37);
     assert.match(csv[1], /^gcPause,ttlMs,60,off,1,[\d.]+,\d+,\d+,\d+,\d+,[0-9a-f]{40}$/);
@@ -243,7 +255,9 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     assert.equal(await byTestId("sweep-plan").getAttribute("data-runs"), "1800");
     const before = workers.length;
     await byTestId("sweep-start").click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="sweep-progress"]').dataset.done) >= 10, null, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="sweep-progress"]').dataset.done) >= 10, null, {
+      timeout: 30_000,
+    });
     assert.match(await byTestId("sweep-progress-text").textContent(), /runs · [\d.]+ s · about [\d.]+ s left/);
     assert.equal(await byTestId("sweep-view").getAttribute("data-worker"), "running");
     await byTestId("sweep-cancel").click();
@@ -253,7 +267,10 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     await page.waitForTimeout(1500);
     assert.equal((await progress()).done, stopped, "no progress after cancel");
     assert.equal(await sweepState(), "cancelled");
-    assert.match(await byTestId("sweep-status").textContent(), new RegExp(`^Cancelled after ${stopped.toLocaleString("en-US")} of 1,800 runs`));
+    assert.match(
+      await byTestId("sweep-status").textContent(),
+      new RegExp(`^Cancelled after ${stopped.toLocaleString("en-US")} of 1,800 runs`),
+    );
     assert.equal(workers.length, before + 1);
     for (let i = 0; i < 20 && !workers.at(-1).closed; i++) await page.waitForTimeout(100);
     assert.equal(workers.at(-1).closed, true, "the Worker was terminated");
@@ -261,7 +278,12 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
     assert.ok((await plotted()).length > 0, "the results so far stay plotted");
     const [download] = await Promise.all([page.waitForEvent("download"), byTestId("sweep-csv").click()]);
     assert.equal(download.suggestedFilename(), "sweep-flashSale-ttlMs-partial.csv");
-    assert.equal(readFileSync(await download.path(), "utf8").trimEnd().split("\n").length, stopped + 1);
+    assert.equal(
+      readFileSync(await download.path(), "utf8")
+        .trimEnd()
+        .split("\n").length,
+      stopped + 1,
+    );
   });
 
   it("a bad setting is reported in the form, and nothing starts", async () => {
