@@ -70,7 +70,6 @@ const version = JSON.parse(readFileSync(new URL("../package.json", import.meta.u
 // A real gc() between runs (no --expose-gc on the command line).
 const gc = exposeGc();
 
-
 // ---------------------------------------------------------------- timing helpers
 let sink = 0; // results folded in here and printed, so no work can be dropped
 const f1 = (x) => x.toFixed(1);
@@ -265,12 +264,20 @@ out.push(
   `ringlease ${version} LeaseTable — ${commas(PAIRS)} acquire/release pairs over ${commas(RESOURCES)} resources, ` +
     `${OWNERS} owners (mulberry32 seed 0x${SEED.toString(16)}), nowMs +1 per pair, ttlMs ${commas(TTL_MS)}; one op = one call`,
 );
-out.push(`node ${process.version} on ${os.cpus()[0]?.model ?? "?"} (${cores} cores); load average ${loadBefore[0].toFixed(2)} → ${loadAfter[0].toFixed(2)}`);
+out.push(
+  `node ${process.version} on ${os.cpus()[0]?.model ?? "?"} (${cores} cores); load average ${loadBefore[0].toFixed(2)} → ${loadAfter[0].toFixed(2)}`,
+);
 out.push(`outcomes: ${commas(wasm.granted)} granted, ${commas(wasm.released)} released, 0 other (asserted on every run, both sides)`);
 out.push("");
 const header = ["", "ns/pair", "ns/op", "M ops/s", "runs (ms)"];
 const rows = [
-  ["wasm (from JS)", f1(wasm.nsPerPair), f1(wasm.nsPerOp), (wasm.opsPerSec / 1e6).toFixed(2), wasm.samplesMs.map((x) => x.toFixed(0)).join(", ")],
+  [
+    "wasm (from JS)",
+    f1(wasm.nsPerPair),
+    f1(wasm.nsPerOp),
+    (wasm.opsPerSec / 1e6).toFixed(2),
+    wasm.samplesMs.map((x) => x.toFixed(0)).join(", "),
+  ],
 ];
 rows.push([
   "plain JS Map (baseline)",
@@ -280,10 +287,20 @@ rows.push([
   plainJs.samplesMs.map((x) => x.toFixed(0)).join(", "),
 ]);
 if (native) {
-  rows.push(["native (Rust)", f1(native.nsPerPair), f1(native.nsPerOp), (native.opsPerSec / 1e6).toFixed(2), native.samplesMs.map((x) => x.toFixed(0)).join(", ")]);
+  rows.push([
+    "native (Rust)",
+    f1(native.nsPerPair),
+    f1(native.nsPerOp),
+    (native.opsPerSec / 1e6).toFixed(2),
+    native.samplesMs.map((x) => x.toFixed(0)).join(", "),
+  ]);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ").trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join(" | ")
+    .trimEnd();
 out.push(line(header));
 out.push(widths.map((w) => "-".repeat(w)).join("-|-"));
 for (const r of rows) out.push(line(r));

@@ -10,10 +10,10 @@
 //   node bench/redis.mjs --quick
 import { mkdirSync, writeFileSync } from "node:fs";
 
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import { createClient } from "redis";
-import Redlock from "redlock";
 import { Mutex } from "redis-semaphore";
+import Redlock from "redlock";
 
 import { RedisLeases } from "../redis/index.js";
 import { startRedis } from "../tests/contract/redis-server.mjs";
@@ -47,12 +47,14 @@ redlock.on("clientError", () => {});
 /** One acquire+release cycle per library, for client `c`; throws if the lock was not taken. */
 const libraries = {
   "ringlease (ioredis)": async (c) => {
+    /** @type {any} */
     const a = await ringIo.acquire(`r${c}`, `c${c}`, { ttlMs: TTL_MS });
     if (a.status !== "granted") throw new Error(`not granted: ${a.status}`);
     const r = await ringIo.release(`r${c}`, `c${c}`, a.token);
     if (r.status !== "released") throw new Error(`not released: ${r.reason}`);
   },
   "ringlease (node-redis)": async (c) => {
+    /** @type {any} */
     const a = await ringNr.acquire(`r${c}`, `c${c}`, { ttlMs: TTL_MS });
     if (a.status !== "granted") throw new Error(`not granted: ${a.status}`);
     const r = await ringNr.release(`r${c}`, `c${c}`, a.token);
@@ -98,7 +100,9 @@ try {
     log(`${name}: one cycle ok`);
   }
   {
+    /** @type {any} */
     const a = await ringIo.acquire("check", "x", { ttlMs: TTL_MS });
+    /** @type {any} */
     const b = await ringIo.acquire("check", "y", { ttlMs: TTL_MS });
     if (a.status !== "granted" || b.status !== "busy") fail("ringlease let two holders in");
     await ringIo.release("check", "x", a.token);
@@ -112,7 +116,10 @@ try {
       for (const name of order) {
         const r = await measure(libraries[name], clients, SLICE_MS);
         runs[name].push(r);
-        if (round % 5 === 4 || QUICK) log(`c=${clients} round ${round + 1} ${name}: ${Math.round(r.perSec)} cycles/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+        if (round % 5 === 4 || QUICK)
+          log(
+            `c=${clients} round ${round + 1} ${name}: ${Math.round(r.perSec)} cycles/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`,
+          );
       }
     }
     results[clients] = Object.fromEntries(

@@ -6,7 +6,7 @@
 // can no longer land between this read and this write). Fencing off: a plain GET and SET, the
 // unfenced store of the origin material.
 import { setTimeout as sleep } from "node:timers/promises";
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 
 import { RedisFencedStore, RedisLeases } from "../redis/index.js";
 import { compileScripts, scriptsFor } from "../redis/internal.js";
@@ -48,9 +48,7 @@ const storeClient = new Redis({ ...options, port: cfg.storePort });
 for (const c of [lockClient, storeClient]) c.on("error", () => {});
 const leases = new RedisLeases(lockClient, { prefix });
 if (tokens === "incr") {
-  const swapped = Object.fromEntries(
-    Object.entries(LEASE_SCRIPTS).map(([name, src]) => [name, src.replace(TIME_SEEDED, BARE_INCR)]),
-  );
+  const swapped = Object.fromEntries(Object.entries(LEASE_SCRIPTS).map(([name, src]) => [name, src.replace(TIME_SEEDED, BARE_INCR)]));
   if (swapped.acquire === LEASE_SCRIPTS.acquire) throw new Error("the bare-INCR control found no token line to swap");
   scriptsFor.set(leases, compileScripts(swapped));
 }
@@ -67,7 +65,8 @@ async function readStock(token) {
   // older holder's late write can no longer land between this read and this write.
   const r = await store.read(resource, { token });
   if (!r?.accepted) return null;
-  return { stock: r.value.stock, writeId: r.value.writeId };
+  const value = /** @type {{ stock: number, writeId: number }} */ (r.value);
+  return { stock: value.stock, writeId: value.writeId };
 }
 
 async function writeStock(value, token) {
@@ -89,7 +88,7 @@ async function operation(op, invokeFields, fn) {
     }
     record("ok", op, out.fields ?? {});
     return out;
-  } catch (err) {
+  } catch {
     record("info", op, {});
     return undefined;
   }

@@ -160,8 +160,7 @@ export function attachMonitor(port, recorder) {
     socket.on("connect", () => socket.write("MONITOR\r\n"));
     socket.on("data", (chunk) => {
       buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\r\n")) >= 0) {
+      for (let nl = buffer.indexOf("\r\n"); nl >= 0; nl = buffer.indexOf("\r\n")) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 2);
         if (!started) {

@@ -58,10 +58,10 @@ export async function startProxy(targetPort) {
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
+    server.listen(0, "127.0.0.1", () => resolve(undefined));
   });
   return {
-    port: server.address().port,
+    port: /** @type {import("node:net").AddressInfo} */ (server.address()).port,
     /** Delays every chunk by `ms` from now on (0: none). */
     setDelay(ms) {
       delayMs = ms;
@@ -82,7 +82,7 @@ export async function startProxy(targetPort) {
     close() {
       blocked = true;
       for (const s of [...sockets, ...held]) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise((resolve) => server.close(() => resolve(undefined)));
     },
   };
 }

@@ -1,12 +1,24 @@
 // The verdict and coverage of runs, as text tables (one row per run).
 
 const KINDS = ["lostUpdate", "staleWrite", "doubleGrant", "tokenOrder", "beliefOverlap"];
-const COVERAGE = ["lateWrites", "expiredWritesApplied", "longPauses", "grantsWhileBelieved", "expiriesWhilePaused", "writesRefused", "readsRefused"];
+const COVERAGE = [
+  "lateWrites",
+  "expiredWritesApplied",
+  "longPauses",
+  "grantsWhileBelieved",
+  "expiriesWhilePaused",
+  "writesRefused",
+  "readsRefused",
+];
 
 const cell = (verdict, kind) => (verdict.unknown.includes(kind) ? "?" : String(verdict.counts[kind]));
 const cov = (v) => (v === null || v === undefined ? "?" : String(v));
 
-/** Counts of one run, for the table and for tests. */
+/**
+ * Counts of one run, for the table and for tests: the run's settings, then a cell per
+ * violation kind and per coverage count ("?" where the history cannot tell).
+ * @returns {Record<string, any>}
+ */
 export function summary(run) {
   const { verdict, history, options } = run;
   const ops = (op, type) => history.records.filter((r) => r.op === op && r.type === type && r.source !== "server").length;
@@ -28,11 +40,25 @@ export function summary(run) {
 }
 
 const COLUMNS = [
-  ["seed", "seed"], ["fencing", "fence"], ["tokens", "tokens"], ["persistence", "persist"], ["records", "records"],
-  ["writesOk", "writes ok"], ["lostUpdate", "lost"], ["staleWrite", "stale"], ["doubleGrant", "dblGrant"],
-  ["tokenOrder", "tokenOrd"], ["beliefOverlap", "overlap"], ["lateWrites", "late wr"], ["expiredWritesApplied", "late wr applied"], ["longPauses", "long pause"],
-  ["grantsWhileBelieved", "grant∥belief"], ["expiriesWhilePaused", "exp∥paused"], ["writesRefused", "wr refused"],
-  ["readsRefused", "rd refused"], ["faults", "faults"],
+  ["seed", "seed"],
+  ["fencing", "fence"],
+  ["tokens", "tokens"],
+  ["persistence", "persist"],
+  ["records", "records"],
+  ["writesOk", "writes ok"],
+  ["lostUpdate", "lost"],
+  ["staleWrite", "stale"],
+  ["doubleGrant", "dblGrant"],
+  ["tokenOrder", "tokenOrd"],
+  ["beliefOverlap", "overlap"],
+  ["lateWrites", "late wr"],
+  ["expiredWritesApplied", "late wr applied"],
+  ["longPauses", "long pause"],
+  ["grantsWhileBelieved", "grant∥belief"],
+  ["expiriesWhilePaused", "exp∥paused"],
+  ["writesRefused", "wr refused"],
+  ["readsRefused", "rd refused"],
+  ["faults", "faults"],
 ];
 
 /** A Markdown table of run summaries. */

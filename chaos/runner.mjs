@@ -6,16 +6,16 @@ import { fork } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 
 import { checkHistory } from "../pkg/lease/node.js";
 import { RedisFencedStore } from "../redis/index.js";
 import { startRedis } from "../tests/contract/redis-server.mjs";
 import { clockFrom } from "./clock.mjs";
 import { decodeLockState } from "./lock-state.mjs";
+import { attachMonitor, serverRecorder } from "./monitor.mjs";
 import { runNemeses } from "./nemesis.mjs";
 import { startProxy } from "./proxy.mjs";
-import { attachMonitor, serverRecorder } from "./monitor.mjs";
 import { rng } from "./rng.mjs";
 
 const CLIENT = fileURLToPath(new URL("./client.mjs", import.meta.url));
@@ -94,7 +94,12 @@ export async function runChaos(o) {
       lockProxy.unblock();
       // Why the leases it held vanished (persistence off): the crash, in the history.
       serverRecords.push({
-        type: "info", source: "server", process: NO_PROCESS, op: "crash", timeMs: downAtMs, durationMs: now() - downAtMs,
+        type: "info",
+        source: "server",
+        process: NO_PROCESS,
+        op: "crash",
+        timeMs: downAtMs,
+        durationMs: now() - downAtMs,
       });
     };
 
@@ -104,8 +109,17 @@ export async function runChaos(o) {
     const exited = [];
     for (let i = 0; i < o.clients; i++) {
       const config = {
-        index: i, seed: o.seed, originMs, deadlineMs, ttlMs: o.ttlMs, fencing: o.fencing, tokens: o.tokens,
-        prefix: PREFIX, resource: RESOURCE, lockPort: lockProxy.port, storePort: storeProxy.port,
+        index: i,
+        seed: o.seed,
+        originMs,
+        deadlineMs,
+        ttlMs: o.ttlMs,
+        fencing: o.fencing,
+        tokens: o.tokens,
+        prefix: PREFIX,
+        resource: RESOURCE,
+        lockPort: lockProxy.port,
+        storePort: storeProxy.port,
       };
       const child = fork(CLIENT, [JSON.stringify(config)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
       const stop = async () => {
@@ -116,7 +130,7 @@ export async function runChaos(o) {
         } catch {}
       };
       live.add({ stop, kill: stop });
-      child.on("message", (m) => {
+      child.on("message", (/** @type {any} */ m) => {
         if (m.records) clientRecords[i].push(...m.records);
       });
       exited.push(new Promise((resolve) => child.on("exit", resolve)));
@@ -124,8 +138,13 @@ export async function runChaos(o) {
     }
 
     const stats = await runNemeses({
-      random, nemeses: o.nemeses, ttlMs: o.ttlMs, now, until: deadlineMs - o.ttlMs,
-      world: { clients, pauses, lock, store: storeServer, lockProxy, storeProxy, restartLock }, log: o.log,
+      random,
+      nemeses: o.nemeses,
+      ttlMs: o.ttlMs,
+      now,
+      until: deadlineMs - o.ttlMs,
+      world: { clients, pauses, lock, store: storeServer, lockProxy, storeProxy, restartLock },
+      log: o.log,
     });
     // Every fault is over; the clients stop by themselves at their deadline.
     const bound = sleep(deadlineMs - now() + 15_000).then(() => "timeout");
@@ -144,9 +163,16 @@ export async function runChaos(o) {
     const endMs = now();
     const records = [...serverRecords, ...pauses, ...clientRecords.flat()].sort((a, b) => a.timeMs - b.timeMs);
     records.push({
-      type: "ok", source: "server", process: NO_PROCESS, op: "read", resource: RESOURCE,
-      timeMs: Math.max(endMs, records.at(-1)?.timeMs ?? 0), value: final.stock, writeId: final.writeId,
+      type: "ok",
+      source: "server",
+      process: NO_PROCESS,
+      op: "read",
+      resource: RESOURCE,
+      timeMs: Math.max(endMs, records.at(-1)?.timeMs ?? 0),
+      value: final.stock,
+      writeId: final.writeId,
     });
+    /** @type {import("../pkg/sim/index.js").HistoryDocument} */
     const history = { version: 1, description, timeOriginMs: startAt, fencing: o.fencing ? "maxToken" : "off", records };
     const verdict = checkHistory(history);
     return { history, verdict, nemeses: { ...stats, restarts: restarts.count }, options: o };

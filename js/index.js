@@ -24,7 +24,7 @@ const { HashRing } = bindings;
 const checkedNodeFor = HashRing.prototype.nodeFor;
 guardReceivers(Object.values(bindings).filter(isWasmClass));
 // The sim entry's LeaseTable (found by its fast path's hook: the ring entry has none).
-const leaseTable = Object.values(bindings).find((cls) => typeof cls?.__intern === "function");
+const leaseTable = Object.values(bindings).find((cls) => typeof (/** @type {any} */ (cls)?.__intern) === "function");
 if (leaseTable !== undefined) speedUpLeaseTable(leaseTable);
 const isRing = brandTest(HashRing);
 const IDS = Symbol("ringlease.nodeIds");

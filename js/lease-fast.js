@@ -15,6 +15,7 @@ import { brandTest, foreignReceiver, unguardedMethod } from "./receivers.js";
 // Name → id, a copy of wasm's intern table (one per wasm instance, shared by every table). At
 // most MAX_NAMES ids (wasm refuses more): when full, both sides forget every name and start over.
 const MAX_NAMES = 8192;
+/** @type {Array<string | symbol>} */
 const ALLOWED = ["ttlMs", "nowMs", "wait", "requestId"];
 const NOT_PLAIN = Object.create(Object.create(null)); // reads as "an object" in the error
 const isTime = (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
@@ -105,10 +106,10 @@ export function speedUpLeaseTable(LeaseTable) {
     return checkedRelease.call(this, resource, owner, token, nowMs);
   }
 
-  for (const [name, value] of [
+  for (const [name, value] of /** @type {Array<[string, Function]>} */ ([
     ["acquire", acquire],
     ["release", release],
-  ]) {
+  ])) {
     Object.defineProperty(proto, name, { value, writable: true, enumerable: false, configurable: true });
   }
 }

@@ -48,9 +48,7 @@ export function adapt(client, context) {
       typeof c.isOpen === "boolean"
     ) {
       if (!c.isOpen) {
-        throw new TypeError(
-          `${context}: client is a node-redis client that is not connected (await client.connect() first)`,
-        );
+        throw new TypeError(`${context}: client is a node-redis client that is not connected (await client.connect() first)`);
       }
       return nodeRedis(c);
     }
@@ -61,9 +59,7 @@ export function adapt(client, context) {
       typeof c.status === "string"
     ) {
       if (c.status === "end" || c.status === "close") {
-        throw new TypeError(
-          `${context}: client is an ioredis client whose connection is closed (status "${c.status}")`,
-        );
+        throw new TypeError(`${context}: client is an ioredis client whose connection is closed (status "${c.status}")`);
       }
       return ioredis(c);
     }
@@ -74,6 +70,7 @@ export function adapt(client, context) {
   );
 }
 
+/** @returns {Adapter} */
 function nodeRedis(client) {
   return {
     kind: "node-redis",
@@ -96,6 +93,7 @@ function nodeRedis(client) {
   };
 }
 
+/** @returns {Adapter} */
 function ioredis(client) {
   return {
     kind: "ioredis",
@@ -105,7 +103,7 @@ function ioredis(client) {
       client.isCluster !== true && typeof client.pipeline === "function"
         ? tickBatcher(client)
         : (sha, key, argv) => client.evalsha(sha, "1", key, argv),
-    isReplyError: (err) => err?.name === "ReplyError" || isNamedReply(err),
+    isReplyError: (err) => /** @type {any} */ (err)?.name === "ReplyError" || isNamedReply(err),
     async subscriber() {
       const sub = client.duplicate();
       sub.on("error", () => {});
@@ -202,8 +200,6 @@ export function sha1(source) {
 export function runScript(adapter, script, key, argv) {
   return adapter.evalsha(script.sha, key, argv).catch((err) => {
     if (!String(/** @type {any} */ (err)?.message).startsWith("NOSCRIPT")) throw err;
-    return adapter
-      .command(["SCRIPT", "LOAD", script.source])
-      .then(() => adapter.evalsha(script.sha, key, argv));
+    return adapter.command(["SCRIPT", "LOAD", script.source]).then(() => adapter.evalsha(script.sha, key, argv));
   });
 }

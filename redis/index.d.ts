@@ -7,6 +7,7 @@ import type {
   CampaignResult,
   CancelResult,
   CompareAndSetResult,
+  WriteResult as FencedStoreWriteResult,
   LeaderInfo,
   LeaseInfo,
   LeaseRejection,
@@ -14,7 +15,6 @@ import type {
   RenewResult,
   ResignResult,
   StoredEntry,
-  WriteResult as FencedStoreWriteResult,
 } from "../pkg/lease/ringlease_lease.js";
 
 export type {
@@ -159,12 +159,7 @@ export class RedisLeases {
    * }, { ttlMs: 10_000, waitMs: 30_000 });
    * ```
    */
-  withLock<T>(
-    resource: string,
-    owner: string,
-    fn: (lock: HeldLock) => T | Promise<T>,
-    options: WithLockOptions,
-  ): Promise<Awaited<T>>;
+  withLock<T>(resource: string, owner: string, fn: (lock: HeldLock) => T | Promise<T>, options: WithLockOptions): Promise<Awaited<T>>;
   /** Closes the subscriber connection `withLock` opened; the client passed in stays open. */
   close(): Promise<void>;
 }
@@ -173,9 +168,7 @@ export class RedisLeases {
 export type WriteResult = Exclude<FencedStoreWriteResult, { reason: "notLive" }>;
 
 /** A fenced read's outcome (`read(key, { token })`). */
-export type FencedReadResult =
-  | ({ accepted: true } & StoredEntry)
-  | { accepted: false; reason: "staleToken"; highest: number };
+export type FencedReadResult = ({ accepted: true } & StoredEntry) | { accepted: false; reason: "staleToken"; highest: number };
 
 /**
  * `FencedStore` on Redis: a write is applied only if its token is at least the highest token

@@ -10,7 +10,7 @@ import { adapt, runScript } from "./client.js";
 import { compileScripts, scriptsFor, wrap } from "./internal.js";
 import { LEASE_SCRIPTS } from "./scripts.js";
 import * as check from "./validate.js";
-import { Wakeups, hold, waitTurn } from "./with-lock.js";
+import { hold, Wakeups, waitTurn } from "./with-lock.js";
 
 const LOCK = { kind: "lock", param: "resource", member: "owner" };
 const ELECTION = { kind: "election", param: "election", member: "candidate" };
@@ -76,11 +76,7 @@ export class RedisLeases {
       lockDelayMs: parsed.lockDelayMs,
       fifo: parsed.fifo,
     });
-    this.#args = [
-      String(parsed.maxTtlMs),
-      String(parsed.lockDelayMs),
-      parsed.fifo ? "1" : "0",
-    ];
+    this.#args = [String(parsed.maxTtlMs), String(parsed.lockDelayMs), parsed.fifo ? "1" : "0"];
   }
 
   /** The options in effect (with defaults filled in). */
@@ -142,9 +138,7 @@ export class RedisLeases {
     else if (typeof object.wait === "number") {
       wait = check.safeInteger(object.wait, context, "options.wait");
     } else if (object.wait !== undefined && object.wait !== false) {
-      throw new TypeError(
-        `${context}: options.wait must be a number (ms) or a boolean, got ${check.describe(object.wait)}`,
-      );
+      throw new TypeError(`${context}: options.wait must be a number (ms) or a boolean, got ${check.describe(object.wait)}`);
     }
     let requestId;
     if (object.requestId !== undefined) {
@@ -166,7 +160,13 @@ export class RedisLeases {
     return this.#keyBase + this.#keyCount.toString(36);
   }
 
-  /** One acquire; `key` is this request's own key, which makes a resend after a lost reply harmless. */
+  /**
+   * One acquire; `key` is this request's own key, which makes a resend after a lost reply harmless.
+   * @param {string} resource
+   * @param {string} owner
+   * @param {{ ttlMs: number, wait?: number, requestId?: string }} request
+   * @param {string} key
+   */
   async #acquire(resource, owner, { ttlMs, wait, requestId }, key) {
     let reply;
     try {
@@ -241,9 +241,7 @@ export class RedisLeases {
     check.id(owner, context, "owner");
     check.range(ttlMs, context, "ttlMs", this.#options.minTtlMs, this.#options.maxTtlMs);
     const reply = await this.#run("renew", LOCK, resource, [owner, String(token), String(ttlMs)]);
-    return reply[0] === "renewed"
-      ? { status: "renewed", expiresAtMs: Number(reply[1]) }
-      : { status: "rejected", reason: reply[1] };
+    return reply[0] === "renewed" ? { status: "renewed", expiresAtMs: Number(reply[1]) } : { status: "rejected", reason: reply[1] };
   }
 
   /** Ends the caller's live lease: `{ status: "released", next? }` or `{ status: "rejected", reason }`. */
@@ -277,9 +275,7 @@ export class RedisLeases {
     check.id(name, context, spec.param);
     check.id(member, context, spec.member);
     const reply = await this.#run("cancel", spec, name, [member], method);
-    return reply[0] === "left"
-      ? { status: "left", position: Number(reply[1]) }
-      : { status: "notQueued" };
+    return reply[0] === "left" ? { status: "left", position: Number(reply[1]) } : { status: "notQueued" };
   }
 
   /** The live lease on `resource`: `{ owner, token, grantedAtMs, expiresAtMs, requestId? }` or `undefined`. */
@@ -376,8 +372,7 @@ export class RedisLeases {
     }
     const object = check.options(options, context, "options", ["ttlMs", "waitMs", "signal"], true);
     const ttlMs = check.safeInteger(object.ttlMs, context, "options.ttlMs");
-    const waitMs =
-      object.waitMs === undefined ? undefined : check.safeInteger(object.waitMs, context, "options.waitMs");
+    const waitMs = object.waitMs === undefined ? undefined : check.safeInteger(object.waitMs, context, "options.waitMs");
     const signal = object.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError(`${context}: options.signal must be an AbortSignal, got ${check.describe(signal)}`);
@@ -386,8 +381,7 @@ export class RedisLeases {
     check.id(owner, context, "owner");
     check.range(ttlMs, context, "ttlMs", this.#options.minTtlMs, this.#options.maxTtlMs);
     const where = `${context} on resource ${JSON.stringify(resource)}`;
-    const aborted = () =>
-      new Error(`${where}: aborted by the caller's signal`, { cause: signal?.reason });
+    const aborted = () => new Error(`${where}: aborted by the caller's signal`, { cause: signal?.reason });
     if (signal?.aborted) throw aborted();
 
     const lock = this.#handle();

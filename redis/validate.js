@@ -44,9 +44,7 @@ export function string(value, context, name) {
     throw new TypeError(`${context}: ${name} must be a string, got ${describe(value)}`);
   }
   if (!value.isWellFormed()) {
-    throw new RangeError(
-      `${context}: ${name} must be well-formed UTF-16, but it contains a lone surrogate`,
-    );
+    throw new RangeError(`${context}: ${name} must be well-formed UTF-16, but it contains a lone surrogate`);
   }
   return value;
 }
@@ -58,9 +56,7 @@ export function id(value, context, name, param = name) {
   if (text.length > MAX_ID_BYTES / 3) {
     const bytes = encoder.encode(text).length;
     if (bytes > MAX_ID_BYTES) {
-      throw new RangeError(
-        `${context}: ${param} must be at most ${MAX_ID_BYTES} UTF-8 bytes, got ${bytes}`,
-      );
+      throw new RangeError(`${context}: ${param} must be at most ${MAX_ID_BYTES} UTF-8 bytes, got ${bytes}`);
     }
   }
   return text;
@@ -72,9 +68,7 @@ export function safeInteger(value, context, name) {
     throw new TypeError(`${context}: ${name} must be a number, got ${describe(value)}`);
   }
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
-      `${context}: ${name} must be a non-negative safe integer (0..=2^53-1), got ${String(value)}`,
-    );
+    throw new RangeError(`${context}: ${name} must be a non-negative safe integer (0..=2^53-1), got ${String(value)}`);
   }
   return value;
 }
@@ -82,9 +76,7 @@ export function safeInteger(value, context, name) {
 /** `value` in `[min, max]` ms, as the core words it (`param` without the `options.` prefix). */
 export function range(value, context, param, min, max) {
   if (value < min || value > max) {
-    throw new RangeError(
-      `${context}: ${param} must be an integer in [${min}, ${max}] ms, got ${value}`,
-    );
+    throw new RangeError(`${context}: ${param} must be an integer in [${min}, ${max}] ms, got ${value}`);
   }
   return value;
 }
@@ -115,9 +107,7 @@ export function options(value, context, name, allowed, required = false) {
   for (const key of Reflect.ownKeys(value)) {
     if (typeof key !== "string" || !allowed.includes(key)) {
       const shown = typeof key === "string" ? JSON.stringify(key) : "a symbol";
-      throw new TypeError(
-        `${context}: unknown option ${shown} in ${name} (allowed: ${allowed.join(", ")})`,
-      );
+      throw new TypeError(`${context}: unknown option ${shown} in ${name} (allowed: ${allowed.join(", ")})`);
     }
   }
   return value;

@@ -93,10 +93,7 @@ export async function waitTurn(lock, { resource, owner, ttlMs, waitMs, signal, w
     for (;;) {
       if (signal?.aborted) throw aborted();
       const remaining = deadline - Date.now();
-      const wait =
-        waitMs === undefined || remaining <= 0
-          ? undefined
-          : Math.min(Math.max(remaining, minTtlMs), maxTtlMs);
+      const wait = waitMs === undefined || remaining <= 0 ? undefined : Math.min(Math.max(remaining, minTtlMs), maxTtlMs);
       const sentAt = Date.now();
       const r = await lock.acquire(resource, owner, { ttlMs, wait }, key);
       if (r.status === "granted") return { token: r.token, expiresAtLocal: sentAt + ttlMs };
@@ -117,7 +114,7 @@ export async function waitTurn(lock, { resource, owner, ttlMs, waitMs, signal, w
         await lock.wakeups.subscribe(channel, waker);
         continue;
       }
-      await new Promise((resolve) => {
+      await new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
         const timer = setTimeout(done, Math.max(1, Math.min(pollMs, deadline - Date.now())));
         function done() {
           clearTimeout(timer);
@@ -157,21 +154,24 @@ export async function hold(lock, { resource, owner, token, ttlMs, expiresAtLocal
     clearInterval(renewTimer);
     clearTimeout(expiryTimer);
   };
-  const renewTimer = setInterval(async () => {
-    if (lost.signal.aborted) return;
-    const sentAt = Date.now();
-    try {
-      const r = await lock.renew(resource, owner, token, { ttlMs });
-      if (r.status === "renewed") {
-        expiresAt = Math.max(expiresAt, sentAt + ttlMs);
-        if (!lost.signal.aborted) armExpiry();
-      } else {
-        lose(new Error(`${where}: lease lost (renewal rejected: ${r.reason})`));
+  const renewTimer = setInterval(
+    async () => {
+      if (lost.signal.aborted) return;
+      const sentAt = Date.now();
+      try {
+        const r = await lock.renew(resource, owner, token, { ttlMs });
+        if (r.status === "renewed") {
+          expiresAt = Math.max(expiresAt, sentAt + ttlMs);
+          if (!lost.signal.aborted) armExpiry();
+        } else {
+          lose(new Error(`${where}: lease lost (renewal rejected: ${r.reason})`));
+        }
+      } catch {
+        // A failed renewal is retried at the next tick; the expiry timer decides.
       }
-    } catch {
-      // A failed renewal is retried at the next tick; the expiry timer decides.
-    }
-  }, Math.max(1, Math.floor(ttlMs / 3)));
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
   armExpiry();
   try {
     return await fn({ token, signal: lost.signal });

@@ -4,7 +4,8 @@
 #   1. setup (idempotent)            5. wasm-pack test --node (shared wasm suite)
 #   2. rustfmt, JS format and lint,  6. wasm-pack test --headless --chrome, then --firefox
 #      clippy (native+wasm)          7. release build of pkg/<entry>/ (ring, lease, sim), then the
-#   3. core purity check                JS type check
+#   3. core purity check, structure     JS type check
+#      (module cycles, file sizes)
 #   4. cargo test (native)           8. node --test: JS surface on the release build (in Node, and the
 #                                       same suite files in headless Chromium), page test, and the
 #                                       consumers of the packed tarball (tests/consumers/: Node,
@@ -35,6 +36,7 @@ for features in ring lease; do
   step "clippy (wasm32, features $features)" "$ci/clippy" "$features"
 done
 step "core purity" "$ci/core-purity"
+step "structure: module cycles, file sizes" "$ci/structure"
 step "hashring fixtures match hashring" "$ci/hashring-fixtures"
 step "cargo test (native)" "$ci/cargo-test"
 step "wasm-bindgen-test in Node" "$ci/wasm-node"

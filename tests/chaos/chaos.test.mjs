@@ -12,7 +12,7 @@ import { describe, test } from "node:test";
 
 import { encode } from "@msgpack/msgpack";
 
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 
 import { decodeLockState } from "../../chaos/lock-state.mjs";
 import { parseMonitorLine, serverRecorder } from "../../chaos/monitor.mjs";
@@ -22,17 +22,22 @@ import { runChaos } from "../../chaos/runner.mjs";
 import { RedisLeases } from "../../redis/index.js";
 import { startRedis } from "../contract/redis-server.mjs";
 
+/** @type {{ clients: number, ttlMs: number, persistence: "off" }} */
 const base = { clients: 6, ttlMs: 250, persistence: "off" };
 
 describe("npm run chaos, short", { timeout: 80_000 }, () => {
   test("fencing on: no lost update, no stale write, no token regression, and the faults happened", async () => {
     const run = await runChaos({
-      ...base, seed: 3, durationMs: 5000, fencing: true, tokens: "time",
+      ...base,
+      seed: 3,
+      durationMs: 5000,
+      fencing: true,
+      tokens: "time",
       nemeses: ["pause-client", "pause-server", "kill", "delay"],
     });
     const { verdict, history } = run;
     const s = summary(run);
-    for (const kind of ["lostUpdate", "tokenOrder", "staleWrite", "doubleGrant"]) {
+    for (const kind of /** @type {const} */ (["lostUpdate", "tokenOrder", "staleWrite", "doubleGrant"])) {
       assert.ok(!verdict.unknown.includes(kind), `${kind} is judged`);
     }
     assert.equal(verdict.counts.lostUpdate, 0, "no lost update");
@@ -43,8 +48,14 @@ describe("npm run chaos, short", { timeout: 80_000 }, () => {
     assert.equal(crashes.length, run.nemeses.restarts, "each kill -9 of the lock server is in the history");
     assert.ok(crashes.every((r) => r.source === "server" && r.durationMs >= 0));
     assert.ok(s.writesOk > 10, `writes went through (${s.writesOk})`);
-    assert.ok(history.records.some((r) => r.source === "server" && r.op === "acquire"), "the server's grants are recorded");
-    assert.ok(history.records.some((r) => r.op === "pause"), "a client was paused");
+    assert.ok(
+      history.records.some((r) => r.source === "server" && r.op === "acquire"),
+      "the server's grants are recorded",
+    );
+    assert.ok(
+      history.records.some((r) => r.op === "pause"),
+      "a client was paused",
+    );
     assert.ok(Object.values(run.nemeses).reduce((a, b) => a + b, 0) > 1, "faults were injected");
   });
 
@@ -54,7 +65,13 @@ describe("npm run chaos, short", { timeout: 80_000 }, () => {
     let found;
     for (const seed of [1, 2]) {
       const run = await runChaos({
-        ...base, clients: 2, seed, durationMs: 5000, fencing: false, tokens: "time", nemeses: ["pause-client"],
+        ...base,
+        clients: 2,
+        seed,
+        durationMs: 5000,
+        fencing: false,
+        tokens: "time",
+        nemeses: ["pause-client"],
       });
       assert.equal(run.history.fencing, "off");
       assert.ok(!run.verdict.unknown.includes("lostUpdate"), "lost updates are judged");
@@ -69,7 +86,12 @@ describe("npm run chaos, short", { timeout: 80_000 }, () => {
 
   test("negative control: bare INCR tokens regress after kill -9 with persistence off", async () => {
     const run = await runChaos({
-      ...base, seed: 1, durationMs: 4000, fencing: true, tokens: "incr", nemeses: ["kill"],
+      ...base,
+      seed: 1,
+      durationMs: 4000,
+      fencing: true,
+      tokens: "incr",
+      nemeses: ["kill"],
     });
     assert.ok(run.nemeses.restarts > 0, "the lock server was restarted");
     assert.ok(run.verdict.counts.tokenOrder > 0, "the checker finds the token regression");
@@ -100,7 +122,12 @@ describe("harness parts", () => {
     set(1002, { le: { o: "c4", t: 9, x: false, at: 1_002_000 }, lt: 9 });
     assert.deepEqual(
       out.map((r) => [r.op, r.process, r.token, r.timeMs, r.expiresAtMs]),
-      [["acquire", 2, 7, 0, 300], ["expire", 2, 7, 300, undefined], ["acquire", 4, 9, 1000, 1300], ["release", 4, 9, 2000, undefined]],
+      [
+        ["acquire", 2, 7, 0, 300],
+        ["expire", 2, 7, 300, undefined],
+        ["acquire", 4, 9, 1000, 1300],
+        ["release", 4, 9, 2000, undefined],
+      ],
     );
     out.length = 0;
     const store = serverRecorder({ originMs: 1_000_000, resource: "stock", storeKey, fenced: true, out });
@@ -114,7 +141,10 @@ describe("harness parts", () => {
     store.line(`+1005.000000 [0 127.0.0.1:1] "PING"`);
     assert.deepEqual(
       out.map((r) => [r.type, r.op, r.process, r.token, r.timeMs, r.writeId]),
-      [["ok", "write", 3, 11, 3000, 5], ["fail", "write", 3, 10, 4000, undefined]],
+      [
+        ["ok", "write", 3, 11, 3000, 5],
+        ["fail", "write", 3, 10, 4000, undefined],
+      ],
     );
   });
 
@@ -127,11 +157,15 @@ describe("harness parts", () => {
         const raw = await client.getBuffer(`{st:${name}}:lock`);
         return { compact: raw[0] === 1, value: decodeLockState(raw) };
       };
+      /** @type {any} */
       const a = await leases.acquire("x", "alice", { ttlMs: 60_000 });
       let s = await state("x");
       assert.equal(s.compact, true, "a plain grant is stored compact");
       assert.deepEqual(s.value.lt, a.token);
-      assert.deepEqual({ ...s.value.h, a: undefined }, { o: "alice", t: a.token, g: a.expiresAtMs - 60_000, e: a.expiresAtMs, a: undefined });
+      assert.deepEqual(
+        { ...s.value.h, a: undefined },
+        { o: "alice", t: a.token, g: a.expiresAtMs - 60_000, e: a.expiresAtMs, a: undefined },
+      );
       assert.equal(typeof s.value.h.a, "string", "the client's own request key");
       assert.equal(s.value.le, undefined);
       await leases.release("x", "alice", a.token);
@@ -139,13 +173,18 @@ describe("harness parts", () => {
       assert.equal(s.compact, true);
       assert.equal(s.value.h, undefined);
       assert.deepEqual({ ...s.value.le, at: 0 }, { o: "alice", t: a.token, x: false, at: 0 });
+      /** @type {any} */
       const b = await leases.acquire("x", "bob", { ttlMs: 50 });
       s = await state("x");
       assert.deepEqual([s.compact, s.value.h.o, s.value.le.o, s.value.lt], [true, "bob", "alice", b.token]);
       await new Promise((r) => setTimeout(r, 80));
+      /** @type {any} */
       const c = await leases.acquire("x", "carol", { ttlMs: 60_000, requestId: "q1" });
       s = await state("x");
-      assert.deepEqual([s.compact, s.value.h.o, s.value.h.r, s.value.le.o, s.value.le.t, s.value.le.x], [true, "carol", "q1", "bob", b.token, true]);
+      assert.deepEqual(
+        [s.compact, s.value.h.o, s.value.h.r, s.value.le.o, s.value.le.t, s.value.le.x],
+        [true, "carol", "q1", "bob", b.token, true],
+      );
       await leases.release("x", "carol", c.token);
       s = await state("x");
       assert.equal(s.compact, false, "a finished request id to remember: MessagePack");
@@ -161,7 +200,10 @@ describe("harness parts", () => {
     const a = rng(42);
     const b = rng(42);
     const xs = Array.from({ length: 100 }, () => a.next());
-    assert.deepEqual(xs, Array.from({ length: 100 }, () => b.next()));
+    assert.deepEqual(
+      xs,
+      Array.from({ length: 100 }, () => b.next()),
+    );
     assert.ok(xs.every((x) => x >= 0 && x < 1));
     assert.notDeepEqual(xs.slice(0, 5), Array.from({ length: 5 }, rng(43).next));
   });

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 const tail = (err) => err.message.slice(err.message.indexOf(": ") + 2);
 
 async function rejects(promise, Class, message) {
-  await assert.rejects(promise, (err) => {
+  await assert.rejects(promise, (/** @type {any} */ err) => {
     assert.equal(err.constructor, Class, `${err.constructor.name}: ${err.message}`);
     if (message instanceof RegExp) assert.match(tail(err), message);
     else assert.equal(tail(err), message);
@@ -320,19 +320,39 @@ export const cases = {
     await rejects(leases.acquire("r", "\ud800", ok), RangeError, "owner must be well-formed UTF-16, but it contains a lone surrogate");
     await rejects(leases.acquire("r", "a", { ttlMs: 5 }), RangeError, "ttlMs must be an integer in [10, 10000] ms, got 5");
     await rejects(leases.acquire("r", "a", { ttlMs: 20_000 }), RangeError, "ttlMs must be an integer in [10, 10000] ms, got 20000");
-    await rejects(leases.acquire("r", "a", { ttlMs: -1 }), RangeError, "options.ttlMs must be a non-negative safe integer (0..=2^53-1), got -1");
-    await rejects(leases.acquire("r", "a", { ttlMs: 1.5 }), RangeError, "options.ttlMs must be a non-negative safe integer (0..=2^53-1), got 1.5");
-    await rejects(leases.acquire("r", "a", { ttlMs: NaN }), RangeError, "options.ttlMs must be a non-negative safe integer (0..=2^53-1), got NaN");
+    await rejects(
+      leases.acquire("r", "a", { ttlMs: -1 }),
+      RangeError,
+      "options.ttlMs must be a non-negative safe integer (0..=2^53-1), got -1",
+    );
+    await rejects(
+      leases.acquire("r", "a", { ttlMs: 1.5 }),
+      RangeError,
+      "options.ttlMs must be a non-negative safe integer (0..=2^53-1), got 1.5",
+    );
+    await rejects(
+      leases.acquire("r", "a", { ttlMs: NaN }),
+      RangeError,
+      "options.ttlMs must be a non-negative safe integer (0..=2^53-1), got NaN",
+    );
     await rejects(leases.acquire("r", "a", { ttlMs: "100" }), TypeError, 'options.ttlMs must be a number, got "100"');
     await rejects(leases.acquire("r", "a", { ttlMs: 100, wait: 1 }), RangeError, "wait must be an integer in [10, 10000] ms, got 1");
-    await rejects(leases.acquire("r", "a", { ttlMs: 100, wait: "x" }), TypeError, 'options.wait must be a number (ms) or a boolean, got "x"');
+    await rejects(
+      leases.acquire("r", "a", { ttlMs: 100, wait: "x" }),
+      TypeError,
+      'options.wait must be a number (ms) or a boolean, got "x"',
+    );
     await rejects(leases.acquire("r", "a", { ttlMs: 100, requestId: "" }), RangeError, "requestId must not be empty");
     await rejects(leases.acquire("r", "a", { ttlMs: 100, bogus: 1 }), TypeError, /^unknown option "bogus" in options \(allowed: ttlMs, /);
     await rejects(leases.acquire("r", "a"), TypeError, "options must be a plain object, got undefined");
     await rejects(leases.acquire("r", "a", new Map()), TypeError, "options must be a plain object, got an object");
     await rejects(leases.renew("r", "a", -1, ok), RangeError, "token must be a non-negative safe integer (0..=2^53-1), got -1");
     await rejects(leases.renew("r", "a", 1, { ttlMs: 0 }), RangeError, "ttlMs must be an integer in [10, 10000] ms, got 0");
-    await rejects(leases.release("r", "a", 2 ** 53), RangeError, "token must be a non-negative safe integer (0..=2^53-1), got 9007199254740992");
+    await rejects(
+      leases.release("r", "a", 2 ** 53),
+      RangeError,
+      "token must be a non-negative safe integer (0..=2^53-1), got 9007199254740992",
+    );
     await rejects(leases.release("r", "", 1), RangeError, "owner must not be empty");
     await rejects(leases.cancel("", "a"), RangeError, "resource must not be empty");
     await rejects(leases.holder(""), RangeError, "resource must not be empty");

@@ -16,4 +16,7 @@ after(async () => {
   await server?.stop();
 });
 
-runContract("RedisLeases with ioredis", redisBackendFactory("ioredis", () => client));
+runContract(
+  "RedisLeases with ioredis",
+  redisBackendFactory("ioredis", () => client),
+);

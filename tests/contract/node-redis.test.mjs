@@ -16,4 +16,7 @@ after(async () => {
   await server?.stop();
 });
 
-runContract("RedisLeases with node-redis", redisBackendFactory("node-redis", () => client));
+runContract(
+  "RedisLeases with node-redis",
+  redisBackendFactory("node-redis", () => client),
+);

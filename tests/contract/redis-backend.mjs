@@ -3,7 +3,7 @@
 // backend gets its own key prefix, so the cases never see each other's keys.
 import { randomUUID } from "node:crypto";
 
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import { createClient } from "redis";
 
 import { RedisFencedStore, RedisLeases } from "../../redis/index.js";

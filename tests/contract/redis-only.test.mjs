@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import { createClient } from "redis";
 
 import { startProxy } from "../../chaos/proxy.mjs";
@@ -45,8 +45,7 @@ function busyWait(ms) {
   while (Date.now() < end);
 }
 
-const command = (client, args) =>
-  client instanceof Redis ? client.call(...args) : client.sendCommand(args);
+const command = (client, args) => (client instanceof Redis ? client.call(args[0], ...args.slice(1)) : client.sendCommand(args));
 
 // The negative control: the same scripts with the token taken from a bare INCR counter.
 const TIME_SEEDED = `  local token = S.lt + 1
@@ -63,6 +62,7 @@ const incrScripts = compileScripts(
 async function tokensAcrossCrash(server, leases) {
   const before = [];
   for (let i = 0; i < 5; i++) {
+    /** @type {any} */
     const r = await leases.acquire("crash", `o${i}`, { ttlMs: 5000 });
     assert.equal(r.status, "granted");
     before.push(r.token);
@@ -124,10 +124,12 @@ for (const kind of ["node-redis", "ioredis"]) {
           cleanups.push(() => onReplica.close());
           const seen = [];
           for (let i = 0; i < 3; i++) {
+            /** @type {any} */
             const r = await leases.acquire("failover", "p", { ttlMs: 5000 });
             seen.push(r.token);
             await leases.release("failover", "p", r.token);
           }
+          /** @type {any} */
           const next = await onReplica.acquire("failover", "q", { ttlMs: 5000 });
           assert.equal(next.status, "granted");
           assert.ok(next.token > Math.max(...seen), `${next.token} after ${seen}`);
@@ -141,6 +143,7 @@ for (const kind of ["node-redis", "ioredis"]) {
 
     test("NOSCRIPT after SCRIPT FLUSH: the script is loaded again", async () => {
       const leases = leasesWith();
+      /** @type {any} */
       const a = await leases.acquire("db", "alice", { ttlMs: 5000 });
       await command(client, ["SCRIPT", "FLUSH"]);
       const { sha1 } = await import("../../redis/client.js");
@@ -154,6 +157,7 @@ for (const kind of ["node-redis", "ioredis"]) {
       const leases = leasesWith();
       // Some calls of one tick hit a key of the wrong type: only those fail.
       await command(client, ["HSET", leases.keyOf("typed"), "f", "v"]);
+      /** @type {any[]} */
       const mixed = await Promise.allSettled([
         leases.acquire("t0", "a", { ttlMs: 5000 }),
         leases.acquire("typed", "a", { ttlMs: 5000 }),
@@ -162,7 +166,10 @@ for (const kind of ["node-redis", "ioredis"]) {
         leases.holder("typed"),
         leases.holder("t1"),
       ]);
-      assert.deepEqual(mixed.map((r) => r.status), ["fulfilled", "rejected", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      assert.deepEqual(
+        mixed.map((r) => r.status),
+        ["fulfilled", "rejected", "fulfilled", "fulfilled", "rejected", "fulfilled"],
+      );
       assert.equal(mixed[0].value.status, "granted");
       assert.match(mixed[1].reason.message, /^RedisLeases\.acquire on resource "typed": WRONGTYPE/);
       assert.equal(mixed[2].value.status, "granted");
@@ -221,7 +228,7 @@ for (const kind of ["node-redis", "ioredis"]) {
     test("Redis errors name the method and the resource, never a wrong outcome", async () => {
       const leases = leasesWith();
       await command(client, ["HSET", leases.keyOf("typed"), "f", "v"]);
-      await assert.rejects(leases.acquire("typed", "a", { ttlMs: 1000 }), (err) => {
+      await assert.rejects(leases.acquire("typed", "a", { ttlMs: 1000 }), (/** @type {any} */ err) => {
         assert.equal(err.constructor, Error);
         assert.match(err.message, /^RedisLeases\.acquire on resource "typed": WRONGTYPE/);
         assert.ok(err.cause);
@@ -258,7 +265,7 @@ for (const kind of ["node-redis", "ioredis"]) {
 
     test("a client that is not a connected node-redis or ioredis client is a TypeError", async () => {
       for (const bad of [undefined, null, {}, "redis://x", { eval() {} }]) {
-        assert.throws(() => new RedisLeases(bad), {
+        assert.throws(() => new RedisLeases(/** @type {any} */ (bad)), {
           name: "TypeError",
           message: /^new RedisLeases: client must be a connected node-redis v5 client .* or an ioredis 5\/6 client/,
         });
@@ -276,18 +283,37 @@ for (const kind of ["node-redis", "ioredis"]) {
 
     test("withLock runs fn with a token and releases after, also when fn throws", async () => {
       const leases = leasesWith();
-      const seen = await leases.withLock("job", "w1", async ({ token, signal }) => {
-        assert.equal((await leases.holder("job")).token, token);
-        assert.equal(signal.aborted, false);
-        return token;
-      }, { ttlMs: 2000 });
+      const seen = await leases.withLock(
+        "job",
+        "w1",
+        async ({ token, signal }) => {
+          assert.equal((await leases.holder("job")).token, token);
+          assert.equal(signal.aborted, false);
+          return token;
+        },
+        { ttlMs: 2000 },
+      );
       assert.ok(seen > 0);
       assert.equal(await leases.holder("job"), undefined);
-      await assert.rejects(leases.withLock("job", "w1", () => { throw new Error("boom"); }, { ttlMs: 2000 }), /boom/);
+      await assert.rejects(
+        leases.withLock(
+          "job",
+          "w1",
+          () => {
+            throw new Error("boom");
+          },
+          { ttlMs: 2000 },
+        ),
+        /boom/,
+      );
       assert.equal(await leases.holder("job"), undefined);
       // Held by someone else and no waitMs: rejects at once.
+      /** @type {any} */
       const other = await leases.acquire("job", "w2", { ttlMs: 2000 });
-      await assert.rejects(leases.withLock("job", "w1", () => 1, { ttlMs: 2000 }), /the lock is busy \(held by "w2"\); pass waitMs/);
+      await assert.rejects(
+        leases.withLock("job", "w1", () => 1, { ttlMs: 2000 }),
+        /the lock is busy \(held by "w2"\); pass waitMs/,
+      );
       await leases.release("job", "w2", other.token);
     });
 
@@ -295,17 +321,26 @@ for (const kind of ["node-redis", "ioredis"]) {
       const leases = leasesWith();
       const order = [];
       // ttlMs 6000: the polling fallback would wake a waiter only every 1000 ms.
-      const holdFor = (name, ms) => leases.withLock("fifo", name, async ({ token }) => {
-        order.push([name, token, Date.now()]);
-        await sleep(ms);
-      }, { ttlMs: 6000, waitMs: 5000 });
+      const holdFor = (name, ms) =>
+        leases.withLock(
+          "fifo",
+          name,
+          async ({ token }) => {
+            order.push([name, token, Date.now()]);
+            await sleep(ms);
+          },
+          { ttlMs: 6000, waitMs: 5000 },
+        );
       const first = holdFor("a", 150);
       await sleep(30);
       const second = holdFor("b", 50);
       await sleep(30);
       const third = holdFor("c", 10);
       await Promise.all([first, second, third]);
-      assert.deepEqual(order.map(([n]) => n), ["a", "b", "c"]);
+      assert.deepEqual(
+        order.map(([n]) => n),
+        ["a", "b", "c"],
+      );
       assert.ok(order[1][1] > order[0][1] && order[2][1] > order[1][1], "tokens increase");
       const handover = order[2][2] - order[1][2];
       assert.ok(handover < 600, `hand-over took ${handover} ms: pub/sub, not polling`);
@@ -314,19 +349,27 @@ for (const kind of ["node-redis", "ioredis"]) {
 
     test("withLock renews in the background while fn runs", async () => {
       const leases = leasesWith();
-      await leases.withLock("long", "w", async ({ token, signal }) => {
-        await sleep(1500); // 2.5 × ttlMs
-        assert.equal(signal.aborted, false);
-        assert.equal((await leases.holder("long")).token, token);
-      }, { ttlMs: 600 });
+      await leases.withLock(
+        "long",
+        "w",
+        async ({ token, signal }) => {
+          await sleep(1500); // 2.5 × ttlMs
+          assert.equal(signal.aborted, false);
+          assert.equal((await leases.holder("long")).token, token);
+        },
+        { ttlMs: 600 },
+      );
     });
 
     test("withLock rejects on waitMs and on the caller's signal, leaving no queue entry", async () => {
       const leases = leasesWith();
+      /** @type {any} */
       const held = await leases.acquire("busy", "holder", { ttlMs: 5000 });
       const t0 = Date.now();
-      await assert.rejects(leases.withLock("busy", "w", () => 1, { ttlMs: 1000, waitMs: 200 }),
-        /^Error: RedisLeases\.withLock on resource "busy": not granted within waitMs \(200 ms\)/);
+      await assert.rejects(
+        leases.withLock("busy", "w", () => 1, { ttlMs: 1000, waitMs: 200 }),
+        /^Error: RedisLeases\.withLock on resource "busy": not granted within waitMs \(200 ms\)/,
+      );
       assert.ok(Date.now() - t0 < 1500);
       assert.ok(await until(async () => (await leases.waiters("busy")).length === 0));
       const controller = new AbortController();
@@ -334,7 +377,7 @@ for (const kind of ["node-redis", "ioredis"]) {
       await sleep(100);
       assert.deepEqual(await leases.waiters("busy"), ["w"]);
       controller.abort(new Error("shutting down"));
-      await assert.rejects(pending, (err) => {
+      await assert.rejects(pending, (/** @type {any} */ err) => {
         assert.match(err.message, /aborted by the caller's signal/);
         assert.equal(err.cause.message, "shutting down");
         return true;
@@ -347,13 +390,18 @@ for (const kind of ["node-redis", "ioredis"]) {
       const leases = leasesWith();
       let reason;
       let other;
-      await leases.withLock("pause", "sleeper", async ({ token, signal }) => {
-        busyWait(450); // a pause longer than the TTL: no renewal can run
-        other = await leases.acquire("pause", "other", { ttlMs: 5000 });
-        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve));
-        reason = signal.reason;
-        assert.ok(other.status === "granted" && other.token > token);
-      }, { ttlMs: 300 });
+      await leases.withLock(
+        "pause",
+        "sleeper",
+        async ({ token, signal }) => {
+          busyWait(450); // a pause longer than the TTL: no renewal can run
+          other = await leases.acquire("pause", "other", { ttlMs: 5000 });
+          if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve));
+          reason = signal.reason;
+          assert.ok(other.status === "granted" && other.token > token);
+        },
+        { ttlMs: 300 },
+      );
       assert.match(reason.message, /^RedisLeases\.withLock on resource "pause": lease (expired|lost)/);
       assert.equal((await leases.holder("pause")).owner, "other", "the late release did not end other's lease");
     });

@@ -25,7 +25,7 @@ export async function freePort() {
       const server = net.createServer();
       server.on("error", reject);
       server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address();
+        const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
         server.close(() => resolve(port));
       });
     });
@@ -44,7 +44,7 @@ function ping(port) {
       data += chunk;
       if (data.includes("\r\n")) {
         socket.end();
-        if (data.startsWith("+PONG")) resolve();
+        if (data.startsWith("+PONG")) resolve(undefined);
         else reject(new Error(data.trim()));
       }
     });
@@ -68,13 +68,20 @@ export async function startRedis(options = {}) {
     child: undefined,
     async start() {
       const args = [
-        "--port", String(port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        "--daemonize", "no",
-        "--dir", dir,
-        "--protected-mode", "yes",
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--dir",
+        dir,
+        "--protected-mode",
+        "yes",
         ...(options.args ?? []),
       ];
       const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
@@ -89,8 +96,7 @@ export async function startRedis(options = {}) {
       for (;;) {
         if (spawnError) {
           throw new Error(
-            `cannot start redis-server (${spawnError.message}): install it with scripts/setup.sh ` +
-              "(Debian package redis-server)",
+            `cannot start redis-server (${spawnError.message}): install it with scripts/setup.sh ` + "(Debian package redis-server)",
           );
         }
         if (child.exitCode !== null) {

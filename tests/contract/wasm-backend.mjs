@@ -24,10 +24,7 @@ export async function wasmBackend(options) {
   // Adds nowMs to a plain options object; anything else goes through as is, for the table to
   // refuse with its own error.
   const withNow = (options) => {
-    const plain =
-      options !== null &&
-      typeof options === "object" &&
-      [Object.prototype, null].includes(Object.getPrototypeOf(options));
+    const plain = options !== null && typeof options === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(options));
     return plain ? { ...options, nowMs: now() } : options;
   };
   return {
@@ -39,12 +36,20 @@ export async function wasmBackend(options) {
       cancel: (r, o) => call(() => table.cancel(r, o, now())),
       holder: (r) => call(() => table.holder(r, now())),
       // LeaseTable.waiters answers "as of the latest call": bring the table to now first.
-      waiters: (r) => call(() => (table.tick(now()), table.waiters(r))),
+      waiters: (r) =>
+        call(() => {
+          table.tick(now());
+          return table.waiters(r);
+        }),
       campaign: (e, c, opts) => call(() => table.campaign(e, c, withNow(opts))),
       resign: (e, c, t) => call(() => table.resign(e, c, t, now())),
       withdraw: (e, c) => call(() => table.withdraw(e, c, now())),
       leader: (e) => call(() => table.leader(e, now())),
-      candidates: (e) => call(() => (table.tick(now()), table.candidates(e))),
+      candidates: (e) =>
+        call(() => {
+          table.tick(now());
+          return table.candidates(e);
+        }),
     },
     fencedRead: false,
     store: {

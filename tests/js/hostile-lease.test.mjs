@@ -268,9 +268,28 @@ describe("checkHistory reads a caller's records only through catching calls", ()
   /** Records whose reading runs the caller's code, which throws. */
   const throwing = () => {
     const getter = { ...base };
-    Object.defineProperty(getter, "token", { enumerable: true, get: () => { throw new Error("getter"); } });
-    const trap = new Proxy({ ...base }, { ownKeys: () => { throw new Error("ownKeys"); } });
-    const read = new Proxy({ ...base }, { get: () => { throw new Error("get"); } });
+    Object.defineProperty(getter, "token", {
+      enumerable: true,
+      get: () => {
+        throw new Error("getter");
+      },
+    });
+    const trap = new Proxy(
+      { ...base },
+      {
+        ownKeys: () => {
+          throw new Error("ownKeys");
+        },
+      },
+    );
+    const read = new Proxy(
+      { ...base },
+      {
+        get: () => {
+          throw new Error("get");
+        },
+      },
+    );
     const revocable = Proxy.revocable({ ...base }, {});
     revocable.revoke();
     return [getter, trap, read, revocable.proxy];
@@ -287,7 +306,12 @@ describe("checkHistory reads a caller's records only through catching calls", ()
   });
 
   test("an inherited getter on Object.prototype is never read", () => {
-    Object.defineProperty(Object.prototype, "token", { configurable: true, get: () => { throw new Error("inherited"); } });
+    Object.defineProperty(Object.prototype, "token", {
+      configurable: true,
+      get: () => {
+        throw new Error("inherited");
+      },
+    });
     try {
       assert.equal(typeof checkHistory({ records: [{ ...base }] }), "object");
     } finally {

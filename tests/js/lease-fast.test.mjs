@@ -49,7 +49,8 @@ describe("LeaseTable fast path: the same answers as the checked methods", () => 
     let now = 0;
     for (let i = 0; i < 20_000; i++) {
       const r = next();
-      if (r < 0.02) now = Math.max(0, now - 5); // time going backwards, sometimes
+      if (r < 0.02)
+        now = Math.max(0, now - 5); // time going backwards, sometimes
       else if (r < 0.5) now += Math.floor(next() * 40);
       const resource = pick(names);
       const owner = pick(owners);
@@ -86,7 +87,14 @@ describe("LeaseTable fast path: the same answers as the checked methods", () => 
       Object.create({ ttlMs: 1 }),
       { ttlMs: 1, nowMs: 0, [Symbol("s")]: 1 },
       { ttlMs: 1, nowMs: 0, wat: 1 },
-      new Proxy({}, { getPrototypeOf: () => { throw new Error("no"); } }),
+      new Proxy(
+        {},
+        {
+          getPrototypeOf: () => {
+            throw new Error("no");
+          },
+        },
+      ),
       null,
       undefined,
       42,
@@ -107,9 +115,18 @@ describe("LeaseTable fast path: the same answers as the checked methods", () => 
       new Proxy(
         { ttlMs: 100, nowMs: 5, wait: 50 },
         {
-          getPrototypeOf: (t) => (log.push("getPrototypeOf"), Reflect.getPrototypeOf(t)),
-          ownKeys: (t) => (log.push("ownKeys"), Reflect.ownKeys(t)),
-          get: (t, key) => (log.push(`get ${String(key)}`), Reflect.get(t, key)),
+          getPrototypeOf: (t) => {
+            log.push("getPrototypeOf");
+            return Reflect.getPrototypeOf(t);
+          },
+          ownKeys: (t) => {
+            log.push("ownKeys");
+            return Reflect.ownKeys(t);
+          },
+          get: (t, key) => {
+            log.push(`get ${String(key)}`);
+            return Reflect.get(t, key);
+          },
         },
       );
     for (const holder of [false, true]) {
@@ -155,7 +172,10 @@ describe("LeaseTable fast path: the same answers as the checked methods", () => 
         throw boom;
       },
     };
-    assert.throws(() => table.acquire("r", "o", options), (e) => e === boom);
+    assert.throws(
+      () => table.acquire("r", "o", options),
+      (e) => e === boom,
+    );
     assert.equal(table.lastToken, 0);
     assert.equal(table.acquire("r", "o", { ttlMs: 100, nowMs: 0 }).status, "granted");
     table.free();

@@ -3,9 +3,8 @@
 // scheme), against the release build: the same checks as ring-errors.test.mjs.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import { stringParameterCases, onFixture, ID, WEIGHT, NODES, NOT_STRINGS, BAD_ID_STRINGS, LONE_SURROGATES } from "./ring-bad-inputs.mjs";
-import { HashRing, assertFixtureHealthy, expectThrow, fixtureRing, show, snapshot } from "./helpers.mjs";
+import { assertFixtureHealthy, expectThrow, fixtureRing, HashRing, show, snapshot } from "./helpers.mjs";
+import { BAD_ID_STRINGS, ID, LONE_SURROGATES, NODES, NOT_STRINGS, onFixture, stringParameterCases, WEIGHT } from "./ring-bad-inputs.mjs";
 
 const SCHEME = /\bscheme\b/;
 const EPSILON = /\bepsilon\b/;

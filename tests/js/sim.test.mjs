@@ -189,13 +189,40 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
     revocable.revoke();
     const many = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
     const hostile = [
-      new Proxy({ ttlMs: 100 }, { get() { throw new Error("get trap"); } }),
-      new Proxy({}, { ownKeys() { throw new Error("ownKeys trap"); } }),
-      new Proxy({}, { getPrototypeOf() { throw new Error("prototype trap"); } }),
+      new Proxy(
+        { ttlMs: 100 },
+        {
+          get() {
+            throw new Error("get trap");
+          },
+        },
+      ),
+      new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error("ownKeys trap");
+          },
+        },
+      ),
+      new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error("prototype trap");
+          },
+        },
+      ),
       revocable.proxy,
       many,
       { ttlMs: new Proxy({}, {}) },
-      { ttlMs: { valueOf() { throw new Error("valueOf"); } } },
+      {
+        ttlMs: {
+          valueOf() {
+            throw new Error("valueOf");
+          },
+        },
+      },
       { [Symbol("ttlMs")]: 100 },
       Object.assign(Object.create(null), { seed: 1, ttlMs: 1e300 }),
       new Array(1e6),
@@ -205,7 +232,14 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
       assert.throws(() => Simulation.sweep(config, { parameter: "ttlMs", values: [100], seeds: 1 }), notTrap);
     }
     // A Proxy whose traps used for reading work (ownKeys, get) is read like the object it wraps.
-    const proxy = new Proxy({ preset: "gcPause", ttlMs: 250 }, { getOwnPropertyDescriptor() { throw new Error("unused trap"); } });
+    const proxy = new Proxy(
+      { preset: "gcPause", ttlMs: 250 },
+      {
+        getOwnPropertyDescriptor() {
+          throw new Error("unused trap");
+        },
+      },
+    );
     const sim = new Simulation(proxy);
     assert.equal(sim.config().ttlMs, 250);
     sim.free();
@@ -214,7 +248,10 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
   test("configFields: one row per config key, and the config echoes in that order", () => {
     const fields = Simulation.configFields();
     const config = new Simulation().config();
-    assert.deepEqual(fields.map((f) => f.name), Object.keys(config));
+    assert.deepEqual(
+      fields.map((f) => f.name),
+      Object.keys(config),
+    );
     assert.equal(fields.length, 47); // with `preset`, the 48 keys of a config
     const ttl = fields.find((f) => f.name === "ttlMs");
     assert.deepEqual(ttl, { name: "ttlMs", kind: "integer", min: 1, max: 60000, label: ttl.label, unit: "ms" });
@@ -223,7 +260,11 @@ describe("Simulation: bad inputs throw (never trap), naming the field", () => {
     assert.deepEqual(fencing.values, ["off", "maxToken", "strict"]);
     for (const f of fields) {
       if (f.kind === "integer" || f.kind === "integerOrNull") {
-        expectThrow(() => new Simulation({ [f.name]: f.max + 1 }), RangeError, { method: "new Simulation", param: new RegExp(`config\\.${f.name}`), what: f.name });
+        expectThrow(() => new Simulation({ [f.name]: f.max + 1 }), RangeError, {
+          method: "new Simulation",
+          param: new RegExp(`config\\.${f.name}`),
+          what: f.name,
+        });
       }
     }
   });
