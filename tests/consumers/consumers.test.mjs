@@ -135,7 +135,16 @@ describe("consumers of the packed tarball", { timeout: 240_000 }, () => {
     expected.push(...redisFiles.map((file) => `redis/${file}`));
     expected.push("pkg/ring/hashring.js", "pkg/ring/hashring.d.ts", "pkg/ring/hashring-node.js");
     for (const { name, out } of ENTRIES) {
-      for (const file of ["index.js", "node.js", "node.d.ts", "receivers.js", `${out}.js`, `${out}.d.ts`, `${out}_bg.wasm`]) {
+      for (const file of [
+        "index.js",
+        "node.js",
+        "node.d.ts",
+        "receivers.js",
+        "lease-fast.js",
+        `${out}.js`,
+        `${out}.d.ts`,
+        `${out}_bg.wasm`,
+      ]) {
         expected.push(`pkg/${name}/${file}`);
       }
       // The JS modules the wasm imports (js/keys.js), which wasm-bindgen copies under snippets/.

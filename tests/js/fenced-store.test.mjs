@@ -7,6 +7,10 @@ import { FencedStore, LeaseTable } from "../../pkg/sim/index.js";
 import { expectThrow, show } from "./helpers.mjs";
 
 const T = (ttlMs, nowMs, more = {}) => ({ ttlMs, nowMs, ...more });
+const BAD_NUMBERS = [NaN, Infinity, -Infinity, -1, 1.5, 100.25, 2 ** 53, 2 ** 64, -(2 ** 53)];
+const NOT_NUMBERS = ["150", null, {}, [], true, 150n, Symbol("n"), new Number(150)];
+const NOT_STRINGS = [42, null, undefined, {}, [], Symbol("s"), true, 42n, new String("x")];
+const BAD_ID_STRINGS = ["", "x".repeat(257), "é".repeat(129), "\uD800", "a\uDC00b"];
 
 /** Client 1 holds token 33; it pauses past its TTL; client 2 gets token 34. */
 function kleppmannTable() {
