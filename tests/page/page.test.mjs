@@ -29,7 +29,8 @@ let failover = null;
 const problems = []; // console errors, page errors, failed or foreign requests
 const warnings = [];
 
-let byTestId,
+const {
+  byTestId,
   legendRow,
   distBar,
   nodeCount,
@@ -47,7 +48,8 @@ let byTestId,
   assertRingDrawn,
   assertChartMatchesLegend,
   isolatedKey,
-  hoverKey;
+  hoverKey,
+} = ringProbes(() => page);
 
 describe("the ring page", { timeout: 55_000 }, () => {
   before(async () => {
@@ -56,27 +58,6 @@ describe("the ring page", { timeout: 55_000 }, () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1 });
     page = await context.newPage();
-    ({
-      byTestId,
-      legendRow,
-      distBar,
-      nodeCount,
-      movedPercent,
-      idealPercent,
-      movedKeyspace,
-      status,
-      waitForNodeCount,
-      ownersHash,
-      waitForPhase,
-      keysPerNode,
-      swatchRgb,
-      canvasStats,
-      pixelCounts,
-      assertRingDrawn,
-      assertChartMatchesLegend,
-      isolatedKey,
-      hoverKey,
-    } = ringProbes(page));
     const origin = new URL(baseUrl).origin;
     watchPage(page, origin, { problems, warnings });
 

@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 
 /**
- * The probes bound to `page` (a Playwright page showing the ring view).
- * @param {any} page
+ * The probes, each reading the page `getPage()` returns when it runs (a Playwright page showing
+ * the ring view), so they can be bound before the page exists.
+ * @param {() => any} getPage
  */
-export function ringProbes(page) {
-  const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
+export function ringProbes(getPage) {
+  const byTestId = (id) => getPage().locator(`[data-testid="${id}"]`);
   const legendRow = (id) => byTestId("legend").locator(`[data-testid="legend-row"][data-node-id="${id}"]`);
   const distBar = (id) => byTestId("distribution-chart").locator(`[data-testid="dist-bar"][data-node-id="${id}"]`);
 
@@ -52,7 +53,7 @@ export function ringProbes(page) {
   }
 
   async function waitForNodeCount(count, timeout = 30_000) {
-    await page.waitForFunction(
+    await getPage().waitForFunction(
       (expected) => document.querySelector('[data-testid="node-count"]').textContent.replace(/,/g, "") === String(expected),
       count,
       { timeout },
@@ -63,14 +64,18 @@ export function ringProbes(page) {
 
   /** Waits for the moved-keys overlay to reach `phase` ("move", "hold", "settle", "done"). */
   async function waitForPhase(phase, timeout = 10_000) {
-    await page.waitForFunction((expected) => document.querySelector('[data-testid="ring-overlay"]').dataset.phase === expected, phase, {
-      timeout,
-    });
+    await getPage().waitForFunction(
+      (expected) => document.querySelector('[data-testid="ring-overlay"]').dataset.phase === expected,
+      phase,
+      {
+        timeout,
+      },
+    );
   }
 
   /** Sample keys per node, from the legend (every row shown: small rings only). */
   async function keysPerNode() {
-    return page.evaluate(() =>
+    return getPage().evaluate(() =>
       Object.fromEntries(
         [...document.querySelectorAll('[data-testid="legend-row"]')].map((row) => [row.dataset.nodeId, Number(row.dataset.keys)]),
       ),
@@ -87,7 +92,7 @@ export function ringProbes(page) {
    * legend swatch how many canvas pixels have exactly its colour.
    */
   function canvasStats() {
-    return page.evaluate(() => {
+    return getPage().evaluate(() => {
       // Read a copy, so the page's own canvas is never read back (Chromium warns on repeated reads).
       const canvas = document.querySelector('[data-testid="ring-canvas"]');
       const { width, height } = canvas;
@@ -121,7 +126,7 @@ export function ringProbes(page) {
    * opaque (anti-aliased edges of a grey tick still count; other colours never come that close).
    */
   function pixelCounts(canvasId, colours) {
-    return page.evaluate(
+    return getPage().evaluate(
       ({ canvasId, colours }) => {
         const canvas = document.querySelector(`[data-testid="${canvasId}"]`);
         const { width, height } = canvas;
@@ -161,7 +166,7 @@ export function ringProbes(page) {
   /** One bar per node in the chart, each showing the node's exact share (as in the legend). */
   async function assertChartMatchesLegend(nodes) {
     assert.equal(await byTestId("distribution-chart").getAttribute("data-mode"), "bars");
-    const bars = await page.evaluate(() =>
+    const bars = await getPage().evaluate(() =>
       [...document.querySelectorAll('[data-testid="dist-bar"]')].map((bar) => ({
         id: bar.dataset.nodeId,
         share: Number(bar.dataset.share),
@@ -171,7 +176,7 @@ export function ringProbes(page) {
       })),
     );
     assert.equal(bars.length, nodes, "one bar per node");
-    const rows = await page.evaluate(() =>
+    const rows = await getPage().evaluate(() =>
       Object.fromEntries(
         [...document.querySelectorAll('[data-testid="legend-row"]')].map((r) => [r.dataset.nodeId, Number(r.dataset.share)]),
       ),
@@ -197,7 +202,7 @@ export function ringProbes(page) {
 
   /** Sample key (among `candidates`) whose dot is farthest from every other dot: safe to hover. */
   function isolatedKey(candidates) {
-    return page.evaluate((candidates) => {
+    return getPage().evaluate((candidates) => {
       const { view } = window.ringlease;
       const count = view.model.keys.length;
       let best = -1;
@@ -221,13 +226,13 @@ export function ringProbes(page) {
 
   /** Moves the mouse onto sample key `i`'s dot and waits for its tooltip. */
   async function hoverKey(i) {
-    const point = await page.evaluate((i) => {
+    const point = await getPage().evaluate((i) => {
       const rect = document.querySelector('[data-testid="ring-canvas"]').getBoundingClientRect();
       const dot = window.ringlease.view.keyDot(i);
       return { x: rect.left + dot.x, y: rect.top + dot.y };
     }, i);
-    await page.mouse.move(point.x, point.y);
-    await page.waitForFunction((key) => document.querySelector('[data-testid="key-tooltip"]').dataset.key === key, `key-${i}`);
+    await getPage().mouse.move(point.x, point.y);
+    await getPage().waitForFunction((key) => document.querySelector('[data-testid="key-tooltip"]').dataset.key === key, `key-${i}`);
     const tooltip = byTestId("key-tooltip");
     assert.equal(await tooltip.isVisible(), true, "the tooltip shows");
     const owner = await tooltip.locator('[data-testid="tooltip-owner"]').getAttribute("data-node-id");
@@ -235,7 +240,7 @@ export function ringProbes(page) {
     assert.equal(replicas.length, 3, `3 replicas listed, got ${replicas}`);
     assert.equal(new Set(replicas).size, 3, `replicas are distinct: ${replicas}`);
     assert.equal(replicas[0], owner, "the owner is listed first");
-    const expectedOwner = await page.evaluate((i) => window.ringlease.view.model.keyOwners[i], i);
+    const expectedOwner = await getPage().evaluate((i) => window.ringlease.view.model.keyOwners[i], i);
     assert.equal(owner, expectedOwner, "the tooltip's owner is the key's owner from nodeForMany");
     assert.equal(await tooltip.getAttribute("data-walk-agrees"), "true", "the clockwise walk over the points agrees with nodesFor");
     assert.match(await tooltip.textContent(), new RegExp(`^key-${i}(?!\\d)`));
