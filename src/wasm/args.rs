@@ -76,8 +76,15 @@ pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, Failure> {
             describe(value)
         )));
     };
-    // A lone surrogate always decodes to U+FFFD, so only such strings need the slow check.
-    if text.contains('\u{FFFD}')
+    well_formed(value, &text, name)?;
+    Ok(text)
+}
+
+/// Checks that `text`, read from the string `value`, is `value` itself: a lone surrogate in
+/// `value` reads as U+FFFD (so two different strings would read the same), and is a
+/// `RangeError`. Only text holding U+FFFD needs the slow check.
+pub(crate) fn well_formed(value: &JsValue, text: &str, name: &str) -> Result<(), Failure> {
+    if may_be_lossy(text)
         && !value
             .dyn_ref::<JsString>()
             .is_some_and(JsString::is_valid_utf16)
@@ -86,7 +93,13 @@ pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, Failure> {
             "{name} must be well-formed UTF-16, but it contains a lone surrogate"
         )));
     }
-    Ok(text)
+    Ok(())
+}
+
+/// Whether `text`, read from a JavaScript string, may have lost a lone surrogate: it holds
+/// U+FFFD, which is what one reads as.
+pub(crate) fn may_be_lossy(text: &str) -> bool {
+    text.chars().any(|c| c == char::REPLACEMENT_CHARACTER)
 }
 
 /// A number argument (any finite or non-finite `number`; ranges are checked by the caller).

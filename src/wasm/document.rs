@@ -1,17 +1,60 @@
-//! Structured documents (a simulation config, …) read through serde-wasm-bindgen, safely.
+//! Structured documents (a simulation config, history records) read through
+//! serde-wasm-bindgen, safely.
 //!
 //! serde-wasm-bindgen reads a caller's object with imports that do not catch JavaScript
 //! exceptions (property reads, `Object.entries`, `in`): a throwing getter or Proxy trap would
 //! unwind through Rust. So a document's own keys and values are first read through catching
-//! calls only, refusing unknown keys and values that are not plain data (`null`, booleans,
-//! numbers, strings); serde-wasm-bindgen then reads each value, which runs none of the caller's
-//! code.
+//! calls only, refusing unknown keys and values that are not plain data of the field's shape;
+//! serde-wasm-bindgen then reads the checked values (a copy with no prototype, or each value),
+//! which runs none of the caller's code.
 
-use js_sys::Reflect;
+use js_sys::{Object, Reflect};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use super::args::{describe, plain_object};
 use super::call::Failure;
+
+/// What a document's field holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A string.
+    Text,
+    /// A number.
+    Number,
+}
+
+/// Checks that `value` has `shape` (a `TypeError` saying what it must be); `name()` names the
+/// value in the error. A string read from a checked copy still needs
+/// [`args::well_formed`](super::args::well_formed) where a lone surrogate could make two
+/// different strings one.
+pub(crate) fn check(
+    value: &JsValue,
+    shape: Shape,
+    name: impl Fn() -> String,
+) -> Result<(), Failure> {
+    let expected = match shape {
+        Shape::Text if !value.is_string() => "a string",
+        Shape::Number if value.as_f64().is_none() => "a number",
+        Shape::Text | Shape::Number => return Ok(()),
+    };
+    Err(Failure::Type(format!(
+        "{} must be {expected}, got {}",
+        name(),
+        describe(value)
+    )))
+}
+
+/// Reads a copy whose fields were checked with [`check`] into `T` with serde-wasm-bindgen.
+/// The fields have their shapes, so an error here means `T` and the checks disagree; it still
+/// names the document.
+pub(crate) fn read<T: DeserializeOwned>(copy: Object, name: &str) -> Result<T, Failure> {
+    serde_wasm_bindgen::from_value(copy.into()).map_err(|e| {
+        let message = e.to_string();
+        let message = message.strip_prefix("Error: ").unwrap_or(&message);
+        Failure::Type(format!("{name}: {message}"))
+    })
+}
 
 /// The entries of the document `value` (`None` for `undefined`), in own-key order: a plain
 /// object whose own keys are all `allowed` (a `TypeError` naming the first other one), with

@@ -6,8 +6,9 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::args::{describe, is_array, plain_object};
+use super::args::{describe, is_array, may_be_lossy, plain_object, well_formed};
 use super::call::{call, Failure};
+use super::document::{self, Shape};
 use super::encode::Obj;
 use crate::core::history::{
     check, Builder, Fencing, History, RawRecord, Verdict, ViolationKind, FIELDS, MAX_RECORDS,
@@ -226,26 +227,22 @@ fn record(item: &JsValue, index: usize) -> Result<RawRecord, Failure> {
         if value.is_null() || value.is_undefined() {
             continue; // unknown, as if absent
         }
-        let text = matches!(*field, "type" | "op" | "resource" | "source");
-        let fits = if text {
-            value.is_string()
-        } else {
-            value.as_f64().is_some()
+        let shape = match *field {
+            "type" | "op" | "resource" | "source" => Shape::Text,
+            _ => Shape::Number,
         };
-        if !fits {
-            let want = if text { "a string" } else { "a number" };
-            return Err(Failure::Type(format!(
-                "records[{index}].{field} must be {want}, got {}",
-                describe(&value)
-            )));
-        }
+        document::check(&value, shape, || format!("records[{index}].{field}"))?;
         Reflect::set(&copy, &key, &value)?;
     }
-    serde_wasm_bindgen::from_value::<RawRecord>(copy.into()).map_err(|e| {
-        let message = e.to_string();
-        let message = message.strip_prefix("Error: ").unwrap_or(&message);
-        Failure::Type(format!("records[{index}]: {message}"))
-    })
+    let raw: RawRecord = document::read(copy.clone(), &format!("records[{index}]"))?;
+    // Resources and sources are free text: two that read the same must be the same.
+    for (key, text) in [("resource", &raw.resource), ("source", &raw.source)] {
+        if let Some(text) = text.as_deref().filter(|t| may_be_lossy(t)) {
+            let value = Reflect::get(&copy, &JsValue::from_str(key))?;
+            well_formed(&value, text, &format!("records[{index}].{key}"))?;
+        }
+    }
+    Ok(raw)
 }
 
 fn id(x: u32, none: u32) -> JsValue {

@@ -185,6 +185,13 @@ describe("checkHistory: bad input", () => {
       TypeError,
       /records\[0\]\.timeMs must be a number/,
     ],
+    [
+      // Read as U+FFFD, "r\uD800" and "r\uDBFF" would be one resource.
+      "a resource with a lone surrogate",
+      () => checkHistory({ records: [rec("invoke", 1, "acquire", 0, { resource: "r\uD800" })] }),
+      RangeError,
+      /records\[0\]\.resource must be well-formed UTF-16/,
+    ],
     ["unknown op", () => checkHistory({ records: [rec("invoke", 1, "lock", 0)] }), TypeError, /records\[0\]\.op: unknown operation "lock"/],
     [
       "bad fencing",
