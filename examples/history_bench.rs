@@ -49,15 +49,7 @@ fn to_json(history: &History) -> String {
             r.source.as_str(),
             r.time_ms
         ));
-        let fields = [
-            ("token", r.token),
-            ("ttlMs", r.ttl_ms),
-            ("expiresAtMs", r.expires_at_ms),
-            ("writeId", r.write_id),
-            ("basedOn", r.based_on),
-            ("durationMs", r.duration_ms),
-        ];
-        for (name, v) in fields {
+        for (name, v) in r.optional_fields() {
             if let Some(v) = v {
                 out.push_str(&format!(r#","{name}":{v}"#));
             }

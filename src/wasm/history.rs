@@ -338,15 +338,7 @@ pub(crate) fn encode_history(history: &History, description: &str) -> JsValue {
             o = o.str("source", "server");
         }
         o = o.num("timeMs", r.time_ms as f64);
-        let fields = [
-            ("token", r.token),
-            ("ttlMs", r.ttl_ms),
-            ("expiresAtMs", r.expires_at_ms),
-            ("writeId", r.write_id),
-            ("basedOn", r.based_on),
-            ("durationMs", r.duration_ms),
-        ];
-        for (name, value) in fields {
+        for (name, value) in r.optional_fields() {
             if let Some(n) = value {
                 o = o.num(name, n as f64);
             }

@@ -152,6 +152,19 @@ pub struct Record {
 }
 
 impl Record {
+    /// The optional counts and times (all but `value`), by their names in histories, in the
+    /// order a history writes them.
+    pub fn optional_fields(&self) -> [(&'static str, Option<u64>); 6] {
+        [
+            ("token", self.token),
+            ("ttlMs", self.ttl_ms),
+            ("expiresAtMs", self.expires_at_ms),
+            ("writeId", self.write_id),
+            ("basedOn", self.based_on),
+            ("durationMs", self.duration_ms),
+        ]
+    }
+
     /// A client record with no optional fields.
     pub fn new(kind: RecordType, op: Op, process: u32, resource: u32, time_ms: u64) -> Self {
         Record {

@@ -152,94 +152,80 @@ impl Happened {
 
     fn event(self, kind: Kind) -> LeaseEvent {
         let text = |name: &Rc<str>| name.as_ref().to_owned();
-        match (self, kind) {
-            (Happened::Granted { name, lease }, Kind::Lock) => LeaseEvent::Granted {
-                resource: text(&name),
-                lease: lease.lease(),
-            },
-            (Happened::Granted { name, lease }, Kind::Election) => LeaseEvent::LeaderElected {
-                election: text(&name),
-                lease: lease.lease(),
-            },
-            (
-                Happened::Ended {
-                    name,
-                    owner,
-                    token,
-                    expired,
-                    at_ms,
-                },
-                Kind::Lock,
-            ) => {
-                let (resource, owner) = (text(&name), text(&owner));
-                if expired {
-                    LeaseEvent::Expired {
-                        resource,
-                        owner,
-                        token,
-                        at_ms,
-                    }
-                } else {
-                    LeaseEvent::Released {
-                        resource,
-                        owner,
-                        token,
-                        at_ms,
-                    }
+        match self {
+            Happened::Granted { name, lease } => {
+                let (name, lease) = (text(&name), lease.lease());
+                match kind {
+                    Kind::Lock => LeaseEvent::Granted {
+                        resource: name,
+                        lease,
+                    },
+                    Kind::Election => LeaseEvent::LeaderElected {
+                        election: name,
+                        lease,
+                    },
                 }
             }
-            (
-                Happened::Ended {
-                    name,
-                    owner,
-                    token,
-                    expired,
-                    at_ms,
-                },
-                Kind::Election,
-            ) => LeaseEvent::LeaderLost {
-                election: text(&name),
-                leader: text(&owner),
+            Happened::Ended {
+                name,
+                owner,
                 token,
-                cause: if expired {
-                    LossCause::Expired
-                } else {
-                    LossCause::Resigned
-                },
+                expired,
                 at_ms,
-            },
-            (Happened::DelayEnded { name, at_ms }, _) => LeaseEvent::LockDelayEnded {
+            } => {
+                let (name, owner) = (text(&name), text(&owner));
+                match (kind, expired) {
+                    (Kind::Lock, true) => LeaseEvent::Expired {
+                        resource: name,
+                        owner,
+                        token,
+                        at_ms,
+                    },
+                    (Kind::Lock, false) => LeaseEvent::Released {
+                        resource: name,
+                        owner,
+                        token,
+                        at_ms,
+                    },
+                    (Kind::Election, _) => LeaseEvent::LeaderLost {
+                        election: name,
+                        leader: owner,
+                        token,
+                        cause: if expired {
+                            LossCause::Expired
+                        } else {
+                            LossCause::Resigned
+                        },
+                        at_ms,
+                    },
+                }
+            }
+            Happened::DelayEnded { name, at_ms } => LeaseEvent::LockDelayEnded {
                 resource: text(&name),
                 at_ms,
             },
-            (
-                Happened::Dequeued {
-                    name,
-                    owner,
-                    reason,
-                    at_ms,
-                },
-                Kind::Lock,
-            ) => LeaseEvent::Dequeued {
-                resource: text(&name),
+            Happened::Dequeued {
+                name,
                 owner,
                 reason,
                 at_ms,
-            },
-            (
-                Happened::Dequeued {
-                    name,
-                    owner,
-                    reason,
-                    at_ms,
-                },
-                Kind::Election,
-            ) => LeaseEvent::CandidateDropped {
-                election: text(&name),
-                candidate: owner,
-                reason,
-                at_ms,
-            },
+            } => {
+                let name = text(&name);
+                match kind {
+                    Kind::Lock => LeaseEvent::Dequeued {
+                        resource: name,
+                        owner,
+                        reason,
+                        at_ms,
+                    },
+                    Kind::Election => LeaseEvent::CandidateDropped {
+                        election: name,
+                        candidate: owner,
+                        reason,
+                        at_ms,
+                    },
+                }
+            }
         }
     }
 }
