@@ -8,7 +8,7 @@
 //! throwing Proxy trap or getter would otherwise unwind through Rust while the ring is borrowed
 //! and leave it locked ("recursive use of an object") for good.
 
-use js_sys::{Array, JsString, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -84,11 +84,9 @@ pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, Failure> {
 /// `value` reads as U+FFFD (so two different strings would read the same), and is a
 /// `RangeError`. Only text holding U+FFFD needs the slow check.
 pub(crate) fn well_formed(value: &JsValue, text: &str, name: &str) -> Result<(), Failure> {
-    if may_be_lossy(text)
-        && !value
-            .dyn_ref::<JsString>()
-            .is_some_and(JsString::is_valid_utf16)
-    {
+    // `encodeURIComponent` throws (a URIError) exactly for a lone surrogate: one native pass,
+    // through a catching call, where `JsString::is_valid_utf16` makes a call per code unit.
+    if may_be_lossy(text) && encode_uri_component(value).is_err() {
         return Err(Failure::Range(format!(
             "{name} must be well-formed UTF-16, but it contains a lone surrogate"
         )));
@@ -163,6 +161,9 @@ extern "C" {
     /// `Array.isArray`, caught: it throws on a revoked Proxy.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
     fn is_array_caught(value: &JsValue) -> Result<bool, JsValue>;
+    /// `encodeURIComponent`, caught: it throws for a string with a lone surrogate.
+    #[wasm_bindgen(js_name = encodeURIComponent, catch)]
+    fn encode_uri_component(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Whether `value` is an array (`Array.isArray`, so a Proxy of one too); false where asking

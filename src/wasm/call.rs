@@ -17,8 +17,8 @@
 //! gives `RangeError: LeaseTable.renew: ttlMs must be …`. An exception a caller's object threw
 //! (a getter or a Proxy trap read through `Reflect`) is rethrown as it is.
 
-use js_sys::{Error, RangeError, SyntaxError, TypeError};
-use wasm_bindgen::JsValue;
+use js_sys::{Error, RangeError, Reflect, SyntaxError, TypeError};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::history::HistoryError;
 use crate::core::lease::LeaseError;
@@ -58,6 +58,16 @@ impl From<JsValue> for Failure {
     fn from(value: JsValue) -> Self {
         Failure::Thrown(value)
     }
+}
+
+/// The message of an exception a caller's code threw, if it is an `Error` with a string
+/// message. Read through a catching call: `message` may be a getter that throws too, and an
+/// exception unwinding through wasm would leave the instance broken.
+pub(crate) fn thrown_message(err: &JsValue) -> Option<String> {
+    err.dyn_ref::<Error>()?;
+    Reflect::get(err, &JsValue::from_str("message"))
+        .ok()?
+        .as_string()
 }
 
 /// Runs a binding method's body under its name (`"HashRing.addNode"`, `"new LeaseTable"`):

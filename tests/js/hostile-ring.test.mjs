@@ -396,3 +396,42 @@ describe("a method called on another class's object is a TypeError", () => {
     expectThrow(() => named.nodeFor("k"), Error, { what: "a freed ring" });
   });
 });
+
+describe("an exception from the caller's code whose message getter throws", () => {
+  /** An Error whose `message` is a getter that throws (so does reading it to quote it). */
+  const booby = () => {
+    const error = new Error("outer");
+    Object.defineProperty(error, "message", {
+      get() {
+        throw new Error("message getter");
+      },
+    });
+    return error;
+  };
+
+  hostile("another ring's toJSON throws it, 20,000 times: an Error each time", () => {
+    const ring = smallRing();
+    const other = {
+      toJSON() {
+        throw booby();
+      },
+    };
+    for (let i = 0; i < 20_000; i++) {
+      expectThrow(() => ring.movedKeys(["k"], other), Error, { method: "HashRing.movedKeys", param: /\bother\b/ });
+    }
+    assert.equal(ring.nodeFor("k"), new HashRing({ vnodes: 40, nodes: ["a", "b", "c", { id: "d", weight: 2 }] }).nodeFor("k"));
+  });
+
+  hostile("a stored value's toJSON throws it, 20,000 times: a TypeError each time", () => {
+    const store = new ringlease.FencedStore();
+    const value = {
+      toJSON() {
+        throw booby();
+      },
+    };
+    for (let i = 0; i < 20_000; i++) {
+      expectThrow(() => store.write("k", value, 1, 0), TypeError, { method: "FencedStore.write", param: /\bvalue\b/ });
+    }
+    assert.deepEqual(store.write("k", { ok: true }, 1, 0), { accepted: true, version: 1 });
+  });
+});

@@ -4,12 +4,11 @@
 
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::table::{shared_table, SharedTable};
 use crate::core::store::{CompareAndSet, FencedStore, Guard, Write, WriteRejection};
 use crate::wasm::args;
-use crate::wasm::call::{call, Failure};
+use crate::wasm::call::{call, thrown_message, Failure};
 use crate::wasm::encode::Obj;
 
 /// The TypeScript of `FencedStore`'s options and outcomes.
@@ -31,10 +30,7 @@ fn json_text(value: &JsValue) -> Result<String, Failure> {
             ))
         }),
         Err(err) => {
-            let reason = err
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| args::describe(&err));
+            let reason = thrown_message(&err).unwrap_or_else(|| args::describe(&err));
             Err(Failure::Type(format!(
                 "value must be JSON-compatible: {reason}"
             )))

@@ -23,7 +23,7 @@ use super::JsHashRing;
 use crate::core::number::js_number;
 use crate::core::ring::{HashRing, MAX_POINTS, MAX_VNODES};
 use crate::wasm::args;
-use crate::wasm::call::{call, Failure};
+use crate::wasm::call::{call, thrown_message, Failure};
 use crate::wasm::encode::Obj;
 
 /// The `format` field of every saved ring.
@@ -59,10 +59,7 @@ pub(crate) fn to_json(ring: &HashRing) -> JsValue {
 pub(crate) fn from_json(json: &JsValue) -> Result<HashRing, Failure> {
     let value = match json.as_string() {
         Some(text) => JSON::parse(&text).map_err(|e| {
-            let detail = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_default();
+            let detail = thrown_message(&e).unwrap_or_default();
             Failure::Syntax(format!("json is not valid JSON: {detail}"))
         })?,
         None => json.clone(),
@@ -80,10 +77,7 @@ pub(crate) fn ring_argument(value: &JsValue, name: &str) -> Result<HashRing, Fai
     };
     let saved = match method.dyn_ref::<js_sys::Function>() {
         Some(to_json) => Reflect::apply(to_json, value, &js_sys::Array::new()).map_err(|e| {
-            let detail = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_default();
+            let detail = thrown_message(&e).unwrap_or_default();
             Failure::Plain(format!(
                 "{name} must be a live HashRing (was it freed?): {detail}"
             ))
