@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import { mulberry32 } from "../scripts/lib/mulberry32.mjs";
 import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
 
 const fail = failer(import.meta.url);
@@ -31,17 +32,6 @@ const RUN_BUDGET_MS = 20_000; // stop repeating (after 3 runs) past this: keeps 
 const GETTER_CALLS = 2_000_000; // lastToken reads for the per-call boundary estimate
 const GETTER_RUNS = 5;
 
-// mulberry32: a seeded 32-bit PRNG (examples/lease_bench.rs implements the same one).
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 // The resource and owner of every pair, drawn before any timing (resource first, then owner).
 const RESOURCE_IDS = Array.from({ length: RESOURCES }, (_, i) => `res-${i}`);
 const OWNER_IDS = Array.from({ length: OWNERS }, (_, i) => `owner-${i}`);
@@ -183,29 +173,21 @@ for (let r = 0; r < RUNS; r++) {
   plainSamples.push(base.ms);
   if (r + 1 >= 3 && Date.now() - wasmStarted > RUN_BUDGET_MS) break;
 }
-const wasmMs = median(wasmSamples);
-const wasm = {
-  runs: wasmSamples.length,
-  medianMs: wasmMs,
-  samplesMs: wasmSamples,
-  nsPerPair: (wasmMs * 1e6) / PAIRS,
-  nsPerOp: (wasmMs * 1e6) / (2 * PAIRS),
-  opsPerSec: (2 * PAIRS) / (wasmMs / 1e3),
-  granted: warm.granted,
-  released: warm.released,
-  checksum: warm.check,
-};
-
-const plainMs = median(plainSamples);
-const plainJs = {
-  runs: plainSamples.length,
-  medianMs: plainMs,
-  samplesMs: plainSamples,
-  nsPerPair: (plainMs * 1e6) / PAIRS,
-  nsPerOp: (plainMs * 1e6) / (2 * PAIRS),
-  opsPerSec: (2 * PAIRS) / (plainMs / 1e3),
-  wasmOverPlain: wasmMs / plainMs,
-};
+/** The figures of timed runs of the workload, from their times in ms. */
+function pairRunStats(samplesMs) {
+  const medianMs = median(samplesMs);
+  return {
+    runs: samplesMs.length,
+    medianMs,
+    samplesMs,
+    nsPerPair: (medianMs * 1e6) / PAIRS,
+    nsPerOp: (medianMs * 1e6) / (2 * PAIRS),
+    opsPerSec: (2 * PAIRS) / (medianMs / 1e3),
+  };
+}
+const wasm = { ...pairRunStats(wasmSamples), granted: warm.granted, released: warm.released, checksum: warm.check };
+const plainStats = pairRunStats(plainSamples);
+const plainJs = { ...plainStats, wasmOverPlain: wasm.medianMs / plainStats.medianMs };
 
 // Getter: wasm lastToken vs a plain JS getter, interleaved run by run.
 const getterTable = new LeaseTable();

@@ -3,17 +3,12 @@
 // node:assert/strict, so they run unchanged in Node (node --test) and in headless Chromium
 // (tests/browser-harness/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
 import assert from "node:assert/strict";
+import { mulberry32 } from "../../scripts/lib/mulberry32.mjs";
 
 /** mulberry32: a small seeded PRNG (no Math.random in tests). Returns floats in [0, 1). */
 export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const next = () => draw() / 4294967296;
   next.int = (n) => Math.floor(next() * n);
   next.shuffle = (array) => {
     const out = [...array];
