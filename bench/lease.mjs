@@ -252,31 +252,16 @@ out.push(
 out.push(`outcomes: ${commas(wasm.granted)} granted, ${commas(wasm.released)} released, 0 other (asserted on every run, both sides)`);
 out.push("");
 const header = ["", "ns/pair", "ns/op", "M ops/s", "runs (ms)"];
-const rows = [
-  [
-    "wasm (from JS)",
-    f1(wasm.nsPerPair),
-    f1(wasm.nsPerOp),
-    (wasm.opsPerSec / 1e6).toFixed(2),
-    wasm.samplesMs.map((x) => x.toFixed(0)).join(", "),
-  ],
+/** One implementation's figures as a table row. */
+const row = (label, run) => [
+  label,
+  f1(run.nsPerPair),
+  f1(run.nsPerOp),
+  (run.opsPerSec / 1e6).toFixed(2),
+  run.samplesMs.map((x) => x.toFixed(0)).join(", "),
 ];
-rows.push([
-  "plain JS Map (baseline)",
-  f1(plainJs.nsPerPair),
-  f1(plainJs.nsPerOp),
-  (plainJs.opsPerSec / 1e6).toFixed(2),
-  plainJs.samplesMs.map((x) => x.toFixed(0)).join(", "),
-]);
-if (native) {
-  rows.push([
-    "native (Rust)",
-    f1(native.nsPerPair),
-    f1(native.nsPerOp),
-    (native.opsPerSec / 1e6).toFixed(2),
-    native.samplesMs.map((x) => x.toFixed(0)).join(", "),
-  ]);
-}
+const rows = [row("wasm (from JS)", wasm), row("plain JS Map (baseline)", plainJs)];
+if (native) rows.push(row("native (Rust)", native));
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) =>
   cells
