@@ -7,13 +7,11 @@
 //   npm run bench                      # builds pkg/ first, then ring.mjs, then this file
 //   node bench/lease.mjs               # when pkg/ is already built (runs cargo for the native half)
 //   node bench/lease.mjs --no-native   # the wasm half alone (no cargo needed)
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 
 import { mulberry32 } from "../scripts/lib/mulberry32.mjs";
-import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
+import { environment, exposeGc, failer, log, median, nowNs, runNativeExample } from "./common.mjs";
 
 const fail = failer(import.meta.url);
 
@@ -216,17 +214,8 @@ let nativeNote = null;
 if (NO_NATIVE) {
   nativeNote = "skipped (--no-native)";
 } else {
-  log("native: cargo run --release --quiet --example lease_bench -- --json (compiles on first use)");
-  const cargoBin = path.join(os.homedir(), ".cargo", "bin");
-  const res = spawnSync("cargo", ["run", "--release", "--quiet", "--example", "lease_bench", "--", "--json"], {
-    cwd: new URL("..", import.meta.url),
-    env: { ...process.env, PATH: `${cargoBin}${path.delimiter}${process.env.PATH ?? ""}` },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (res.error) fail(`could not run cargo: ${res.error.message}`);
-  if (res.status !== 0) fail(`examples/lease_bench exited with ${res.status}`);
-  native = JSON.parse(res.stdout.trim().split("\n").pop());
+  const stdout = runNativeExample("lease_bench", ["--json"], fail);
+  native = JSON.parse(stdout.trim().split("\n").pop());
   if (native.granted !== PAIRS || native.released !== PAIRS) fail(`native run: ${native.granted} granted, ${native.released} released`);
   if (native.checksum !== wasm.checksum) fail(`native checksum ${native.checksum} ≠ wasm checksum ${wasm.checksum}`);
 }
