@@ -4,6 +4,7 @@
 // (tests/browser-harness/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
 import assert from "node:assert/strict";
 import { mulberry32 } from "../../scripts/lib/mulberry32.mjs";
+import { lowerBound } from "../../www/ring/ring-stats.js";
 
 /** mulberry32: a small seeded PRNG (no Math.random in tests). Returns floats in [0, 1). */
 export function prng(seed) {
@@ -100,15 +101,8 @@ export function ringModel(ring) {
 
 /** Index of the first point with position >= pos, wrapping to 0 (the owner point, health aside). */
 export function pointIndexAt(model, pos) {
-  const { positions } = model;
-  let lo = 0;
-  let hi = positions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (positions[mid] < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === positions.length ? 0 : lo;
+  const index = lowerBound(model.positions, pos);
+  return index === model.positions.length ? 0 : index;
 }
 
 /**
