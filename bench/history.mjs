@@ -5,10 +5,9 @@
 //
 //   node bench/history.mjs                # when pkg/ is built (runs cargo for the native half)
 //   node bench/history.mjs --no-native    # the wasm half alone
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-import { environment, failer, log, median } from "./common.mjs";
+import { environment, failer, log, median, runNativeExample } from "./common.mjs";
 
 const fail = failer(import.meta.url);
 const NO_NATIVE = process.argv.includes("--no-native");
@@ -54,13 +53,7 @@ log(
 
 let native = null;
 if (!NO_NATIVE) {
-  log("cargo run --release --example history_bench");
-  const r = spawnSync("cargo", ["run", "--quiet", "--release", "--example", "history_bench", "--", String(RECORDS)], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (r.status !== 0) fail("cargo run --example history_bench failed");
-  native = JSON.parse(r.stdout.trim());
+  native = JSON.parse(runNativeExample("history_bench", [String(RECORDS)], fail).trim());
   log(`native: parse ${native.parseMs} ms, validate ${native.buildMs} ms, check ${native.checkMs} ms on ${native.records} records`);
 }
 

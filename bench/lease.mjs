@@ -7,12 +7,11 @@
 //   npm run bench                      # builds pkg/ first, then ring.mjs, then this file
 //   node bench/lease.mjs               # when pkg/ is already built (runs cargo for the native half)
 //   node bench/lease.mjs --no-native   # the wasm half alone (no cargo needed)
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 
-import { environment, exposeGc, failer, log, median, nowNs } from "./common.mjs";
+import { mulberry32 } from "../scripts/lib/mulberry32.mjs";
+import { environment, exposeGc, failer, log, median, nowNs, runNativeExample } from "./common.mjs";
 
 const fail = failer(import.meta.url);
 
@@ -31,17 +30,6 @@ const RUN_BUDGET_MS = 20_000; // stop repeating (after 3 runs) past this: keeps 
 const GETTER_CALLS = 2_000_000; // lastToken reads for the per-call boundary estimate
 const GETTER_RUNS = 5;
 
-// mulberry32: a seeded 32-bit PRNG (examples/lease_bench.rs implements the same one).
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 // The resource and owner of every pair, drawn before any timing (resource first, then owner).
 const RESOURCE_IDS = Array.from({ length: RESOURCES }, (_, i) => `res-${i}`);
 const OWNER_IDS = Array.from({ length: OWNERS }, (_, i) => `owner-${i}`);
@@ -183,29 +171,21 @@ for (let r = 0; r < RUNS; r++) {
   plainSamples.push(base.ms);
   if (r + 1 >= 3 && Date.now() - wasmStarted > RUN_BUDGET_MS) break;
 }
-const wasmMs = median(wasmSamples);
-const wasm = {
-  runs: wasmSamples.length,
-  medianMs: wasmMs,
-  samplesMs: wasmSamples,
-  nsPerPair: (wasmMs * 1e6) / PAIRS,
-  nsPerOp: (wasmMs * 1e6) / (2 * PAIRS),
-  opsPerSec: (2 * PAIRS) / (wasmMs / 1e3),
-  granted: warm.granted,
-  released: warm.released,
-  checksum: warm.check,
-};
-
-const plainMs = median(plainSamples);
-const plainJs = {
-  runs: plainSamples.length,
-  medianMs: plainMs,
-  samplesMs: plainSamples,
-  nsPerPair: (plainMs * 1e6) / PAIRS,
-  nsPerOp: (plainMs * 1e6) / (2 * PAIRS),
-  opsPerSec: (2 * PAIRS) / (plainMs / 1e3),
-  wasmOverPlain: wasmMs / plainMs,
-};
+/** The figures of timed runs of the workload, from their times in ms. */
+function pairRunStats(samplesMs) {
+  const medianMs = median(samplesMs);
+  return {
+    runs: samplesMs.length,
+    medianMs,
+    samplesMs,
+    nsPerPair: (medianMs * 1e6) / PAIRS,
+    nsPerOp: (medianMs * 1e6) / (2 * PAIRS),
+    opsPerSec: (2 * PAIRS) / (medianMs / 1e3),
+  };
+}
+const wasm = { ...pairRunStats(wasmSamples), granted: warm.granted, released: warm.released, checksum: warm.check };
+const plainStats = pairRunStats(plainSamples);
+const plainJs = { ...plainStats, wasmOverPlain: wasm.medianMs / plainStats.medianMs };
 
 // Getter: wasm lastToken vs a plain JS getter, interleaved run by run.
 const getterTable = new LeaseTable();
@@ -234,17 +214,8 @@ let nativeNote = null;
 if (NO_NATIVE) {
   nativeNote = "skipped (--no-native)";
 } else {
-  log("native: cargo run --release --quiet --example lease_bench -- --json (compiles on first use)");
-  const cargoBin = path.join(os.homedir(), ".cargo", "bin");
-  const res = spawnSync("cargo", ["run", "--release", "--quiet", "--example", "lease_bench", "--", "--json"], {
-    cwd: new URL("..", import.meta.url),
-    env: { ...process.env, PATH: `${cargoBin}${path.delimiter}${process.env.PATH ?? ""}` },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (res.error) fail(`could not run cargo: ${res.error.message}`);
-  if (res.status !== 0) fail(`examples/lease_bench exited with ${res.status}`);
-  native = JSON.parse(res.stdout.trim().split("\n").pop());
+  const stdout = runNativeExample("lease_bench", ["--json"], fail);
+  native = JSON.parse(stdout.trim().split("\n").pop());
   if (native.granted !== PAIRS || native.released !== PAIRS) fail(`native run: ${native.granted} granted, ${native.released} released`);
   if (native.checksum !== wasm.checksum) fail(`native checksum ${native.checksum} ≠ wasm checksum ${wasm.checksum}`);
 }
@@ -270,31 +241,16 @@ out.push(
 out.push(`outcomes: ${commas(wasm.granted)} granted, ${commas(wasm.released)} released, 0 other (asserted on every run, both sides)`);
 out.push("");
 const header = ["", "ns/pair", "ns/op", "M ops/s", "runs (ms)"];
-const rows = [
-  [
-    "wasm (from JS)",
-    f1(wasm.nsPerPair),
-    f1(wasm.nsPerOp),
-    (wasm.opsPerSec / 1e6).toFixed(2),
-    wasm.samplesMs.map((x) => x.toFixed(0)).join(", "),
-  ],
+/** One implementation's figures as a table row. */
+const row = (label, run) => [
+  label,
+  f1(run.nsPerPair),
+  f1(run.nsPerOp),
+  (run.opsPerSec / 1e6).toFixed(2),
+  run.samplesMs.map((x) => x.toFixed(0)).join(", "),
 ];
-rows.push([
-  "plain JS Map (baseline)",
-  f1(plainJs.nsPerPair),
-  f1(plainJs.nsPerOp),
-  (plainJs.opsPerSec / 1e6).toFixed(2),
-  plainJs.samplesMs.map((x) => x.toFixed(0)).join(", "),
-]);
-if (native) {
-  rows.push([
-    "native (Rust)",
-    f1(native.nsPerPair),
-    f1(native.nsPerOp),
-    (native.opsPerSec / 1e6).toFixed(2),
-    native.samplesMs.map((x) => x.toFixed(0)).join(", "),
-  ]);
-}
+const rows = [row("wasm (from JS)", wasm), row("plain JS Map (baseline)", plainJs)];
+if (native) rows.push(row("native (Rust)", native));
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) =>
   cells

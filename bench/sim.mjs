@@ -7,10 +7,9 @@
 //   npm run bench                      # builds pkg/ first, then ring.mjs, lease.mjs, this file
 //   node bench/sim.mjs                 # when pkg/ is already built (runs cargo for the native half)
 //   node bench/sim.mjs --no-native     # the wasm half alone
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-import { environment, failer, log, median } from "./common.mjs";
+import { environment, failer, log, median, runNativeExample } from "./common.mjs";
 
 const fail = failer(import.meta.url);
 const NO_NATIVE = process.argv.includes("--no-native");
@@ -67,13 +66,8 @@ const steppedRate = Math.round(median(stepped.map((p) => (p.events / p.ms) * 100
 
 const native = {};
 if (!NO_NATIVE) {
-  log("cargo run --release --example sim_bench");
-  const r = spawnSync("cargo", ["run", "--quiet", "--release", "--example", "sim_bench", "--", String(SEEDS)], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (r.status !== 0) fail("examples/sim_bench failed");
-  for (const line of r.stdout.trim().split("\n").slice(1)) {
+  const stdout = runNativeExample("sim_bench", [String(SEEDS)], fail);
+  for (const line of stdout.trim().split("\n").slice(1)) {
     const [name, , , , rate] = line.trim().split(/\s+/);
     native[name] = Math.round(Number(rate));
   }

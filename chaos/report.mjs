@@ -1,14 +1,22 @@
 // The verdict and coverage of runs, as text tables (one row per run).
 
-const KINDS = ["lostUpdate", "staleWrite", "doubleGrant", "tokenOrder", "beliefOverlap"];
-const COVERAGE = [
-  "lateWrites",
-  "expiredWritesApplied",
-  "longPauses",
-  "grantsWhileBelieved",
-  "expiriesWhilePaused",
-  "writesRefused",
-  "readsRefused",
+/** The violation kinds' columns: [key in a summary, heading]. */
+const VIOLATION_COLUMNS = [
+  ["lostUpdate", "lost"],
+  ["staleWrite", "stale"],
+  ["doubleGrant", "dblGrant"],
+  ["tokenOrder", "tokenOrd"],
+  ["beliefOverlap", "overlap"],
+];
+/** The coverage counts' columns, named as in checkHistory's `coverage`. */
+const COVERAGE_COLUMNS = [
+  ["lateWrites", "late wr"],
+  ["expiredWritesApplied", "late wr applied"],
+  ["longPauses", "long pause"],
+  ["grantsWhileBelieved", "grant∥belief"],
+  ["expiriesWhilePaused", "exp∥paused"],
+  ["writesRefused", "wr refused"],
+  ["readsRefused", "rd refused"],
 ];
 
 const cell = (verdict, kind) => (verdict.unknown.includes(kind) ? "?" : String(verdict.counts[kind]));
@@ -29,8 +37,8 @@ export function summary(run) {
     persistence: options.persistence,
     records: verdict.records,
     writesOk: ops("write", "ok"),
-    ...Object.fromEntries(KINDS.map((k) => [k, cell(verdict, k)])),
-    ...Object.fromEntries(COVERAGE.map((k) => [k, cov(verdict.coverage[k])])),
+    ...Object.fromEntries(VIOLATION_COLUMNS.map(([k]) => [k, cell(verdict, k)])),
+    ...Object.fromEntries(COVERAGE_COLUMNS.map(([k]) => [k, cov(verdict.coverage[k])])),
     faults: Object.entries(run.nemeses)
       .filter(([k, n]) => n > 0 && k !== "restarts")
       .map(([k, n]) => `${k}×${n}`)
@@ -46,18 +54,8 @@ const COLUMNS = [
   ["persistence", "persist"],
   ["records", "records"],
   ["writesOk", "writes ok"],
-  ["lostUpdate", "lost"],
-  ["staleWrite", "stale"],
-  ["doubleGrant", "dblGrant"],
-  ["tokenOrder", "tokenOrd"],
-  ["beliefOverlap", "overlap"],
-  ["lateWrites", "late wr"],
-  ["expiredWritesApplied", "late wr applied"],
-  ["longPauses", "long pause"],
-  ["grantsWhileBelieved", "grant∥belief"],
-  ["expiriesWhilePaused", "exp∥paused"],
-  ["writesRefused", "wr refused"],
-  ["readsRefused", "rd refused"],
+  ...VIOLATION_COLUMNS,
+  ...COVERAGE_COLUMNS,
   ["faults", "faults"],
 ];
 

@@ -44,6 +44,14 @@ export function speedUpLeaseTable(LeaseTable) {
     return fresh;
   }
 
+  /** Both sides forget every name when two more might not fit (see MAX_NAMES). */
+  function makeRoomForTwoNames() {
+    if (ids.size > MAX_NAMES - 2) {
+      LeaseTable.__forgetNames();
+      ids.clear();
+    }
+  }
+
   function acquire(resource, owner, options) {
     if (!isTable(this)) throw foreignReceiver(LeaseTable, "acquire", this);
     if (typeof resource !== "string" || typeof owner !== "string" || typeof options !== "object" || options === null) {
@@ -73,10 +81,7 @@ export function speedUpLeaseTable(LeaseTable) {
     else if (wait !== undefined && wait !== false) return checkedAcquire.call(this, resource, owner, { ttlMs, nowMs, wait });
     const requestId = options.requestId;
     if (requestId === undefined) {
-      if (ids.size > MAX_NAMES - 2) {
-        LeaseTable.__forgetNames();
-        ids.clear();
-      }
+      makeRoomForTwoNames();
       const r = idOf(resource);
       const o = r >= 0 ? idOf(owner) : -1;
       if (o >= 0) {
@@ -91,10 +96,7 @@ export function speedUpLeaseTable(LeaseTable) {
   function release(resource, owner, token, nowMs) {
     if (!isTable(this)) throw foreignReceiver(LeaseTable, "release", this);
     if (typeof token === "number" && typeof nowMs === "number") {
-      if (ids.size > MAX_NAMES - 2) {
-        LeaseTable.__forgetNames();
-        ids.clear();
-      }
+      makeRoomForTwoNames();
       const r = idOf(resource);
       const o = r >= 0 ? idOf(owner) : -1;
       if (o >= 0) {

@@ -2,20 +2,7 @@
 // `FencedStore`, without `nowMs`: time comes from the Redis server's `TIME`.
 
 // The outcomes are the wasm lease entry's types, shared rather than copied.
-import type {
-  AcquireResult,
-  CampaignResult,
-  CancelResult,
-  CompareAndSetResult,
-  WriteResult as FencedStoreWriteResult,
-  LeaderInfo,
-  LeaseInfo,
-  LeaseRejection,
-  ReleaseResult,
-  RenewResult,
-  ResignResult,
-  StoredEntry,
-} from "../pkg/lease/ringlease_lease.js";
+import type * as lease from "../pkg/lease/ringlease_lease.js";
 
 export type {
   AcquireResult,
@@ -29,7 +16,7 @@ export type {
   RenewResult,
   ResignResult,
   StoredEntry,
-};
+} from "../pkg/lease/ringlease_lease.js";
 
 /**
  * A connected node-redis v5 client (`createClient()` from `redis`, after `connect()`) or an
@@ -107,7 +94,7 @@ export class RedisLeases {
    * if (r.status === "granted") useToken(r.token);
    * ```
    */
-  acquire(resource: string, owner: string, options: RedisAcquireOptions): Promise<AcquireResult>;
+  acquire(resource: string, owner: string, options: RedisAcquireOptions): Promise<lease.AcquireResult>;
   /**
    * Extends the caller's live lease to the server's now + `ttlMs`; refused after expiry.
    *
@@ -116,7 +103,7 @@ export class RedisLeases {
    * if (r.status === "rejected") stopWorking(r.reason);
    * ```
    */
-  renew(resource: string, owner: string, token: number, options: { ttlMs: number }): Promise<RenewResult>;
+  renew(resource: string, owner: string, token: number, options: { ttlMs: number }): Promise<lease.RenewResult>;
   /**
    * Ends the caller's lease; the next live waiter is granted at the same instant.
    *
@@ -125,11 +112,11 @@ export class RedisLeases {
    * if (r.status === "released" && r.next) console.log(`${r.next.owner} holds it now`);
    * ```
    */
-  release(resource: string, owner: string, token: number): Promise<ReleaseResult>;
+  release(resource: string, owner: string, token: number): Promise<lease.ReleaseResult>;
   /** Leaves the queue: `await leases.cancel("db", "bob")` → `{ status: "left", position: 1 }`. */
-  cancel(resource: string, owner: string): Promise<CancelResult>;
+  cancel(resource: string, owner: string): Promise<lease.CancelResult>;
   /** The live lease: `(await leases.holder("db"))?.owner` → `"alice"`. */
-  holder(resource: string): Promise<LeaseInfo | undefined>;
+  holder(resource: string): Promise<lease.LeaseInfo | undefined>;
   /** The owners waiting, next first: `await leases.waiters("db")` → `["bob", "carol"]`. */
   waiters(resource: string): Promise<string[]>;
   /**
@@ -140,13 +127,13 @@ export class RedisLeases {
    * if (me.status === "leader") serveAsPrimary(me.token);
    * ```
    */
-  campaign(election: string, candidate: string, options: { ttlMs: number }): Promise<CampaignResult>;
+  campaign(election: string, candidate: string, options: { ttlMs: number }): Promise<lease.CampaignResult>;
   /** Steps down: `await leases.resign("primary", "node-1", token)` → `{ status: "resigned", next? }`. */
-  resign(election: string, candidate: string, token: number): Promise<ResignResult>;
+  resign(election: string, candidate: string, token: number): Promise<lease.ResignResult>;
   /** A candidate leaves the line: `await leases.withdraw("primary", "node-2")`. */
-  withdraw(election: string, candidate: string): Promise<CancelResult>;
+  withdraw(election: string, candidate: string): Promise<lease.CancelResult>;
   /** The leadership: `(await leases.leader("primary"))?.leader` → `"node-1"`. */
-  leader(election: string): Promise<LeaderInfo | undefined>;
+  leader(election: string): Promise<lease.LeaderInfo | undefined>;
   /** The candidates in line: `await leases.candidates("primary")` → `["node-2"]`. */
   candidates(election: string): Promise<string[]>;
   /**
@@ -165,10 +152,10 @@ export class RedisLeases {
 }
 
 /** A write's outcome: `FencedStore`'s, without `notLive` (a Redis store is never strict). */
-export type WriteResult = Exclude<FencedStoreWriteResult, { reason: "notLive" }>;
+export type WriteResult = Exclude<lease.WriteResult, { reason: "notLive" }>;
 
 /** A fenced read's outcome (`read(key, { token })`). */
-export type FencedReadResult = ({ accepted: true } & StoredEntry) | { accepted: false; reason: "staleToken"; highest: number };
+export type FencedReadResult = ({ accepted: true } & lease.StoredEntry) | { accepted: false; reason: "staleToken"; highest: number };
 
 /**
  * `FencedStore` on Redis: a write is applied only if its token is at least the highest token
@@ -187,7 +174,7 @@ export class RedisFencedStore {
    */
   write(key: string, value: unknown, token: number): Promise<WriteResult>;
   /** `await store.read("file")` → `{ value: { text: "hi" }, token, version: 1 }` or `undefined`. */
-  read(key: string): Promise<StoredEntry | undefined>;
+  read(key: string): Promise<lease.StoredEntry | undefined>;
   /**
    * A fenced read, in one script: refused below the key's highest token; else `token` becomes
    * the key's highest (value and version unchanged), so an older holder's late write can no
@@ -202,5 +189,5 @@ export class RedisFencedStore {
    */
   read(key: string, options: { token: number }): Promise<FencedReadResult | undefined>;
   /** Optimistic locking by version: `await store.compareAndSet("n", 0, 1)` → `{ accepted: true, version: 1 }`. */
-  compareAndSet(key: string, expectedVersion: number, value: unknown): Promise<CompareAndSetResult>;
+  compareAndSet(key: string, expectedVersion: number, value: unknown): Promise<lease.CompareAndSetResult>;
 }

@@ -154,6 +154,31 @@ export class RedisLeases {
     return { ttlMs, wait, requestId };
   }
 
+  /**
+   * Checks the arguments of a call on `spec`'s `name` by `member` in LeaseTable's order: the
+   * types first (with `token` and `options.ttlMs` when `extra` has them), then the ids, then the
+   * TTL's range. Returns the TTL (undefined without `options`).
+   * @param {string} context
+   * @param {{ param: string, member: string }} spec
+   * @param {unknown} name
+   * @param {unknown} member
+   * @param {{ token?: unknown, options?: unknown }} [extra]
+   */
+  #checkCall(context, spec, name, member, extra = {}) {
+    check.string(name, context, spec.param);
+    check.string(member, context, spec.member);
+    if ("token" in extra) check.safeInteger(extra.token, context, "token");
+    let ttlMs;
+    if ("options" in extra) {
+      const object = check.options(extra.options, context, "options", ["ttlMs"], true);
+      ttlMs = check.safeInteger(object.ttlMs, context, "options.ttlMs");
+    }
+    check.id(name, context, spec.param);
+    check.id(member, context, spec.member);
+    if (ttlMs !== undefined) check.range(ttlMs, context, "ttlMs", this.#options.minTtlMs, this.#options.maxTtlMs);
+    return ttlMs;
+  }
+
   /** A key naming one acquire call, unique across processes. */
   #requestKey() {
     this.#keyCount += 1;
@@ -231,15 +256,7 @@ export class RedisLeases {
    * expiresAtMs }` or `{ status: "rejected", reason }`.
    */
   async renew(resource, owner, token, options) {
-    const context = "RedisLeases.renew";
-    check.string(resource, context, "resource");
-    check.string(owner, context, "owner");
-    check.safeInteger(token, context, "token");
-    const object = check.options(options, context, "options", ["ttlMs"], true);
-    const ttlMs = check.safeInteger(object.ttlMs, context, "options.ttlMs");
-    check.id(resource, context, "resource");
-    check.id(owner, context, "owner");
-    check.range(ttlMs, context, "ttlMs", this.#options.minTtlMs, this.#options.maxTtlMs);
+    const ttlMs = this.#checkCall("RedisLeases.renew", LOCK, resource, owner, { token, options });
     const reply = await this.#run("renew", LOCK, resource, [owner, String(token), String(ttlMs)]);
     return reply[0] === "renewed" ? { status: "renewed", expiresAtMs: Number(reply[1]) } : { status: "rejected", reason: reply[1] };
   }
@@ -250,12 +267,7 @@ export class RedisLeases {
   }
 
   async #release(method, spec, name, member, token) {
-    const context = `RedisLeases.${method}`;
-    check.string(name, context, spec.param);
-    check.string(member, context, spec.member);
-    check.safeInteger(token, context, "token");
-    check.id(name, context, spec.param);
-    check.id(member, context, spec.member);
+    this.#checkCall(`RedisLeases.${method}`, spec, name, member, { token });
     const reply = await this.#run("release", spec, name, [member, String(token)], method);
     if (reply[0] === "rejected") return { status: "rejected", reason: reply[1] };
     const next = spec === LOCK ? toLease(reply[1]) : toLeader(reply[1]);
@@ -269,11 +281,7 @@ export class RedisLeases {
   }
 
   async #cancel(method, spec, name, member) {
-    const context = `RedisLeases.${method}`;
-    check.string(name, context, spec.param);
-    check.string(member, context, spec.member);
-    check.id(name, context, spec.param);
-    check.id(member, context, spec.member);
+    this.#checkCall(`RedisLeases.${method}`, spec, name, member);
     const reply = await this.#run("cancel", spec, name, [member], method);
     return reply[0] === "left" ? { status: "left", position: Number(reply[1]) } : { status: "notQueued" };
   }
@@ -298,14 +306,7 @@ export class RedisLeases {
    * `{ status: "candidate", position, leader? }`. Campaigning again is the keep-alive.
    */
   async campaign(election, candidate, options) {
-    const context = "RedisLeases.campaign";
-    check.string(election, context, "election");
-    check.string(candidate, context, "candidate");
-    const object = check.options(options, context, "options", ["ttlMs"], true);
-    const ttlMs = check.safeInteger(object.ttlMs, context, "options.ttlMs");
-    check.id(election, context, "election");
-    check.id(candidate, context, "candidate");
-    check.range(ttlMs, context, "ttlMs", this.#options.minTtlMs, this.#options.maxTtlMs);
+    const ttlMs = this.#checkCall("RedisLeases.campaign", ELECTION, election, candidate, { options });
     const reply = await this.#run("campaign", ELECTION, election, [candidate, String(ttlMs)]);
     if (reply[0] === "leader") {
       return { status: "leader", token: Number(reply[1]), expiresAtMs: Number(reply[2]) };

@@ -236,6 +236,21 @@ local function lease_reply(h)
   if not h then return false end
   return { h.o, h.t, h.g, h.e, h.r or false }
 end
+
+-- A call only the holder may make: settles, then answers { 'rejected', reason } unless owner
+-- holds the live lease with token, else what apply() answers (apply changes S); saves either way.
+local function as_holder(owner, token, apply)
+  settle()
+  local reason = check_holder(owner, token)
+  local out
+  if reason then
+    out = { 'rejected', reason }
+  else
+    out = apply()
+  end
+  save()
+  return out
+end
 `;
 
 // Forgets finished requests past retention and stores S (which holds a lease, so is never
@@ -352,18 +367,11 @@ return out
 
 const RENEW = `
 local owner, token, ttl = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
-settle()
-local reason = check_holder(owner, token)
-local out
-if reason then
-  out = { 'rejected', reason }
-else
+return as_holder(owner, token, function()
   S.h.g = NOW
   S.h.e = NOW + ttl
-  out = { 'renewed', S.h.e }
-end
-save()
-return out
+  return { 'renewed', S.h.e }
+end)
 `;
 
 // Release's fast path: the caller holds the live lease and nobody waits and no lock-delay
@@ -397,17 +405,10 @@ end
 `;
 
 const RELEASE = `
-settle()
-local reason = check_holder(owner, token)
-local out
-if reason then
-  out = { 'rejected', reason }
-else
+return as_holder(owner, token, function()
   end_lease(false, NOW)
-  out = { 'released', lease_reply(grant_next(NOW)) }
-end
-save()
-return out
+  return { 'released', lease_reply(grant_next(NOW)) }
+end)
 `;
 
 const CANCEL = `

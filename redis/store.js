@@ -47,15 +47,23 @@ export class RedisFencedStore {
   }
 
   /**
+   * Checks a write's `key`, its token or version (`field`, a safe integer) and its value, in
+   * that order, and returns the value as JSON text.
+   */
+  #writeArgs(context, key, field, number, value) {
+    check.string(key, context, "key");
+    check.safeInteger(number, context, field);
+    const text = json(value, context);
+    check.id(key, context, "key");
+    return text;
+  }
+
+  /**
    * `{ accepted: true, version }`, or `{ accepted: false, reason: "staleToken", highest }` when
    * `token` is below the highest token accepted for `key` (nothing changes).
    */
   async write(key, value, token) {
-    const context = "RedisFencedStore.write";
-    check.string(key, context, "key");
-    check.safeInteger(token, context, "token");
-    const text = json(value, context);
-    check.id(key, context, "key");
+    const text = this.#writeArgs("RedisFencedStore.write", key, "token", token, value);
     const reply = await this.#run("write", key, [text, String(token)]);
     return reply[0] === "accepted"
       ? { accepted: true, version: Number(reply[1]) }
@@ -99,11 +107,7 @@ export class RedisFencedStore {
    * `{ accepted, version }` (the new version, or the current one). Ignores tokens.
    */
   async compareAndSet(key, expectedVersion, value) {
-    const context = "RedisFencedStore.compareAndSet";
-    check.string(key, context, "key");
-    check.safeInteger(expectedVersion, context, "expectedVersion");
-    const text = json(value, context);
-    check.id(key, context, "key");
+    const text = this.#writeArgs("RedisFencedStore.compareAndSet", key, "expectedVersion", expectedVersion, value);
     const reply = await this.#run("compareAndSet", key, [String(expectedVersion), text]);
     return { accepted: reply[0] === "accepted", version: Number(reply[1]) };
   }

@@ -10,6 +10,8 @@ import { promisify } from "node:util";
 
 import { watchPage } from "../chromium.mjs";
 
+export { arrows, quickstart } from "../readme-quickstarts.mjs";
+
 export const root = resolve(fileURLToPath(import.meta.url), "../../..");
 /** Throwaway projects live under the repository, so their build tools resolve from its node_modules. */
 export const workDir = join(root, "test-results", "consumers");
@@ -25,27 +27,6 @@ export async function sh(file, args, options = {}) {
   } catch (error) {
     throw new Error(`${file} ${args.join(" ")} failed (${error.code}):\n${error.stdout ?? ""}${error.stderr ?? ""}`);
   }
-}
-
-/**
- * The fenced code blocks after `<!-- quickstart:NAME`, up to the next heading or marker:
- * `[{ lang, code }]`.
- */
-export function quickstart(name) {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const marker = readme.indexOf(`<!-- quickstart:${name} `);
-  assert.ok(marker >= 0, `README has a quickstart:${name} marker`);
-  const rest = readme.slice(marker + 1);
-  const stop = rest.search(/^(#|<!--)/m);
-  const section = stop < 0 ? rest : rest.slice(0, stop);
-  const blocks = [...section.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1], code: m[2] }));
-  assert.ok(blocks.length > 0, `quickstart:${name} has a code block`);
-  return blocks;
-}
-
-/** The `// → …` comments of a code block: what it prints or renders, in order. */
-export function arrows(code) {
-  return [...code.matchAll(/\/\/ → (.*)$/gm)].map((m) => m[1].trim());
 }
 
 /**

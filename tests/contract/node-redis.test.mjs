@@ -2,21 +2,10 @@
 import { after, before } from "node:test";
 
 import { runContract } from "./cases.mjs";
-import { connect, disconnect, redisBackendFactory } from "./redis-backend.mjs";
-import { startRedis } from "./redis-server.mjs";
+import { privateRedisClient } from "./redis-backend.mjs";
 
-let server;
-let client;
-before(async () => {
-  server = await startRedis();
-  client = await connect("node-redis", server);
-});
-after(async () => {
-  if (client) disconnect(client);
-  await server?.stop();
-});
+const redis = privateRedisClient("node-redis");
+before(redis.start);
+after(redis.stop);
 
-runContract(
-  "RedisLeases with node-redis",
-  redisBackendFactory("node-redis", () => client),
-);
+runContract("RedisLeases with node-redis", redis.backends);

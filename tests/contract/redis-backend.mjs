@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { createClient } from "redis";
 
 import { RedisFencedStore, RedisLeases } from "../../redis/index.js";
+import { startRedis } from "./redis-server.mjs";
 
 /** A connected client of `kind` ("node-redis" or "ioredis") for `server`. */
 export async function connect(kind, server) {
@@ -42,5 +43,25 @@ export function redisBackendFactory(kind, getClient) {
       fencedRead: true,
       close: () => leases.close(),
     };
+  };
+}
+
+/**
+ * A private redis-server and one client of `kind` on it, for a suite's hooks (`before(start)`,
+ * `after(stop)`); `backends` is runContract's backend factory on that client.
+ */
+export function privateRedisClient(kind) {
+  let server;
+  let client;
+  return {
+    async start() {
+      server = await startRedis();
+      client = await connect(kind, server);
+    },
+    async stop() {
+      if (client) disconnect(client);
+      await server?.stop();
+    },
+    backends: redisBackendFactory(kind, () => client),
   };
 }

@@ -27,6 +27,12 @@ export async function wasmBackend(options) {
     const plain = options !== null && typeof options === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(options));
     return plain ? { ...options, nowMs: now() } : options;
   };
+  // LeaseTable.waiters and .candidates answer "as of the latest call": bring the table to now first.
+  const asOfNow = (read) =>
+    call(() => {
+      table.tick(now());
+      return read();
+    });
   return {
     name: "wasm LeaseTable",
     leases: {
@@ -35,21 +41,12 @@ export async function wasmBackend(options) {
       release: (r, o, t) => call(() => table.release(r, o, t, now())),
       cancel: (r, o) => call(() => table.cancel(r, o, now())),
       holder: (r) => call(() => table.holder(r, now())),
-      // LeaseTable.waiters answers "as of the latest call": bring the table to now first.
-      waiters: (r) =>
-        call(() => {
-          table.tick(now());
-          return table.waiters(r);
-        }),
+      waiters: (r) => asOfNow(() => table.waiters(r)),
       campaign: (e, c, opts) => call(() => table.campaign(e, c, withNow(opts))),
       resign: (e, c, t) => call(() => table.resign(e, c, t, now())),
       withdraw: (e, c) => call(() => table.withdraw(e, c, now())),
       leader: (e) => call(() => table.leader(e, now())),
-      candidates: (e) =>
-        call(() => {
-          table.tick(now());
-          return table.candidates(e);
-        }),
+      candidates: (e) => asOfNow(() => table.candidates(e)),
     },
     fencedRead: false,
     store: {

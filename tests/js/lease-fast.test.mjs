@@ -5,10 +5,9 @@
 // intern table's cap.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-
-import "./helpers.mjs"; // instantiates the lease entry's wasm
 import * as lease from "../../pkg/lease/index.js";
 import { unguardedMethod } from "../../pkg/lease/receivers.js";
+import { prng } from "./helpers.mjs"; // also instantiates the lease entry's wasm
 
 const { LeaseTable } = lease;
 const checkedAcquire = unguardedMethod(LeaseTable, "acquire");
@@ -23,21 +22,9 @@ function outcome(f) {
   }
 }
 
-/** mulberry32: a seeded 32-bit PRNG. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 describe("LeaseTable fast path: the same answers as the checked methods", () => {
   test("a seeded mix of 20,000 calls, good and bad, gives the same outcomes and errors", () => {
-    const next = rng(0xfa57);
+    const next = prng(0xfa57);
     const pick = (xs) => xs[Math.floor(next() * xs.length)];
     const fast = new LeaseTable({ maxTtlMs: 10_000, lockDelayMs: 50 });
     const slow = new LeaseTable({ maxTtlMs: 10_000, lockDelayMs: 50 });

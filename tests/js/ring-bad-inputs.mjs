@@ -41,6 +41,34 @@ export const BAD_ID_STRINGS = [
 ];
 export const LONE_SURROGATES = ["\uD800", "a\uDC00b", "ab\uD83D", "\uDE80", "🚀\uD83D"];
 
+// A batch of node specs (`new HashRing({ nodes })`, `addNodes`) whose last spec is bad, after
+// valid ones: [specs, error class, what the message names].
+export const GOOD_SPECS = ["ok-1", { id: "ok-2", weight: 2 }];
+export const BAD_SPEC_BATCHES = [
+  [[...GOOD_SPECS, 42], TypeError, NODES],
+  [[...GOOD_SPECS, null], TypeError, NODES],
+  [[...GOOD_SPECS, undefined], TypeError, NODES],
+  [[...GOOD_SPECS, true], TypeError, NODES],
+  [[...GOOD_SPECS, Symbol("s")], TypeError, NODES],
+  [[...GOOD_SPECS, ["ok-3"]], TypeError, /\bnodes\b|\bid\b/],
+  [[...GOOD_SPECS, { id: 42 }], TypeError, ID],
+  [[...GOOD_SPECS, { weight: 2 }], TypeError, ID],
+  [[...GOOD_SPECS, { id: "ok-3", weight: "2" }], TypeError, WEIGHT],
+  [[...GOOD_SPECS, { id: "ok-3", wieght: 2 }], TypeError, /\bwieght\b/],
+  [[...GOOD_SPECS, { id: "ok-3", up: false }], TypeError, /\bup\b/],
+  [[...GOOD_SPECS, { id: "ok-3", weight: 0 }], RangeError, WEIGHT],
+  [[...GOOD_SPECS, { id: "ok-3", weight: -1 }], RangeError, WEIGHT],
+  [[...GOOD_SPECS, { id: "ok-3", weight: NaN }], RangeError, WEIGHT],
+  [[...GOOD_SPECS, { id: "ok-3", weight: Infinity }], RangeError, WEIGHT],
+  [[...GOOD_SPECS, ""], RangeError, /\bnodes\[2\]|\bid\b/],
+  [[...GOOD_SPECS, { id: "" }], RangeError, ID],
+  [[...GOOD_SPECS, "\uD800"], RangeError, /\bnodes\[2\]|\bid\b/],
+  [[...GOOD_SPECS, "x".repeat(257)], RangeError, /\bnodes\[2\]|\bid\b/],
+  [[...GOOD_SPECS, "ok-1"], Error, /already exists/],
+  [[...GOOD_SPECS, { id: "ok-2", weight: 1 }], Error, /already exists/],
+  [["p", "p"], Error, /already exists/],
+];
+
 /**
  * For each `[name, call]` of `methods`, where `call(ring, value)` passes `value` as the string
  * parameter matching `param`: a `TypeError` case for every non-string and a `RangeError` case

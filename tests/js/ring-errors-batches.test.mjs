@@ -4,7 +4,18 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { assertFixtureHealthy, expectThrow, fixtureRing, HashRing, show, snapshot } from "./helpers.mjs";
-import { BAD_ID_STRINGS, ID, LONE_SURROGATES, NODES, NOT_STRINGS, onFixture, stringParameterCases, WEIGHT } from "./ring-bad-inputs.mjs";
+import {
+  BAD_ID_STRINGS,
+  BAD_SPEC_BATCHES,
+  GOOD_SPECS,
+  ID,
+  LONE_SURROGATES,
+  NODES,
+  NOT_STRINGS,
+  onFixture,
+  stringParameterCases,
+  WEIGHT,
+} from "./ring-bad-inputs.mjs";
 
 const SCHEME = /\bscheme\b/;
 const EPSILON = /\bepsilon\b/;
@@ -287,30 +298,7 @@ describe("constructor scheme and nodes", () => {
       expectThrow(() => new HashRing({ nodes }), TypeError, { method: "new HashRing", param: NODES, what: `nodes ${show(nodes)}` });
     });
   }
-  const GOOD = ["ok-1", { id: "ok-2", weight: 2 }];
-  const cases = [
-    [[...GOOD, 42], TypeError, NODES],
-    [[...GOOD, null], TypeError, NODES],
-    [[...GOOD, undefined], TypeError, NODES],
-    [[...GOOD, ["ok-3"]], TypeError, /\bnodes\b|\bid\b/],
-    [[...GOOD, { id: 42 }], TypeError, ID],
-    [[...GOOD, { weight: 2 }], TypeError, ID],
-    [[...GOOD, { id: "ok-3", weight: "2" }], TypeError, WEIGHT],
-    [[...GOOD, { id: "ok-3", wieght: 2 }], TypeError, /\bwieght\b/],
-    [[...GOOD, { id: "ok-3", up: false }], TypeError, /\bup\b/],
-    [[...GOOD, { id: "ok-3", weight: 0 }], RangeError, WEIGHT],
-    [[...GOOD, { id: "ok-3", weight: -1 }], RangeError, WEIGHT],
-    [[...GOOD, { id: "ok-3", weight: NaN }], RangeError, WEIGHT],
-    [[...GOOD, { id: "ok-3", weight: Infinity }], RangeError, WEIGHT],
-    [[...GOOD, ""], RangeError, /\bnodes\[2\]|\bid\b/],
-    [[...GOOD, { id: "" }], RangeError, ID],
-    [[...GOOD, "\uD800"], RangeError, /\bnodes\[2\]|\bid\b/],
-    [[...GOOD, "x".repeat(257)], RangeError, /\bnodes\[2\]|\bid\b/],
-    [[...GOOD, "ok-1"], Error, /already exists/],
-    [[...GOOD, { id: "ok-2", weight: 1 }], Error, /already exists/],
-    [["p", "p"], Error, /already exists/],
-  ];
-  for (const [nodes, cls, param] of cases) {
+  for (const [nodes, cls, param] of BAD_SPEC_BATCHES) {
     test(`new HashRing({ nodes: [..., ${show(nodes.at(-1))}] }) -> ${cls.name}`, () => {
       for (const scheme of ["sha1", "ketama"]) {
         expectThrow(() => new HashRing({ scheme, nodes }), cls, {
@@ -325,7 +313,7 @@ describe("constructor scheme and nodes", () => {
     });
   }
   test("a weight whose sha1 points exceed 2^20 -> RangeError for sha1; ketama (relative weights, like hashring) accepts it", () => {
-    const nodes = [...GOOD, { id: "big", weight: 30000 }]; // sha1: 160 × 30000 > 2^20 points
+    const nodes = [...GOOD_SPECS, { id: "big", weight: 30000 }]; // sha1: 160 × 30000 > 2^20 points
     expectThrow(() => new HashRing({ scheme: "sha1", nodes }), RangeError, {
       method: "new HashRing",
       param: /\bpoints\b|\bweight\b/,

@@ -7,6 +7,8 @@ import { describe, test } from "node:test";
 import { assertFixtureHealthy, expectThrow, fixtureRing, HashRing, show, snapshot } from "./helpers.mjs";
 import {
   BAD_ID_STRINGS,
+  BAD_SPEC_BATCHES,
+  GOOD_SPECS,
   ID,
   KEY,
   N,
@@ -316,29 +318,10 @@ describe("weights and options of addNode", () => {
 });
 
 describe("addNodes (all-or-nothing)", () => {
-  const GOOD = ["ok-1", { id: "ok-2", weight: 2 }];
   const cases = [
-    [[...GOOD, 42], TypeError, NODES],
-    [[...GOOD, null], TypeError, NODES],
-    [[...GOOD, undefined], TypeError, NODES],
-    [[...GOOD, true], TypeError, NODES],
-    [[...GOOD, Symbol("s")], TypeError, NODES],
-    [[...GOOD, ["ok-3"]], TypeError, /\bnodes\b|\bid\b/],
-    [[...GOOD, { id: 42 }], TypeError, ID],
-    [[...GOOD, { weight: 2 }], TypeError, ID],
-    [[...GOOD, { id: "ok-3", weight: "2" }], TypeError, WEIGHT],
-    [[...GOOD, { id: "ok-3", wieght: 2 }], TypeError, /\bwieght\b/],
-    [[...GOOD, { id: "ok-3", weight: 0 }], RangeError, WEIGHT],
-    [[...GOOD, { id: "ok-3", weight: NaN }], RangeError, WEIGHT],
-    [[...GOOD, ""], RangeError, /\bnodes\[2\]|\bid\b/],
-    [[...GOOD, { id: "" }], RangeError, ID],
-    [[...GOOD, "\uD800"], RangeError, /\bnodes\[2\]|\bid\b/],
-    [[...GOOD, "x".repeat(257)], RangeError, /\bnodes\[2\]|\bid\b/],
-    [[...GOOD, "ok-1"], Error, /already exists/],
-    [[...GOOD, { id: "ok-2", weight: 1 }], Error, /already exists/],
-    [["p", "p"], Error, /already exists/],
-    [[...GOOD, "node-3"], Error, /already exists/], // already in the ring
-    [[...GOOD, { id: "big", weight: 30000 }], RangeError, /\bpoints\b|\bweight\b/], // 40 * 30000 > 2^20
+    ...BAD_SPEC_BATCHES,
+    [[...GOOD_SPECS, "node-3"], Error, /already exists/], // already in the ring
+    [[...GOOD_SPECS, { id: "big", weight: 30000 }], RangeError, /\bpoints\b|\bweight\b/], // 40 * 30000 > 2^20
   ];
   for (const [specs, cls, param] of cases) {
     test(`addNodes(${show(specs.at(-1))} after valid specs) -> ${cls.name}, nothing added`, () => {

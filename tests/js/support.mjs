@@ -3,17 +3,13 @@
 // node:assert/strict, so they run unchanged in Node (node --test) and in headless Chromium
 // (tests/browser-harness/, where node:assert/strict is a small shim). helpers.mjs re-exports all of it.
 import assert from "node:assert/strict";
+import { mulberry32 } from "../../scripts/lib/mulberry32.mjs";
+import { lowerBound } from "../../www/ring/ring-stats.js";
 
 /** mulberry32: a small seeded PRNG (no Math.random in tests). Returns floats in [0, 1). */
 export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const next = () => draw() / 4294967296;
   next.int = (n) => Math.floor(next() * n);
   next.shuffle = (array) => {
     const out = [...array];
@@ -105,15 +101,8 @@ export function ringModel(ring) {
 
 /** Index of the first point with position >= pos, wrapping to 0 (the owner point, health aside). */
 export function pointIndexAt(model, pos) {
-  const { positions } = model;
-  let lo = 0;
-  let hi = positions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (positions[mid] < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === positions.length ? 0 : lo;
+  const index = lowerBound(model.positions, pos);
+  return index === model.positions.length ? 0 : index;
 }
 
 /**

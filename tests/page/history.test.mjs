@@ -11,26 +11,21 @@
 // dropped on the view shows the server's view as unknown. Fails on any console error or warning,
 // page error, failed or foreign request. Writes test-results/page-history-*.png.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { checkHistory, initSync, Simulation } from "../../pkg/sim/index.js";
-import { startServer } from "../../scripts/serve.mjs";
-import { launchChromium, watchPage } from "../chromium.mjs";
+import { openServedPage, resultsDir } from "./served-page.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
-const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const SAMPLE = "histories/gcpause-unfenced.json";
 // Recorded by the fault harness (`npm run chaos`) on real processes and redis-servers.
 const RECORDED = ["histories/chaos-fenced.json", "histories/chaos-unfenced.json"];
 const HISTORY_KINDS = ["lostUpdate", "doubleGrant", "tokenOrder", "staleWrite", "beliefOverlap"];
 
-let server;
-let baseUrl;
-let browser;
+/** The served page (served-page.mjs), open from the first test to the last. */
+let served;
 let page;
-const problems = [];
 
 const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
 
@@ -60,18 +55,15 @@ async function assertMatchesVerdict(verdict, label) {
 
 describe("histories in the lock contention view", { timeout: 120_000 }, () => {
   before(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    ({ server, url: baseUrl } = await startServer({ port: 0 }));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1, acceptDownloads: true });
-    page = await context.newPage();
-    watchPage(page, new URL(baseUrl).origin, { problems });
+    served = await openServedPage({ contextOptions: { acceptDownloads: true } });
+    page = served.page;
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
-    assert.deepEqual(problems, [], "no console errors, page errors or failed requests");
+    if (!served) return;
+    await served.close();
+    assert.deepEqual(served.problems, [], "no console errors, page errors or failed requests");
+    assert.deepEqual(served.warnings, [], "no console warnings");
   });
 
   it("a simulated run shows its coverage next to the verdict, and exports the history Node exports", async () => {
@@ -81,7 +73,7 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
     const expected = sim.history();
     const coverage = sim.coverage();
     sim.free();
-    await page.goto(`${baseUrl}#locks?preset=gcPause&seed=1&fencing=off`);
+    await page.goto(`${served.baseUrl}#locks?preset=gcPause&seed=1&fencing=off`);
     await waitForState("paused");
     await byTestId("locks-to-end").click();
     await waitForState("done");
@@ -119,7 +111,7 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
   it("opens the sample history from #locks?history=…", async () => {
     const doc = JSON.parse(readFileSync(new URL(`../../www/${SAMPLE}`, import.meta.url), "utf8"));
     const verdict = checkHistory(doc);
-    await page.goto(`${baseUrl}#locks?history=${SAMPLE}`);
+    await page.goto(`${served.baseUrl}#locks?history=${SAMPLE}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, {
       timeout: 15_000,
     });
@@ -129,13 +121,13 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
     await waitForState("done");
     await page.screenshot({ path: `${resultsDir}page-history-sample.png`, fullPage: true });
     // A missing file is an error in the status line, not a broken page.
-    await page.goto(`${baseUrl}#locks?history=histories/none.json`);
+    await page.goto(`${served.baseUrl}#locks?history=histories/none.json`);
     await waitForState("error");
     assert.match(await text("locks-status"), /Cannot load the history histories\/none\.json: 404/);
     // The 404 itself is what this step asks for: the only problems it may leave.
     const expected = (p) => p.includes("none.json") || p.includes("status of 404");
-    assert.ok(problems.some(expected));
-    problems.splice(0, problems.length, ...problems.filter((p) => !expected(p)));
+    assert.ok(served.problems.some(expected));
+    served.problems.splice(0, served.problems.length, ...served.problems.filter((p) => !expected(p)));
   });
 
   for (const path of RECORDED) {
@@ -143,7 +135,7 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
       const doc = JSON.parse(readFileSync(new URL(`../../www/${path}`, import.meta.url), "utf8"));
       const verdict = checkHistory(doc);
       assert.ok(verdict.coverage.lateWrites !== null && verdict.unknown.length === 0, "the recording has the server's view");
-      await page.goto(`${baseUrl}#locks?history=${path}`);
+      await page.goto(`${served.baseUrl}#locks?history=${path}`);
       await page.waitForFunction(() => document.querySelector('[data-testid="locks-view"]').dataset.source === "history", null, {
         timeout: 15_000,
       });
@@ -160,7 +152,7 @@ describe("histories in the lock contention view", { timeout: 120_000 }, () => {
   }
 
   it("a client-only history dropped on the view: the server's view is drawn as unknown", async () => {
-    await page.goto(`${baseUrl}#locks`);
+    await page.goto(`${served.baseUrl}#locks`);
     await waitForState("paused");
     const rec = (type, process, op, timeMs, more = {}) => ({
       type,

@@ -227,7 +227,7 @@ describe("the JS suites in headless Chromium, on the release build", () => {
   before(async () => {
     [nodeTests, { server, url: baseUrl }, browser] = await Promise.all([
       listNodeTests(FILES),
-      startServer({ port: 0, extraRoots: ["tests", "scripts/gen-golden.mjs", "scripts/lib/reference-ring.mjs"] }),
+      startServer({ port: 0, extraRoots: ["tests", "scripts/gen-golden.mjs", "scripts/lib"] }),
       launchChromium(),
     ]);
     const skipped = [...NODE_ONLY].map(([f, why]) => `${f} (${why})`).join("; ");

@@ -10,16 +10,13 @@
 // request or request to another origin. Writes test-results/page-locks.png (gcPause with
 // fencing off, run to the end) and test-results/page-locks-flashsale.png (50 clients).
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { initSync, Simulation } from "../../pkg/sim/index.js";
-import { startServer } from "../../scripts/serve.mjs";
-import { launchChromium, watchPage } from "../chromium.mjs";
+import { canvasColourCounts, openServedPage, resultsDir } from "./served-page.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/sim/ringlease_sim_bg.wasm", import.meta.url)) });
 
-const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 /** The canvas colours (www/locks/locks-style.js STYLE), as the legend publishes them. */
 const COLOURS = ["danger", "holding", "queued", "writeOk", "writeRejected", "lost", "paused", "lease"];
 
@@ -52,12 +49,9 @@ function lossySeed() {
   throw new Error("gcPause with fencing off lost no update in 100 seeds");
 }
 
-let server;
-let baseUrl;
-let browser;
+/** The served page (served-page.mjs), open from the first test to the last. */
+let served;
 let page;
-const problems = [];
-const warnings = [];
 
 const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
 const view = () => byTestId("locks-view");
@@ -93,30 +87,49 @@ async function runToEnd() {
   return Date.now() - started;
 }
 
-/** Canvas pixels within ±3 of each named colour (exact colours the view draws), mostly opaque. */
-function canvasColours(names) {
-  return page.evaluate((names) => {
-    const colours = names.map((name) => {
-      const entry = document.querySelector(`[data-testid="legend-entry"][data-kind="${name}"]`);
-      return entry.dataset.color.split(",").map(Number);
-    });
-    const canvas = document.querySelector('[data-testid="locks-canvas"]');
-    const { width, height } = canvas;
-    // Read a copy, so the page's own canvas is never read back.
-    const copy = Object.assign(document.createElement("canvas"), { width, height });
-    const context = copy.getContext("2d", { willReadFrequently: true });
-    context.drawImage(canvas, 0, 0);
-    const data = context.getImageData(0, 0, width, height).data;
-    const counts = colours.map(() => 0);
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] < 160) continue;
-      for (let c = 0; c < colours.length; c++) {
-        const [r, g, b] = colours[c];
-        if (Math.abs(data[i] - r) <= 3 && Math.abs(data[i + 1] - g) <= 3 && Math.abs(data[i + 2] - b) <= 3) counts[c] += 1;
-      }
-    }
-    return Object.fromEntries(names.map((name, i) => [name, counts[i]]));
-  }, names);
+/**
+ * Canvas pixels within ±3 of each named colour (the exact colours the view draws, as its legend
+ * publishes them), mostly opaque, by name.
+ */
+async function canvasColours(names) {
+  const colours = await page.evaluate(
+    (names) =>
+      names.map((name) => {
+        const entry = document.querySelector(`[data-testid="legend-entry"][data-kind="${name}"]`);
+        return entry.dataset.color.split(",").map(Number);
+      }),
+    names,
+  );
+  const counts = await canvasColourCounts(page, "locks-canvas", colours);
+  return Object.fromEntries(names.map((name, i) => [name, counts[i]]));
+}
+
+/**
+ * Clicks Play and records the intervals (ms) between `count` animation frames, then pauses
+ * (unless a slow machine played the run to its end); the intervals without the first `skip`.
+ * @returns {Promise<number[]>}
+ */
+function playFrameIntervals(count, skip) {
+  return page.evaluate(
+    async ({ count, skip }) => {
+      const intervals = [];
+      document.querySelector('[data-testid="locks-play"]').click();
+      let last = performance.now();
+      await new Promise((resolve) => {
+        const tick = (ts) => {
+          intervals.push(ts - last);
+          last = ts;
+          if (intervals.length < count) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      const play = document.querySelector('[data-testid="locks-play"]');
+      if (!play.disabled) play.click();
+      return intervals.slice(skip);
+    },
+    { count, skip },
+  );
 }
 
 /** The page's figures against a Node report. */
@@ -138,31 +151,23 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
   let fenced;
 
   before(async () => {
-    mkdirSync(resultsDir, { recursive: true });
     seed = lossySeed();
     lossy = expected({ preset: "gcPause", seed, fencing: "off" });
     fenced = expected({ preset: "gcPause", seed, fencing: "maxToken" });
     console.log(
       `# gcPause seed ${seed}: fencing off ${lossy.counts.lostUpdate} lost updates; maxToken ${fenced.metrics.rejectedWrites} rejected writes`,
     );
-    ({ server, url: baseUrl } = await startServer({ port: 0 }));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1100 }, deviceScaleFactor: 1 });
-    page = await context.newPage();
-    const origin = new URL(baseUrl).origin;
-    watchPage(page, origin, { problems, warnings });
+    served = await openServedPage();
+    page = served.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => served?.close());
 
   it("opens a linked run: #locks?preset=gcPause&seed=…&fencing=off selects the tab and loads that run", async () => {
     assert.ok(lossy.counts.lostUpdate > 0, "the seed loses updates without fencing");
     const hash = `#locks?preset=gcPause&seed=${seed}&fencing=off`;
     const started = Date.now();
-    await page.goto(`${baseUrl}${hash}`);
+    await page.goto(`${served.baseUrl}${hash}`);
     await page.waitForFunction(() => document.body.dataset.state !== "loading", null, { timeout: 15_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.state), "ready");
     await waitForRun(hash);
@@ -316,23 +321,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
 
     // Play at 4× for a while and measure the frame intervals.
     await byTestId("locks-speed").selectOption("4");
-    const frames = await page.evaluate(async () => {
-      const intervals = [];
-      document.querySelector('[data-testid="locks-play"]').click();
-      let last = performance.now();
-      await new Promise((resolve) => {
-        const tick = (ts) => {
-          intervals.push(ts - last);
-          last = ts;
-          if (intervals.length < 90) requestAnimationFrame(tick);
-          else resolve();
-        };
-        requestAnimationFrame(tick);
-      });
-      const play = document.querySelector('[data-testid="locks-play"]');
-      if (!play.disabled) play.click(); // pause (unless a slow machine played it to the end)
-      return intervals.slice(5).sort((a, b) => a - b);
-    });
+    const frames = (await playFrameIntervals(90, 5)).sort((a, b) => a - b);
     await page.waitForFunction(() => ["paused", "done"].includes(document.querySelector('[data-testid="locks-view"]').dataset.state));
     const median = frames[Math.floor(frames.length / 2)];
     const p90 = frames[Math.floor(frames.length * 0.9)];
@@ -381,23 +370,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
       null,
       { timeout: 15_000 },
     );
-    const frames = await page.evaluate(async () => {
-      const intervals = [];
-      document.querySelector('[data-testid="locks-play"]').click();
-      let last = performance.now();
-      await new Promise((resolve) => {
-        const tick = (ts) => {
-          intervals.push(ts - last);
-          last = ts;
-          if (intervals.length < 30) requestAnimationFrame(tick);
-          else resolve();
-        };
-        requestAnimationFrame(tick);
-      });
-      const play = document.querySelector('[data-testid="locks-play"]');
-      if (!play.disabled) play.click(); // pause
-      return intervals.slice(2);
-    });
+    const frames = await playFrameIntervals(30, 2);
     const worst = Math.max(...frames);
     console.log(`# zero-think orderQueue: worst frame interval ${worst.toFixed(1)} ms`);
     assert.ok(worst < 2_000, `every frame came back: worst ${worst.toFixed(1)} ms`);
@@ -409,7 +382,7 @@ describe("the lock contention view", { timeout: 120_000 }, () => {
   });
 
   it("logged no console errors or warnings, page errors, failed or foreign requests", () => {
-    assert.deepEqual(problems, []);
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(served.problems, []);
+    assert.deepEqual(served.warnings, []);
   });
 });

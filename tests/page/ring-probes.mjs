@@ -1,6 +1,7 @@
 // The ring page's probes for tests/page/page.test.mjs: reading the legend, the figures, the
 // canvas pixels and the chart, and hovering a key, on one Playwright page.
 import assert from "node:assert/strict";
+import { canvasColourCounts } from "./served-page.mjs";
 
 /**
  * The probes, each reading the page `getPage()` returns when it runs (a Playwright page showing
@@ -121,32 +122,8 @@ export function ringProbes(getPage) {
     });
   }
 
-  /**
-   * Pixels of `canvasId` whose colour is within ±3 of each of `colours` ([r, g, b]) and mostly
-   * opaque (anti-aliased edges of a grey tick still count; other colours never come that close).
-   */
-  function pixelCounts(canvasId, colours) {
-    return getPage().evaluate(
-      ({ canvasId, colours }) => {
-        const canvas = document.querySelector(`[data-testid="${canvasId}"]`);
-        const { width, height } = canvas;
-        const copy = Object.assign(document.createElement("canvas"), { width, height });
-        const context = copy.getContext("2d", { willReadFrequently: true });
-        context.drawImage(canvas, 0, 0);
-        const data = context.getImageData(0, 0, width, height).data;
-        const counts = colours.map(() => 0);
-        for (let i = 0; i < data.length; i += 4) {
-          if (data[i + 3] < 160) continue;
-          for (let c = 0; c < colours.length; c++) {
-            const [r, g, b] = colours[c];
-            if (Math.abs(data[i] - r) <= 3 && Math.abs(data[i + 1] - g) <= 3 && Math.abs(data[i + 2] - b) <= 3) counts[c] += 1;
-          }
-        }
-        return counts;
-      },
-      { canvasId, colours },
-    );
-  }
+  /** Pixels of `canvasId` within ±3 of each of `colours` ([r, g, b]): canvasColourCounts. */
+  const pixelCounts = (canvasId, colours) => canvasColourCounts(getPage(), canvasId, colours);
 
   async function assertRingDrawn(nodes) {
     const stats = await canvasStats();

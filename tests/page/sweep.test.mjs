@@ -12,22 +12,16 @@
 // test-results/page-sweep.png (the finished 20 × 20 sweep) and page-sweep-tooltip.png (a point
 // pinned open).
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { startServer } from "../../scripts/serve.mjs";
-import { launchChromium, watchPage } from "../chromium.mjs";
+import { openServedPage, resultsDir } from "./served-page.mjs";
 
-const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const SMALL_LINK = "#sweep?preset=gcPause&parameter=ttlMs&values=60,150,400&seeds=6&fencing=off,maxToken";
 const SMALL = { parameter: "ttlMs", values: [60, 150, 400], seeds: 6, fencing: ["off", "maxToken"] };
 
-let server;
-let baseUrl;
-let browser;
+/** The served page (served-page.mjs), open from the first test to the last. */
+let served;
 let page;
-const problems = [];
-const warnings = [];
 const workers = []; // { url, closed }
 
 const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
@@ -81,13 +75,12 @@ function plotted() {
 
 describe("the Sweeps tab", { timeout: 240_000 }, () => {
   before(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    ({ server, url: baseUrl } = await startServer({ port: 0 }));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
-    page = await context.newPage();
-    const origin = new URL(baseUrl).origin;
-    watchPage(page, origin, { problems, warnings, localUrl: /^(data|blob):/ });
+    served = await openServedPage({
+      viewport: { width: 1360, height: 1000 },
+      contextOptions: { acceptDownloads: true },
+      localUrl: /^(data|blob):/,
+    });
+    page = served.page;
     page.on("worker", (worker) => {
       const entry = { url: worker.url(), closed: false };
       workers.push(entry);
@@ -96,15 +89,12 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
       });
     });
 
-    await page.goto(`${baseUrl}www/${SMALL_LINK}`);
+    await page.goto(`${served.baseUrl}www/${SMALL_LINK}`);
     await page.waitForFunction(() => document.body.dataset.state !== "loading", null, { timeout: 15_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.state), "ready");
   });
 
-  after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => served?.close());
 
   it("opens from a #sweep link with the form filled in", async () => {
     assert.equal(await byTestId("tab-sweep").getAttribute("aria-selected"), "true");
@@ -349,7 +339,7 @@ describe("the Sweeps tab", { timeout: 240_000 }, () => {
   });
 
   it("logged no console errors or warnings, page errors, failed or foreign requests", () => {
-    assert.deepEqual(problems, []);
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(served.problems, []);
+    assert.deepEqual(served.warnings, []);
   });
 });

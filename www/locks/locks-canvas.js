@@ -6,6 +6,7 @@
 // Within a lane, top to bottom: a strip for pauses and partitions, the client's bar (waiting,
 // queued, backing off, holding, or believing it holds after the server's lease ended), and a
 // thin strip for the server's lease (server truth). Writes are ticks across the lane.
+import { fitCanvas } from "../lib/canvas.js";
 import { INK as PAGE_INK } from "../lib/colors.js";
 import { wholeMillis } from "../lib/format.js";
 import { niceCeil } from "../lib/scale.js";
@@ -126,16 +127,8 @@ export class LocksCanvas {
     const rugTop = lanesBottom + (rugKinds.length > 0 ? 6 : 0);
     const height = rugTop + rugKinds.length * RUG_ROW + 6;
     const width = Math.max(320, Math.round(canvas.clientWidth || 900));
-    const dpr = window.devicePixelRatio || 1;
     if (canvas.style.height !== `${height}px`) canvas.style.height = `${height}px`;
-    const pw = Math.round(width * dpr);
-    const ph = Math.round(height * dpr);
-    if (canvas.width !== pw || canvas.height !== ph) {
-      canvas.width = pw;
-      canvas.height = ph;
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    fitCanvas(canvas, ctx, width, height);
 
     const plotX = GUTTER;
     const plotW = width - GUTTER - RIGHT;

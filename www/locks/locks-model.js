@@ -29,6 +29,23 @@ function key(resource, token) {
   return resource * 2 ** 32 + token;
 }
 
+/**
+ * Starts a span (a pause, a partition) at `at`, planned to last until `planned`: ends the lane's
+ * `open` one there first, and lists the new one in `spans`. Returns it, the lane's open span.
+ */
+function startSpan(open, spans, at, planned) {
+  if (open) open.end = at;
+  const span = { start: at, end: null, planned };
+  spans.push(span);
+  return span;
+}
+
+/** Ends the lane's `open` span (if any) at `at`. Returns null, the lane's open span. */
+function endSpan(open, at) {
+  if (open) open.end = at;
+  return null;
+}
+
 class Lane {
   phases = [];
   beliefs = [];
@@ -161,28 +178,18 @@ export class LocksModel {
         break;
       }
       case "paused":
-        if (lane.pause) lane.pause.end = at;
-        lane.pause = { start: at, end: null, planned: at + value };
-        lane.pauses.push(lane.pause);
+        lane.pause = startSpan(lane.pause, lane.pauses, at, at + value);
         this.counts.pauses += 1;
         break;
       case "resumed":
-        if (lane.pause) {
-          lane.pause.end = at;
-          lane.pause = null;
-        }
+        lane.pause = endSpan(lane.pause, at);
         break;
       case "partitionStart":
-        if (lane.partition) lane.partition.end = at;
-        lane.partition = { start: at, end: null, planned: value };
-        lane.partitions.push(lane.partition);
+        lane.partition = startSpan(lane.partition, lane.partitions, at, value);
         this.counts.partitions += 1;
         break;
       case "partitionEnd":
-        if (lane.partition) {
-          lane.partition.end = at;
-          lane.partition = null;
-        }
+        lane.partition = endSpan(lane.partition, at);
         break;
       case "leaseGranted": {
         // A new lease on a resource whose previous lease is still open here: that one ended

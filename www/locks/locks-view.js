@@ -285,24 +285,15 @@ export class LocksView {
     this.#history = null;
     this.#root.dataset.source = "simulation";
     this.#controls.setHistory(false);
-    this.pause();
-    this.#toEnd = false;
-    this.#sim?.free();
-    this.#sim = null;
-    this.#model = null;
+    this.#clear();
     this.#run = run;
     this.#hash = runHash(run);
-    this.#highlight = null;
-    this.#ui.hover.textContent = "";
     let sim;
     try {
       sim = new this.#Simulation(run);
     } catch (error) {
-      this.#root.dataset.state = "error";
+      this.#fail(`Cannot load this run: ${error.message}`);
       this.#root.dataset.run = this.#hash;
-      this.#controls.setDisabled(true);
-      this.#controls.setStatus(`Cannot load this run: ${error.message}`, "error");
-      this.#ui.canvas.getContext("2d").clearRect(0, 0, this.#ui.canvas.width, this.#ui.canvas.height);
       return;
     }
     this.#sim = sim;

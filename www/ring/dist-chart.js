@@ -146,23 +146,18 @@ function histogram({ nodes, shares, ideals }) {
   return [plot, keyHistogram(), summary];
 }
 
-function key() {
+/** A chart's key: the swatch of its bars and what they show, the ideal's mark and what it is. */
+function chartKey(fillClass, fill, idealClass, ideal) {
   return el("p", { className: "dist-key small muted" }, [
-    el("span", { className: "key-fill" }),
-    " keyspace share (ownership())   ",
-    el("span", { className: "key-ideal" }),
-    " ideal: weight ÷ total live weight",
+    el("span", { className: fillClass }),
+    fill,
+    el("span", { className: idealClass }),
+    ideal,
   ]);
 }
 
-function keyHistogram() {
-  return el("p", { className: "dist-key small muted" }, [
-    el("span", { className: "key-fill key-fill-hist" }),
-    " nodes per bin   ",
-    el("span", { className: "key-ideal key-ideal-x" }),
-    " 1.00× = ideal share",
-  ]);
-}
+const key = () => chartKey("key-fill", " keyspace share (ownership())   ", "key-ideal", " ideal: weight ÷ total live weight");
+const keyHistogram = () => chartKey("key-fill key-fill-hist", " nodes per bin   ", "key-ideal key-ideal-x", " 1.00× = ideal share");
 
 function signed(deviation) {
   const text = percent(Math.abs(deviation), 1);

@@ -5,6 +5,7 @@
 // ~1000 stroke calls, not 160 000. The geometry (including every key dot's centre) is kept for
 // the overlay and for hit-testing.
 
+import { fitCanvas } from "../lib/canvas.js";
 import { INK as PAGE_INK } from "../lib/colors.js";
 import { KEYSPACE } from "./ring-stats.js";
 
@@ -55,14 +56,7 @@ export class RingCanvas {
     const canvas = this.#canvas;
     const ctx = this.#ctx;
     const size = Math.max(200, Math.round(canvas.clientWidth || 560));
-    const dpr = window.devicePixelRatio || 1;
-    const pixels = Math.round(size * dpr);
-    if (canvas.width !== pixels || canvas.height !== pixels) {
-      canvas.width = pixels;
-      canvas.height = pixels;
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, size, size);
+    const dpr = fitCanvas(canvas, ctx, size, size);
 
     const cx = size / 2;
     const cy = size / 2;
@@ -110,10 +104,7 @@ export class RingCanvas {
       if (!marked[b]) continue;
       let e = b;
       while (e + 1 < bins && marked[e + 1]) e += 1;
-      const a0 = (b / bins) * TAU - Math.PI / 2;
-      const a1 = ((e + 1) / bins) * TAU - Math.PI / 2 + seam;
-      path.moveTo(cx + r * Math.cos(a0), cy + r * Math.sin(a0));
-      path.arc(cx, cy, r, a0, a1);
+      addBinArc(path, cx, cy, r, b, e + 1, bins, seam);
       b = e;
     }
     const ctx = this.#ctx;
@@ -178,10 +169,7 @@ export class RingCanvas {
           path = new Path2D();
           paths.set(owner, path);
         }
-        const a0 = (runStart / bins) * TAU - Math.PI / 2;
-        const a1 = (b / bins) * TAU - Math.PI / 2 + seam;
-        path.moveTo(cx + r * Math.cos(a0), cy + r * Math.sin(a0));
-        path.arc(cx, cy, r, a0, a1);
+        addBinArc(path, cx, cy, r, runStart, b, bins, seam);
       }
       runStart = b;
     }
@@ -361,6 +349,18 @@ export class RingCanvas {
 /** Radius of a sample key's dot, by sample size. */
 export function keyDotRadius(count) {
   return count > 8000 ? 1.3 : count > 3000 ? 1.7 : 2.3;
+}
+
+/**
+ * Adds to `path` the arc of radius `r` about (cx, cy) over slices `from` to `to` (exclusive) of
+ * `bins` equal slices of the ring (from twelve o'clock, clockwise), `seam` radians longer so
+ * neighbouring arcs meet.
+ */
+function addBinArc(path, cx, cy, r, from, to, bins, seam) {
+  const a0 = (from / bins) * TAU - Math.PI / 2;
+  const a1 = (to / bins) * TAU - Math.PI / 2 + seam;
+  path.moveTo(cx + r * Math.cos(a0), cy + r * Math.sin(a0));
+  path.arc(cx, cy, r, a0, a1);
 }
 
 /** For each of `bins` equal slices of the ring, the owner with the most points in it (or -1). */

@@ -3,6 +3,7 @@
 // Redrawing it touches a few hundred shapes at most, so it animates smoothly even when the ring
 // underneath (1000 nodes × 160 points) takes ~100 ms to draw.
 
+import { sizeBackingStore } from "../lib/canvas.js";
 import { INK as PAGE_INK } from "../lib/colors.js";
 import { angleOf } from "./ring-canvas.js";
 import { KEYSPACE } from "./ring-stats.js";
@@ -106,12 +107,7 @@ export class RingOverlay {
   #resize() {
     const base = this.#geometry;
     if (!base) return;
-    const dpr = window.devicePixelRatio || 1;
-    const pixels = Math.round(base.size * dpr);
-    if (this.#canvas.width !== pixels || this.#canvas.height !== pixels) {
-      this.#canvas.width = pixels;
-      this.#canvas.height = pixels;
-    }
+    sizeBackingStore(this.#canvas, base.size, base.size);
   }
 
   #schedule() {
@@ -215,28 +211,25 @@ export class RingOverlay {
     // Rings around the moved keys, in the new owner's colour, over a white halo.
     const ringAlpha = trails ? Math.min(1, t / 0.5) : 1;
     const ring = dot + 1.6 + 0.6 * emphasis;
-    const halo = new Path2D();
-    for (const item of items) {
-      const x = keyXY[2 * item.i];
-      const y = keyXY[2 * item.i + 1];
-      halo.moveTo(x + ring, y);
-      halo.arc(x, y, ring, 0, TAU);
-    }
-    ctx.globalAlpha = ringAlpha;
-    ctx.lineWidth = 2.6;
-    ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
-    ctx.stroke(halo);
-    ctx.lineWidth = 1.2 + 0.3 * emphasis;
-    for (const [color, group] of byColor) {
-      const rings = new Path2D();
+    /** Circles of radius `ring` around the keys of `group`. */
+    const circles = (group) => {
+      const path = new Path2D();
       for (const item of group) {
         const x = keyXY[2 * item.i];
         const y = keyXY[2 * item.i + 1];
-        rings.moveTo(x + ring, y);
-        rings.arc(x, y, ring, 0, TAU);
+        path.moveTo(x + ring, y);
+        path.arc(x, y, ring, 0, TAU);
       }
+      return path;
+    };
+    ctx.globalAlpha = ringAlpha;
+    ctx.lineWidth = 2.6;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
+    ctx.stroke(circles(items));
+    ctx.lineWidth = 1.2 + 0.3 * emphasis;
+    for (const [color, group] of byColor) {
       ctx.strokeStyle = color;
-      ctx.stroke(rings);
+      ctx.stroke(circles(group));
     }
     ctx.globalAlpha = 1;
   }

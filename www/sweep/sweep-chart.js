@@ -46,7 +46,7 @@ export class SweepChart {
     this.onPoint = onPoint;
     this.points = [];
     this.root = document.createElement("figure");
-    this.root.className = "sweep-chart";
+    this.root.className = "card sweep-chart";
     this.root.dataset.testid = "sweep-chart";
     this.root.dataset.chart = id;
     const caption = document.createElement("figcaption");
