@@ -10,7 +10,7 @@ use super::args;
 use super::call::{call, Failure};
 use super::keys;
 use crate::core::ring::continuum::{KetamaDigest, KetamaRing, KetamaServer};
-use crate::core::ring::MAX_POINTS_PER_DIGEST;
+use crate::core::ring::{MAX_POINTS, MAX_POINTS_PER_DIGEST};
 
 /// [`JsKetamaRing::owner_js`]: the ring is empty (hashring's `get` returns `undefined`).
 const OWNER_NONE: i32 = -1;
@@ -64,8 +64,8 @@ impl JsKetamaRing {
                 MAX_POINTS_PER_DIGEST,
             )?;
             let labels = args::strings(&labels, "labels", crate::core::ring::MAX_POINTS)?;
-            let digests = u32_array(&digests, "digests")?;
-            let owners = u32_array(&owners, "owners")?;
+            let digests = u32_array(&digests, "digests", MAX_POINTS)?;
+            let owners = u32_array(&owners, "owners", MAX_POINTS)?;
             if digests.len() != labels.len() || owners.len() != labels.len() {
                 return Err(Failure::Range(format!(
                     "labels, digests and owners must have the same length, got {}, {} and {}",
@@ -222,15 +222,37 @@ impl JsKetamaRing {
     }
 }
 
-/// A `Uint32Array` argument, copied out.
-fn u32_array(value: &JsValue, name: &str) -> Result<Vec<u32>, Failure> {
-    value
-        .dyn_ref::<Uint32Array>()
-        .map(Uint32Array::to_vec)
-        .ok_or_else(|| {
-            Failure::Type(format!(
-                "{name} must be a Uint32Array, got {}",
-                args::describe(value)
-            ))
-        })
+/// A `Uint32Array` argument of at most `max` elements, copied out. The `Uint32Array` constructor
+/// copies a genuine one (a subclass too) from its internal slots, running no code of the
+/// caller's, and refuses anything else through a catching call (a Proxy, a look-alike with
+/// `Uint32Array.prototype`); so an own or inherited `length` can neither throw through wasm nor
+/// make the copy disagree with its length.
+fn u32_array(value: &JsValue, name: &str, max: usize) -> Result<Vec<u32>, Failure> {
+    let refuse = || {
+        Failure::Type(format!(
+            "{name} must be a Uint32Array, got {}",
+            args::describe(value)
+        ))
+    };
+    if value.dyn_ref::<Uint32Array>().is_none() {
+        return Err(refuse());
+    }
+    let copy = Copy::new(value).map_err(|_| refuse())?;
+    let length = copy.length() as usize;
+    if length > max {
+        return Err(Failure::Range(format!(
+            "{name} must have at most {max} elements, got {length}"
+        )));
+    }
+    Ok(copy.to_vec())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `Uint32Array` made here, by [`Copy::new`].
+    #[wasm_bindgen(js_name = Uint32Array, extends = Uint32Array)]
+    type Copy;
+    /// `new Uint32Array(value)`, caught.
+    #[wasm_bindgen(constructor, js_class = Uint32Array, catch)]
+    fn new(value: &JsValue) -> Result<Copy, JsValue>;
 }

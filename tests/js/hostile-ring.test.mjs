@@ -435,3 +435,59 @@ describe("an exception from the caller's code whose message getter throws", () =
     assert.deepEqual(store.write("k", { ok: true }, 1, 0), { accepted: true, version: 1 });
   });
 });
+
+describe("KetamaRing reads its Uint32Array arguments through their internal slots only", () => {
+  const { KetamaRing } = ringlease;
+  const build = (digests, owners) => new KetamaRing("md5", 4, ["a", "b"], digests, owners);
+  const plain = build(new Uint32Array([3, 5]), new Uint32Array([0, 1]));
+  const expected = Array.from(plain.positions());
+
+  /** A subclass whose `length` getter runs `get`. */
+  const withLength = (get, values) => {
+    class Odd extends Uint32Array {
+      get length() {
+        return get();
+      }
+    }
+    return new Odd(values);
+  };
+
+  hostile("a length getter that throws, 20,000 times: never read", () => {
+    const digests = withLength(() => {
+      throw new Error("length getter");
+    }, [3, 5]);
+    for (let i = 0; i < 20_000; i++) {
+      assert.deepEqual(Array.from(build(digests, new Uint32Array([0, 1])).positions()), expected);
+    }
+  });
+
+  hostile("a length that lies, or one that changes between reads: the real elements are read", () => {
+    let calls = 0;
+    const lying = withLength(() => 5, [3, 5]);
+    const changing = withLength(() => (calls++ % 2 === 0 ? 1 : 9), [0, 1]);
+    assert.deepEqual(Array.from(build(lying, changing).positions()), expected);
+    const own = new Uint32Array([3, 5]);
+    Object.defineProperty(own, "length", { value: 1 });
+    assert.deepEqual(Array.from(build(own, new Uint32Array([0, 1])).positions()), expected);
+  });
+
+  hostile("a Proxy of one, a look-alike and another typed array are TypeErrors naming the argument", () => {
+    const owners = new Uint32Array([0, 1]);
+    const trap = new Proxy(new Uint32Array([3, 5]), {
+      get() {
+        throw new Error("trap");
+      },
+    });
+    for (const digests of [trap, Object.setPrototypeOf({ length: 2, 0: 3, 1: 5 }, Uint32Array.prototype), new Int32Array([3, 5]), [3, 5]]) {
+      expectThrow(() => build(digests, owners), TypeError, { method: "new KetamaRing", param: /\bdigests\b/ });
+    }
+  });
+
+  hostile("more elements than a ring has points: a RangeError before anything is copied", () => {
+    const big = new Uint32Array(2 ** 20 + 1);
+    expectThrow(() => new KetamaRing("md5", 4, ["a"], new Uint32Array([1]), big), RangeError, {
+      method: "new KetamaRing",
+      param: /\bowners\b/,
+    });
+  });
+});
