@@ -47,12 +47,15 @@ pub(crate) fn check(
 
 /// Reads a copy whose fields were checked with [`check`] into `T` with serde-wasm-bindgen.
 /// The fields have their shapes, so an error here means `T` and the checks disagree; it still
-/// names the document.
-pub(crate) fn read<T: DeserializeOwned>(copy: Object, name: &str) -> Result<T, Failure> {
+/// names the document (`name()`).
+pub(crate) fn read<T: DeserializeOwned>(
+    copy: Object,
+    name: impl FnOnce() -> String,
+) -> Result<T, Failure> {
     serde_wasm_bindgen::from_value(copy.into()).map_err(|e| {
         let message = e.to_string();
         let message = message.strip_prefix("Error: ").unwrap_or(&message);
-        Failure::Type(format!("{name}: {message}"))
+        Failure::Type(format!("{}: {message}", name()))
     })
 }
 

@@ -234,7 +234,7 @@ fn record(item: &JsValue, index: usize) -> Result<RawRecord, Failure> {
         document::check(&value, shape, || format!("records[{index}].{field}"))?;
         Reflect::set(&copy, &key, &value)?;
     }
-    let raw: RawRecord = document::read(copy.clone(), &format!("records[{index}]"))?;
+    let raw: RawRecord = document::read(copy.clone(), || format!("records[{index}]"))?;
     // Resources and sources are free text: two that read the same must be the same.
     for (key, text) in [("resource", &raw.resource), ("source", &raw.source)] {
         if let Some(text) = text.as_deref().filter(|t| may_be_lossy(t)) {
